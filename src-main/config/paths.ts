@@ -1,0 +1,89 @@
+/**
+ * Key paths as users read them (`task.lr`, `data.channels[0]`) and the small tree
+ * operations the loader needs on plain YAML/JSON values.
+ */
+
+export type PathSegment = string | number;
+
+/** `['data', 'channels', 0]` → `data.channels[0]`. */
+export function formatPath(path: readonly PathSegment[]): string {
+  let out = '';
+  for (const seg of path) {
+    if (typeof seg === 'number') out += `[${seg}]`;
+    else out += out ? `.${seg}` : seg;
+  }
+  return out;
+}
+
+export type PlainObject = Record<string, unknown>;
+
+export function isPlainObject(value: unknown): value is PlainObject {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** The value at a path, or undefined when any step is missing. */
+export function getPath(root: unknown, path: readonly PathSegment[]): unknown {
+  let cur: unknown = root;
+  for (const seg of path) {
+    if (Array.isArray(cur) && typeof seg === 'number') cur = cur[seg];
+    else if (isPlainObject(cur) && typeof seg === 'string') cur = cur[seg];
+    else return undefined;
+  }
+  return cur;
+}
+
+export function hasPath(root: unknown, path: readonly string[]): boolean {
+  let cur: unknown = root;
+  for (const seg of path) {
+    if (!isPlainObject(cur) || !Object.prototype.hasOwnProperty.call(cur, seg)) return false;
+    cur = cur[seg];
+  }
+  return true;
+}
+
+/** Sets a value, creating (or replacing non-object) parents as mappings. */
+export function setPath(root: PlainObject, path: readonly string[], value: unknown): void {
+  let cur = root;
+  for (const seg of path.slice(0, -1)) {
+    if (!isPlainObject(cur[seg])) cur[seg] = {};
+    cur = cur[seg] as PlainObject;
+  }
+  cur[path[path.length - 1]] = value;
+}
+
+/** Removes a key; returns whether it was there. */
+export function deletePath(root: PlainObject, path: readonly string[]): boolean {
+  const parent = getPath(root, path.slice(0, -1));
+  const key = path[path.length - 1];
+  if (!isPlainObject(parent) || !Object.prototype.hasOwnProperty.call(parent, key)) return false;
+  delete parent[key];
+  return true;
+}
+
+/**
+ * Deep merge of `over` onto `base` (neither mutated): mappings merge key by key, anything
+ * else (lists, scalars, null) replaces. Calls `onWrite` for every path `over` supplies, so
+ * the caller can remember which layer each value came from.
+ */
+export function mergeInto(
+  base: unknown,
+  over: unknown,
+  onWrite?: (path: string[]) => void,
+  at: string[] = [],
+): unknown {
+  if (isPlainObject(base) && isPlainObject(over)) {
+    const out: PlainObject = { ...base };
+    for (const [key, value] of Object.entries(over)) {
+      out[key] = mergeInto(base[key], value, onWrite, [...at, key]);
+    }
+    if (at.length) onWrite?.(at);
+    return out;
+  }
+  if (onWrite) walkLeaves(over, at, onWrite);
+  return structuredClone(over);
+}
+
+function walkLeaves(value: unknown, at: string[], onWrite: (path: string[]) => void): void {
+  if (at.length) onWrite(at);
+  if (isPlainObject(value)) for (const [k, v] of Object.entries(value)) walkLeaves(v, [...at, k], onWrite);
+}

@@ -1,0 +1,149 @@
+/**
+ * The RunSpec: one typed schema for everything a run reads. Every key has a commented
+ * default; presets (scales, templates) are small overrides of it. Unknown keys are
+ * rejected (strict objects) so typos never pass silently.
+ *
+ * Section and key names follow the PHM-Vibench seed YAMLs (REFERENCE.md) where they exist.
+ */
+import { z } from 'zod';
+
+const positiveInt = z.number().int().positive();
+const fraction = z.number().min(0).lt(1);
+
+export const scaleSchema = z.enum(['quick', 'medium', 'full']);
+export type Scale = z.infer<typeof scaleSchema>;
+
+export const environmentSchema = z.strictObject({
+  /** Seed for every random draw (data split, shuffling, init, t, noise). */
+  seed: z.number().int().min(0).max(2 ** 31 - 1).default(42),
+});
+
+export const syntheticSchema = z.strictObject({
+  /** Sampling rate of the generated recordings (Hz). */
+  fs_hz: z.number().positive().max(1e6).default(12000),
+  /** Seconds per generated recording. */
+  seconds: z.number().positive().max(600).default(2),
+  /** Recordings per (class, operating condition). */
+  files_per_class: positiveInt.max(100).default(2),
+  /** Operating conditions: shaft speed and motor load. Two or more make domains. */
+  conditions: z
+    .array(z.strictObject({ rpm: z.number().positive().max(60000), load_hp: z.number().min(0).max(100) }))
+    .min(1)
+    .default([
+      { rpm: 1797, load_hp: 0 },
+      { rpm: 1772, load_hp: 1 },
+    ]),
+  /** Background noise standard deviation relative to the defect impulse amplitude. */
+  noise_std: z.number().min(0).max(10).default(0.3),
+});
+
+export const splitSchema = z.strictObject({
+  /** file: whole recordings go to one split; segment: contiguous non-overlapping stretches. */
+  by: z.enum(['file', 'segment']).default('segment'),
+  val_fraction: fraction.default(0.15),
+  test_fraction: fraction.default(0.15),
+});
+
+export const dataSchema = z.strictObject({
+  /** synthetic: the embedded bearing generator; files: a manifest, folder or file at `path`. */
+  source: z.enum(['synthetic', 'files']).default('synthetic'),
+  /** Folder holding a manifest (LABELS.csv), a manifest CSV, or a single signal file. */
+  path: z.string().min(1).nullable().default(null),
+  /** Dataset layout convention; auto detects from the manifest or file names. */
+  layout: z.enum(['auto', 'manifest', 'CWRU', 'XJTU', 'PU', 'HUST', 'PHM-Vibench']).default('auto'),
+  /** Variable/column name or a suffix of one (e.g. `_DE_time`); null = the manifest's, or the only signal. */
+  signal_key: z.string().min(1).nullable().default(null),
+  /** Channels by name or index; null = the signal_key channel (or all columns of a CSV). */
+  channels: z.array(z.union([z.string().min(1), z.number().int().min(0)])).min(1).nullable().default(null),
+  /** Window length in samples (PHM-Vibench: sequence_length). */
+  window_length: positiveInt.min(8).max(1 << 20).default(1024),
+  /** Hop between window starts; equal to window_length for no overlap. */
+  stride: positiveInt.max(1 << 20).default(512),
+  /** Cap on windows taken from each recording (evenly spaced); null = all. */
+  max_windows_per_file: positiveInt.nullable().default(null),
+  normalization: z.enum(['standardization', 'minmax', 'none']).default('standardization'),
+  /** Statistics per window or per file (and channel). */
+  normalization_scope: z.enum(['window', 'file']).default('file'),
+  split: splitSchema.prefault({}),
+  /** A window whose |value| exceeds this after normalisation is rejected as invalid. */
+  amplitude_limit: z.number().positive().default(1e4),
+  synthetic: syntheticSchema.prefault({}),
+});
+
+export const modelSchema = z.strictObject({
+  name: z.string().min(1).default('M_04_ISFM_Flow'),
+  /** Velocity network: mlp is the reference architecture (with scaled time). */
+  velocity_net: z.enum(['mlp']).default('mlp'),
+  hidden_dim: positiveInt.max(8192).default(256),
+  time_dim: positiveInt.max(1024).default(64),
+  condition_dim: positiveInt.max(1024).default(64),
+  /** t in [0,1] is multiplied by this before the sinusoidal embedding (the reference used 1). */
+  time_scale: z.number().positive().max(1e6).default(1000),
+  /** Accepted for PHM-Vibench parity; rectified flow here is deterministic (unused). */
+  sigma_min: z.number().min(0).default(0.001),
+  sigma_max: z.number().positive().default(1.0),
+  sampler: z.enum(['euler']).default('euler'),
+  sample_steps: positiveInt.max(10000).default(50),
+});
+
+export const taskSchema = z.strictObject({
+  type: z.literal('pretrain').default('pretrain'),
+  name: z.literal('flow_pretrain').default('flow_pretrain'),
+  /** Condition the velocity field on domain and dataset ids. */
+  use_conditional: z.boolean().default(true),
+  flow_loss_weight: z.number().min(0).max(1e6).default(1.0),
+  use_contrastive: z.boolean().default(false),
+  contrastive_loss_weight: z.number().min(0).max(1e6).default(0.1),
+  epochs: positiveInt.max(100000).default(100),
+  lr: z.number().positive().max(10).default(1e-4),
+  batch_size: positiveInt.max(65536).default(32),
+  /** PHM-Vibench's name for the scale: small→quick, medium→medium, full→full. */
+  validation_scale: z.enum(['small', 'medium', 'full']).nullable().default(null),
+  /** Max global gradient norm; 0 disables clipping. */
+  gradient_clipping: z.number().min(0).default(1.0),
+  early_stopping: z.boolean().default(false),
+  es_patience: positiveInt.default(10),
+  lr_scheduler: z.enum(['constant', 'cosine', 'warmup_cosine']).default('cosine'),
+  warmup_epochs: z.number().int().min(0).default(0),
+  optimizer: z.enum(['adamw', 'adam']).default('adamw'),
+  weight_decay: z.number().min(0).max(1).default(1e-5),
+  accumulate_grad_batches: positiveInt.max(4096).default(1),
+  /** Datasets a medium/full scale trains on (catalogue names). */
+  datasets: z.array(z.enum(['CWRU', 'XJTU', 'PU', 'HUST', 'synthetic'])).min(1).default(['CWRU']),
+  /** Use only the first N of task.datasets; null = all. The scale sets it (quick 1, medium 2, full all). */
+  max_datasets: positiveInt.max(64).nullable().default(null),
+  domain_adaptation: z.boolean().default(false),
+  /** Steps between checkpoints; 0 = only at the end. */
+  checkpoint_interval: z.number().int().min(0).default(0),
+});
+
+export const trainerSchema = z.strictObject({
+  /** Emit a step event every N optimiser steps. */
+  log_every_n_steps: positiveInt.default(10),
+  /** Stop after this many optimiser steps (null = epochs decide). */
+  max_steps: positiveInt.nullable().default(null),
+  /** Cap on optimiser steps per epoch (null = one pass over the training windows). */
+  steps_per_epoch: positiveInt.nullable().default(null),
+  /** Accepted for PHM-Vibench parity. gpus/precision are decided by the backend found at run time. */
+  gradient_clip_val: z.number().min(0).nullable().default(null),
+  gpus: z.number().int().min(0).nullable().default(null),
+  precision: z.union([z.literal(16), z.literal(32), z.literal('16-mixed'), z.literal('32')]).nullable().default(null),
+  val_check_interval: z.number().positive().nullable().default(null),
+});
+
+export const runSpecSchema = z.strictObject({
+  /** Free-text name shown in the history. */
+  name: z.string().min(1).max(200).nullable().default(null),
+  scale: scaleSchema.default('quick'),
+  environment: environmentSchema.prefault({}),
+  data: dataSchema.prefault({}),
+  model: modelSchema.prefault({}),
+  task: taskSchema.prefault({}),
+  trainer: trainerSchema.prefault({}),
+});
+
+export type RunSpec = z.infer<typeof runSpecSchema>;
+export type DataSpec = RunSpec['data'];
+export type ModelSpec = RunSpec['model'];
+export type TaskSpec = RunSpec['task'];
+export type TrainerSpec = RunSpec['trainer'];
