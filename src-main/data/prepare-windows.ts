@@ -1,0 +1,187 @@
+/**
+ * prepareWindows: records → normalised, validated train / val / test windows.
+ * Per recording, in order: read once → split (by file or by segment) → window starts per
+ * split (capped by max_windows_per_file, evenly spaced) → copy windows → normalise →
+ * validate (drop and count) → append. Only one recording is held in memory at a time.
+ *
+ * Normalisation scope 'file' computes statistics per file and channel on the training
+ * stretch only when splitting by segment (val/test samples never inform them), and on the
+ * whole recording when splitting by file (the file lies in a single split).
+ */
+import type { DataSpec } from '../config/schema.js';
+import { validateWindows } from './batch-validation.js';
+import { DataError } from './errors.js';
+import { channelStats, normalizePerWindow, normalizeWithStats } from './normalization.js';
+import { segmentBounds, splitFiles, type SegmentBounds } from './splits.js';
+import type { DataSource, PreparedData, PreparedFile, SkipReason, SplitName, WindowSet } from './types.js';
+import { evenlySpaced, extractWindows, windowStarts } from './windowing.js';
+
+const SPLITS: SplitName[] = ['train', 'val', 'test'];
+
+interface Chunk {
+  x: Float32Array;
+  n: number;
+  file: number;
+  starts: number[];
+}
+
+export async function prepareWindows(source: DataSource, spec: DataSpec, seed: number): Promise<PreparedData> {
+  const records = source.records;
+  if (records.length === 0) throw new DataError(`${source.description}: no recordings to window`, { file: source.manifestPath ?? undefined });
+  const length = spec.window_length;
+  const fractions = { val: spec.split.val_fraction, test: spec.split.test_fraction };
+  if (fractions.val + fractions.test >= 1) {
+    throw new DataError(`data.split: val_fraction + test_fraction must be < 1 (got ${fractions.val} + ${fractions.test})`, { key: 'data.split' });
+  }
+  const sorted = (xs: string[]): string[] => [...new Set(xs)].sort();
+  const classNames = sorted(records.map((r) => r.label));
+  const domainNames = sorted(records.map((r) => r.domain));
+  const datasetNames = sorted(records.map((r) => r.dataset));
+  const warnings = [...source.warnings];
+  const byFile = spec.split.by === 'file' ? splitFiles(records.map((r) => r.label), fractions, seed) : null;
+  if (byFile) warnings.push(...byFile.warnings);
+
+  const chunks: Record<SplitName, Chunk[]> = { train: [], val: [], test: [] };
+  const skipReasons: Record<SkipReason, number> = { non_finite: 0, amplitude: 0, flat: 0 };
+  const files: PreparedFile[] = [];
+  let channels = -1;
+  let firstChannelsFile = '';
+  const fsOf: number[] = [];
+
+  // Files are indexed by position in source.records (WindowSet.file, PreparedData.files).
+  for (const [ri, r] of records.entries()) {
+    const sig = await source.readSignal(r);
+    if (sig.channels.length === 0) throw new DataError(`${r.path}: no signal channel was read`, { file: r.path });
+    if (channels < 0) [channels, firstChannelsFile] = [sig.channels.length, r.path];
+    if (sig.channels.length !== channels) {
+      throw new DataError(
+        `${r.path} gave ${sig.channels.length} channel(s) (${sig.channelNames.join(', ')}) but ${firstChannelsFile} gave ${channels}: ` +
+          `every recording must have the same channels (set data.channels or data.signal_key)`,
+        { file: r.path, key: 'data.channels' },
+      );
+    }
+    const samples = Math.min(...sig.channels.map((c) => c.length));
+    const fsHz = r.fsHz ?? sig.fsHz;
+    fsOf.push(fsHz ?? 0);
+
+    // Window starts per split; a segment split keeps each window inside its stretch.
+    const bounds: SegmentBounds = byFile
+      ? ({ train: [0, 0], val: [0, 0], test: [0, 0], [byFile.assignment[ri]]: [0, samples] } as SegmentBounds)
+      : segmentBounds(samples, fractions);
+    const candidates = SPLITS.flatMap((s) => windowStarts(bounds[s][0], bounds[s][1], length, spec.stride).map((start) => ({ s, start })));
+    const picked = evenlySpaced(candidates, spec.max_windows_per_file);
+    if (candidates.length === 0) warnings.push(`${r.id}: ${samples} samples, too short for one ${length}-sample window in any split`);
+
+    // File statistics: training stretch only under a segment split (no leakage).
+    const statsRange = byFile ? [0, samples] : bounds.train[1] - bounds.train[0] >= 2 ? bounds.train : [0, samples];
+    const stats = spec.normalization_scope === 'file' ? channelStats(sig.channels, statsRange[0], statsRange[1]) : null;
+
+    const kept: Record<SplitName, number> = { train: 0, val: 0, test: 0 };
+    for (const s of SPLITS) {
+      const starts = picked.filter((p) => p.s === s).map((p) => p.start);
+      if (starts.length === 0) continue;
+      const x = extractWindows(sig.channels, starts, length);
+      if (stats) normalizeWithStats(x, starts.length, length, channels, stats, spec.normalization);
+      else normalizePerWindow(x, starts.length, length, channels, spec.normalization);
+      const v = validateWindows(x, starts.length, length, channels, spec.amplitude_limit);
+      for (const k of Object.keys(skipReasons) as SkipReason[]) skipReasons[k] += v.reasons[k];
+      const chunk = compact(x, v.valid, starts, length * channels, ri);
+      if (chunk.n > 0) chunks[s].push(chunk);
+      kept[s] = chunk.n;
+    }
+    files.push({
+      index: ri,
+      id: r.id,
+      path: r.path,
+      label: r.label,
+      domain: r.domain,
+      dataset: r.dataset,
+      fsHz,
+      samples,
+      split: byFile ? byFile.assignment[ri] : 'segment',
+      windows: kept,
+    });
+  }
+
+  const ids = {
+    label: records.map((r) => classNames.indexOf(r.label)),
+    domain: records.map((r) => domainNames.indexOf(r.domain)),
+    dataset: records.map((r) => datasetNames.indexOf(r.dataset)),
+  };
+  const build = (s: SplitName): WindowSet => assemble(chunks[s], length, channels, ids, fsOf);
+  const prepared: PreparedData = {
+    train: build('train'),
+    val: build('val'),
+    test: build('test'),
+    classNames,
+    domainNames,
+    datasetNames,
+    files,
+    skippedWindows: skipReasons.non_finite + skipReasons.amplitude + skipReasons.flat,
+    skipReasons,
+    manifestHash: source.manifestHash,
+    warnings,
+  };
+  if (prepared.train.n === 0) {
+    const shortest = Math.min(...files.map((f) => f.samples));
+    throw new DataError(
+      `${source.description}: no training windows (window_length ${length}, stride ${spec.stride}, shortest recording ${shortest} samples, ` +
+        `${prepared.skippedWindows} windows rejected: ${JSON.stringify(skipReasons)}); use a shorter data.window_length or check the signals`,
+      { key: 'data.window_length', value: length },
+    );
+  }
+  for (const s of ['val', 'test'] as const) {
+    if (prepared[s].n === 0 && (s === 'val' ? fractions.val : fractions.test) > 0) warnings.push(`the ${s} split has no windows`);
+  }
+  return prepared;
+}
+
+/** Keeps the valid windows of x [n, size] (size = length·channels). */
+function compact(x: Float32Array, valid: Uint8Array, starts: number[], size: number, file: number): Chunk {
+  const keep = starts.filter((_, i) => valid[i] === 1);
+  if (keep.length === starts.length) return { x, n: starts.length, file, starts };
+  const out = new Float32Array(keep.length * size);
+  let k = 0;
+  for (let i = 0; i < starts.length; i++) {
+    if (valid[i] !== 1) continue;
+    out.set(x.subarray(i * size, (i + 1) * size), k * size);
+    k++;
+  }
+  return { x: out, n: keep.length, file, starts: keep };
+}
+
+function assemble(
+  chunks: Chunk[],
+  length: number,
+  channels: number,
+  ids: { label: number[]; domain: number[]; dataset: number[] },
+  fsOf: number[],
+): WindowSet {
+  const c = Math.max(channels, 1);
+  const n = chunks.reduce((a, ch) => a + ch.n, 0);
+  const set: WindowSet = {
+    x: new Float32Array(n * length * c),
+    n,
+    length,
+    channels: c,
+    label: new Int32Array(n),
+    domain: new Int32Array(n),
+    dataset: new Int32Array(n),
+    file: new Int32Array(n),
+    start: new Int32Array(n),
+    fsHz: new Float32Array(n),
+  };
+  let i = 0;
+  for (const ch of chunks) {
+    set.x.set(ch.x, i * length * c);
+    for (let k = 0; k < ch.n; k++, i++) {
+      set.label[i] = ids.label[ch.file];
+      set.domain[i] = ids.domain[ch.file];
+      set.dataset[i] = ids.dataset[ch.file];
+      set.file[i] = ch.file;
+      set.start[i] = ch.starts[k];
+      set.fsHz[i] = fsOf[ch.file];
+    }
+  }
+  return set;
+}

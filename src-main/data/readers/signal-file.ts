@@ -1,0 +1,211 @@
+import { extname } from 'node:path';
+import { DataError, listNames } from '../errors.js';
+import { readCsvFile } from './csv-reader.js';
+import { openHdf5 } from './hdf5-reader.js';
+import { readMatFile } from './mat-reader.js';
+import { type ChannelSource, pickChannels, resolveName } from './channel-select.js';
+
+/** One signal file read into memory: channels[c] has the samples of channel c. */
+export interface Signal {
+  channels: Float32Array[];
+  channelNames: string[];
+  fsHz: number | null;
+  rpm: number | null;
+  file: string;
+}
+
+/** Same as Signal with float64 samples, for statistics that must match SciPy exactly. */
+export interface Signal64 extends Omit<Signal, 'channels'> {
+  channels: Float64Array[];
+}
+
+export interface ReadSignalOptions {
+  /** Variable/column/dataset name or a unique suffix of one (e.g. `_DE_time`). */
+  signalKey?: string | null;
+  /** Channels by name, unique suffix or index (into the keyed entry's channels, or the whole file's). */
+  channels?: (string | number)[] | null;
+}
+
+export const SIGNAL_EXTENSIONS = ['.mat', '.h5', '.hdf5', '.csv', '.txt'] as const;
+
+/** Scalars that carry a sample rate, by common names (case-insensitive). */
+const FS_NAMES = new Set(['fs', 'fs_hz', 'sample_rate', 'sampling_rate', 'samplerate', 'sampling_frequency', 'sr']);
+
+function scalarFs(entries: Record<string, string | number>): number | null {
+  for (const [k, v] of Object.entries(entries)) {
+    const n = typeof v === 'number' ? v : Number(v);
+    if (FS_NAMES.has(k.toLowerCase()) && Number.isFinite(n) && n > 0) return n;
+  }
+  return null;
+}
+
+/** A file's content seen as channel sources plus scalar metadata. */
+interface FileContent {
+  /** Entries a signalKey can name, each with its channels. */
+  entries: { name: string; channels: ChannelSource[] }[];
+  /** What the "no key, several signals" rule applies to: CSV columns are all taken by default. */
+  defaultAll: boolean;
+  fsHz: number | null;
+  /** rpm for a chosen channel name. */
+  rpmFor(channelName: string): number | null;
+  close(): void;
+}
+
+async function openMat(path: string): Promise<FileContent> {
+  const vars = await readMatFile(path);
+  const entries: FileContent['entries'] = [];
+  const scalars: Record<string, number> = {};
+  for (const v of vars) {
+    if (v.data === null) continue;
+    if (v.data.length === 1) { scalars[v.name] = v.data[0]!; continue; }
+    if (v.data.length === 0) continue;
+    const data = v.data;
+    const [r = 1, c = 1] = v.dims;
+    if (v.dims.length > 2 && v.dims.slice(2).some((d) => d !== 1)) continue; // 3-D arrays are not signals
+    if (r === 1 || c === 1) {
+      entries.push({ name: v.name, channels: [{ name: v.name, load: () => data }] });
+    } else {
+      // Column-major: the longer axis is time; each column (or row) is a channel.
+      const byColumns = r >= c;
+      const count = byColumns ? c : r, len = byColumns ? r : c;
+      const channels: ChannelSource[] = [];
+      for (let k = 0; k < count; k++) {
+        channels.push({
+          name: `${v.name}:${k}`,
+          load: () => {
+            if (byColumns) return data.subarray(k * len, (k + 1) * len);
+            const out = new Float64Array(len);
+            for (let i = 0; i < len; i++) out[i] = data[k + i * r]!;
+            return out;
+          },
+        });
+      }
+      entries.push({ name: v.name, channels });
+    }
+  }
+  const rpmNames = Object.keys(scalars).filter((n) => /rpm$/i.test(n));
+  return {
+    entries,
+    defaultAll: false,
+    fsHz: scalarFs(scalars),
+    rpmFor(channelName) {
+      // CWRU: X118_DE_time pairs with X118RPM; some files also hold a neighbour's variables.
+      const prefix = /^([A-Za-z]*\d+)/.exec(channelName)?.[1];
+      const own = prefix ? rpmNames.find((n) => n.toLowerCase() === `${prefix}rpm`.toLowerCase()) : undefined;
+      const name = own ?? (rpmNames.length === 1 ? rpmNames[0] : undefined);
+      return name === undefined ? null : scalars[name]!;
+    },
+    close() {},
+  };
+}
+
+async function openH5(path: string): Promise<FileContent> {
+  const h5 = await openHdf5(path);
+  const entries: FileContent['entries'] = [];
+  for (const info of h5.list()) {
+    if (!/^(u?int|float)\d+$/.test(info.dtype)) continue;
+    const shape = info.shape;
+    const len = shape[0] ?? 0;
+    if (len <= 1 || shape.slice(2).some((d) => d !== 1)) continue; // PHM-Vibench: (L), (L, C) or (L, C, 1)
+    const count = shape[1] ?? 1;
+    const cached: { data?: Float32Array | Float64Array } = {};
+    const all = (): Float32Array | Float64Array => (cached.data ??= h5.read(info.path).data);
+    const channels: ChannelSource[] = [];
+    for (let k = 0; k < count; k++) {
+      channels.push({
+        name: count === 1 ? info.path : `${info.path}:${k}`,
+        load: () => {
+          const d = all();
+          const out = new Float64Array(len);
+          for (let i = 0; i < len; i++) out[i] = d[i * count + k]!;
+          return out;
+        },
+      });
+    }
+    entries.push({ name: info.path, channels });
+  }
+  const rootFs = scalarFs(h5.attributes());
+  return {
+    entries,
+    defaultAll: false,
+    fsHz: rootFs,
+    rpmFor: () => null,
+    close: () => h5.close(),
+  };
+}
+
+function openCsv(path: string): FileContent {
+  const table = readCsvFile(path);
+  return {
+    entries: table.columns.map((col, j) => ({ name: table.names[j]!, channels: [{ name: table.names[j]!, load: () => col }] })),
+    defaultAll: true,
+    fsHz: scalarFs(table.meta),
+    rpmFor: () => {
+      const v = Number(table.meta.rpm ?? table.meta.RPM);
+      return Number.isFinite(v) && v > 0 ? v : null;
+    },
+    close() {},
+  };
+}
+
+/**
+ * Read chosen channels of a signal file as float64.
+ * Choice: `channels` (names/suffixes/indices) if given, else `signalKey`, else the only
+ * signal (CSV/TXT: all columns); several signals without a key is a DataError listing them.
+ */
+export async function readSignalFile64(path: string, opts: ReadSignalOptions = {}): Promise<Signal64> {
+  const ext = extname(path).toLowerCase();
+  let content: FileContent;
+  if (ext === '.mat') content = await openMat(path);
+  else if (ext === '.h5' || ext === '.hdf5') content = await openH5(path);
+  else if (ext === '.csv' || ext === '.txt') content = openCsv(path);
+  else {
+    throw new DataError(`${path}: unsupported signal file extension '${ext || '(none)'}'; valid: ${SIGNAL_EXTENSIONS.join(', ')}`, { file: path, value: ext });
+  }
+  try {
+    if (content.entries.length === 0) {
+      throw new DataError(`${path}: no numeric signal found (need a numeric vector or an (L, C) array with L > 1)`, { file: path });
+    }
+    const key = opts.signalKey ?? null;
+    let pool: ChannelSource[];
+    if (key !== null) {
+      const names = content.entries.map((e) => e.name);
+      const name = resolveName(key, names, path, 'signal key');
+      pool = content.entries.find((e) => e.name === name)!.channels;
+    } else {
+      pool = content.entries.flatMap((e) => e.channels);
+    }
+    let chosen: ChannelSource[];
+    if (opts.channels && opts.channels.length > 0) {
+      chosen = pickChannels(opts.channels, pool, path);
+    } else if (key !== null || content.defaultAll || content.entries.length === 1) {
+      chosen = pool;
+    } else {
+      throw new DataError(
+        `${path}: holds ${content.entries.length} signals and no signal key was given; set data.signal_key to one of: ${listNames(content.entries.map((e) => e.name))} (a unique suffix such as '_DE_time' also works)`,
+        { file: path, key: 'signal_key' },
+      );
+    }
+    const channels = chosen.map((c) => c.load());
+    const first = channels[0]!.length;
+    const uneven = channels.findIndex((c) => c.length !== first);
+    if (uneven >= 0) {
+      throw new DataError(`${path}: channels ${chosen[0]!.name} (${first} samples) and ${chosen[uneven]!.name} (${channels[uneven]!.length} samples) differ in length; choose channels of one recording`, { file: path, key: chosen[uneven]!.name });
+    }
+    return {
+      channels,
+      channelNames: chosen.map((c) => c.name),
+      fsHz: content.fsHz,
+      rpm: content.rpmFor(chosen[0]!.name),
+      file: path,
+    };
+  } finally {
+    content.close();
+  }
+}
+
+/** Read chosen channels of a signal file as float32 (see readSignalFile64 for the choice rules). */
+export async function readSignalFile(path: string, opts: ReadSignalOptions = {}): Promise<Signal> {
+  const s = await readSignalFile64(path, opts);
+  return { ...s, channels: s.channels.map((c) => new Float32Array(c)) };
+}
