@@ -1,0 +1,144 @@
+/**
+ * The host side of the contract: one async handler per API method. Each validates its
+ * request with the contract's schema (a bad request fails naming the field), reads the
+ * store, and maps store rows to the contract's reply shapes. Both transports (Electron
+ * IPC in src-main/index.ts, WebSocket in `flowbench serve`) call these same handlers.
+ */
+import {
+  contract,
+  parseRequest,
+  type ApiMethod,
+  type ApiReply,
+  type Checkpoint,
+  type MetricSeries,
+  type MetricSummary,
+  type Run,
+  type RunEvent,
+  type RunEventRow,
+} from '../../src-preload/contract.js';
+import type { EngineEvent } from '../engine/protocol.js';
+import type {
+  CheckpointRow,
+  EventRow,
+  MetricRow,
+  MetricSummary as StoreMetricSummary,
+  RunRow,
+  Store,
+} from '../store/index.js';
+
+export type ApiHandlers = { [M in ApiMethod]: (req: unknown) => Promise<ApiReply<M>> };
+
+/** JSON has no NaN/Infinity: the contract carries them as null. */
+function finiteOrNull(v: number | null | undefined): number | null {
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+function toRun(row: RunRow, summary: readonly StoreMetricSummary[]): Run {
+  const flow = summary.find((m) => m.name === 'flow_loss' && m.scope === 'step');
+  return {
+    id: row.id,
+    name: row.name,
+    status: row.status,
+    scale: row.scale,
+    dataSource: row.dataSource,
+    seed: row.seed,
+    backend: row.backend,
+    createdAt: row.createdAt,
+    startedAt: row.startedAt,
+    finishedAt: row.finishedAt,
+    durationS: row.durationS,
+    error: row.error,
+    parentRunId: row.parentRunId,
+    lastFlowLoss: finiteOrNull(flow?.last),
+  };
+}
+
+function toSummary(m: StoreMetricSummary): MetricSummary {
+  return {
+    name: m.name,
+    scope: m.scope,
+    count: m.count,
+    lastStep: m.lastStep,
+    last: finiteOrNull(m.last),
+    min: finiteOrNull(m.min),
+    max: finiteOrNull(m.max),
+  };
+}
+
+function toEventRow(e: EventRow): RunEventRow {
+  return { step: e.step, kind: e.kind, details: e.details, outcome: e.outcome, time: e.time };
+}
+
+function toCheckpoint(c: CheckpointRow): Checkpoint {
+  return {
+    step: c.step, epoch: c.epoch, path: c.path, sha256: c.sha256, bytes: c.bytes,
+    kind: c.kind, stable: c.stable, createdAt: c.createdAt,
+  };
+}
+
+/** Rows ordered by step → one column pair per (name, scope), in first-seen order. */
+function toSeries(rows: readonly MetricRow[]): MetricSeries[] {
+  const byKey = new Map<string, MetricSeries>();
+  for (const r of rows) {
+    const key = `${r.scope}\u0000${r.name}`;
+    let s = byKey.get(key);
+    if (!s) byKey.set(key, (s = { name: r.name, scope: r.scope, step: [], value: [] }));
+    s.step.push(r.step);
+    s.value.push(finiteOrNull(r.value));
+  }
+  return [...byKey.values()];
+}
+
+/** Checks a reply against the contract before it leaves, so drift fails here, loudly. */
+function reply<M extends ApiMethod>(method: M, value: ApiReply<M>): ApiReply<M> {
+  return contract[method].reply.parse(value) as ApiReply<M>;
+}
+
+export function createApiHandlers(store: Store): ApiHandlers {
+  const runOf = (row: RunRow): Run => toRun(row, store.metrics.summary(row.id));
+  const rowOf = (ref: string): RunRow => {
+    const id = store.runs.resolveId(ref);
+    const row = store.runs.get(id);
+    // resolveId only returns ids it found, so this is a run deleted in between.
+    if (!row) throw new Error(`run ${id} disappeared while it was being read`);
+    return row;
+  };
+
+  return {
+    async listRuns(raw) {
+      const req = parseRequest('listRuns', raw);
+      const rows = store.runs.list({ limit: req.limit ?? 200, status: req.status });
+      return reply('listRuns', { runs: rows.map(runOf) });
+    },
+
+    async getRun(raw) {
+      const req = parseRequest('getRun', raw);
+      const row = rowOf(req.id);
+      const summary = store.metrics.summary(row.id);
+      return reply('getRun', {
+        run: toRun(row, summary),
+        metrics: summary.map(toSummary),
+        events: store.events.forRun(row.id).map(toEventRow),
+        checkpoints: store.checkpoints.forRun(row.id).map(toCheckpoint),
+      });
+    },
+
+    async getMetrics(raw) {
+      const req = parseRequest('getMetrics', raw);
+      const id = rowOf(req.id).id;
+      const rows = store.metrics.forRun(id, { names: req.names, scope: req.scope });
+      return reply('getMetrics', { id, series: toSeries(rows) });
+    },
+  };
+}
+
+/**
+ * An engine event as the contract forwards it. Typed EngineEvent → RunEvent, so a change
+ * to protocol.ts that the contract's event schema does not allow fails to compile here.
+ * Non-finite numbers pass as they are over IPC (structured clone keeps NaN).
+ */
+export function toRunEvent(event: EngineEvent): RunEvent {
+  // The spread makes an object-literal type, which (unlike the protocol's interfaces)
+  // is assignable to the contract's open record.
+  return { ...event };
+}

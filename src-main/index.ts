@@ -1,0 +1,126 @@
+/**
+ * Electron main: the desktop app's composition root. Opens the run history, serves the
+ * contract over IPC, and shows one locked-down window (isolated, sandboxed, no Node, no
+ * navigation away from the app, no popups, strict CSP).
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BrowserWindow, app, ipcMain, session, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import { API_METHODS, RUN_EVENT_CHANNEL, channelOf } from '../src-preload/contract.js';
+import { createApiHandlers, toRunEvent } from './host/api-handlers.js';
+import { defaultDbPath } from './host/paths.js';
+import type { EngineEvent } from './engine/protocol.js';
+import { openStore, type Store } from './store/index.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+/** Set by `electron-vite dev` to the renderer dev server; unset in a packaged build. */
+const devServerUrl = process.env.ELECTRON_RENDERER_URL;
+const rendererFile = path.join(here, '../renderer/index.html');
+
+const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "connect-src 'self' ws://127.0.0.1:*",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'none'",
+].join('; ');
+
+/** True for the app's own page (dev server origin, or the bundled index.html). */
+function isAppUrl(url: string): boolean {
+  try {
+    const u = new URL(url);
+    if (devServerUrl) return u.origin === new URL(devServerUrl).origin;
+    return u.protocol === 'file:' && path.resolve(fileURLToPath(u)) === path.resolve(rendererFile);
+  } catch {
+    return false;
+  }
+}
+
+/** Only our own page may call the API (Electron security checklist: validate the sender). */
+function checkSender(e: IpcMainInvokeEvent): void {
+  const url = e.senderFrame?.url ?? '';
+  if (!isAppUrl(url)) throw new Error(`refused an API call from ${url || 'an unknown frame'}`);
+}
+
+function wireIpc(store: Store): void {
+  const handlers = createApiHandlers(store);
+  for (const method of API_METHODS) {
+    ipcMain.handle(channelOf(method), (e, req: unknown) => {
+      checkSender(e);
+      return handlers[method](req);
+    });
+  }
+}
+
+/** Blocks navigation, popups and webviews for every web contents the app creates. */
+function lockDown(contents: WebContents): void {
+  contents.on('will-navigate', (e, url) => {
+    if (!isAppUrl(url)) e.preventDefault();
+  });
+  contents.on('will-redirect', (e, url) => {
+    if (!isAppUrl(url)) e.preventDefault();
+  });
+  contents.on('will-attach-webview', (e) => e.preventDefault());
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+}
+
+function createWindow(): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1280,
+    height: 820,
+    title: 'Flowbench',
+    show: false,
+    webPreferences: {
+      preload: path.join(here, '../preload/index.cjs'),
+      contextIsolation: true,
+      nodeIntegration: false,
+      sandbox: true,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+    },
+  });
+  win.once('ready-to-show', () => win.show());
+  if (devServerUrl) void win.loadURL(devServerUrl);
+  else void win.loadFile(rendererFile);
+  return win;
+}
+
+/** Sends an engine event to every window (used once jobs run under the app). */
+export function forwardRunEvent(event: EngineEvent): void {
+  const payload = toRunEvent(event);
+  for (const win of BrowserWindow.getAllWindows()) win.webContents.send(RUN_EVENT_CHANNEL, payload);
+}
+
+// TODO(engine): start training jobs in the engine process under Electron's utilityProcess
+// (same engine as the CLI's child_process.fork) and pipe its events to forwardRunEvent;
+// it arrives with the host job manager in a later issue.
+
+async function main(): Promise<void> {
+  await app.whenReady();
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
+  });
+  // Nothing in the app needs camera, notifications or any other permission.
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  app.on('web-contents-created', (_e, contents) => lockDown(contents));
+
+  const store = openStore(defaultDbPath());
+  app.on('will-quit', () => store.close());
+  wireIpc(store);
+
+  createWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+}
+
+main().catch((err: unknown) => {
+  console.error('Flowbench failed to start:', err);
+  app.exit(1);
+});

@@ -1,0 +1,93 @@
+/**
+ * The run history: the listed runs and the selected run's details and loss curve.
+ * Holds state and calls the API through the injected Transport; components only render.
+ */
+import { defineStore } from 'pinia';
+import { computed, inject, ref } from 'vue';
+import type { ApiReply, MetricSeries, Run, RunEvent, RunStatus } from '../../../src-preload/contract.js';
+import { transportKey, type Transport } from '../transport/transport.js';
+
+export type RunDetail = ApiReply<'getRun'>;
+
+/** The curves RunDetail plots. */
+export const LOSS_METRICS = ['flow_loss', 'val_flow_loss'];
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+export const useRunsStore = defineStore('runs', () => {
+  const transport: Transport | undefined = inject(transportKey);
+  function api(): Transport {
+    if (!transport) throw new Error('useRunsStore: no Transport provided (app.provide(transportKey, …))');
+    return transport;
+  }
+
+  const runs = ref<Run[]>([]);
+  const statusFilter = ref<RunStatus | undefined>(undefined);
+  const loading = ref(false);
+  const error = ref<string | null>(null);
+  const selectedId = ref<string | null>(null);
+  const detail = ref<RunDetail | null>(null);
+  const lossSeries = ref<MetricSeries[]>([]);
+  // Guards against a slow reply for an earlier selection overwriting a later one.
+  let selectToken = 0;
+
+  const selectedRun = computed(() => detail.value?.run ?? runs.value.find((r) => r.id === selectedId.value) ?? null);
+
+  async function refresh(limit = 200): Promise<void> {
+    loading.value = true;
+    error.value = null;
+    try {
+      const reply = await api().call('listRuns', { limit, status: statusFilter.value });
+      runs.value = reply.runs;
+    } catch (err) {
+      error.value = errorText(err);
+    } finally {
+      loading.value = false;
+    }
+  }
+
+  async function select(id: string): Promise<void> {
+    const token = ++selectToken;
+    selectedId.value = id;
+    error.value = null;
+    try {
+      const [run, metrics] = await Promise.all([
+        api().call('getRun', { id }),
+        api().call('getMetrics', { id, names: LOSS_METRICS }),
+      ]);
+      if (token !== selectToken) return;
+      detail.value = run;
+      lossSeries.value = metrics.series;
+    } catch (err) {
+      if (token === selectToken) error.value = errorText(err);
+    }
+  }
+
+  function clearSelection(): void {
+    selectToken++;
+    selectedId.value = null;
+    detail.value = null;
+    lossSeries.value = [];
+  }
+
+  /** Keeps listed runs current from forwarded engine events. */
+  function applyEvent(event: RunEvent): void {
+    const run = runs.value.find((r) => r.id === event.run_id);
+    if (!run) return;
+    if (event.event === 'started') run.status = 'running';
+    if (event.event === 'step' && typeof event.flow_loss === 'number') run.lastFlowLoss = event.flow_loss;
+    if (event.event === 'finished' && typeof event.status === 'string') run.status = event.status as RunStatus;
+  }
+
+  /** Subscribes to the transport's run events; returns the unsubscribe function. */
+  function listen(): () => void {
+    return api().onEvent(applyEvent);
+  }
+
+  return {
+    runs, statusFilter, loading, error, selectedId, detail, lossSeries, selectedRun,
+    refresh, select, clearSelection, applyEvent, listen,
+  };
+});
