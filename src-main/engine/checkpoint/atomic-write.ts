@@ -1,0 +1,48 @@
+/**
+ * Atomic, verified file write: temp file → write → fsync → re-read and compare sha256 →
+ * rename over the target → fsync the directory. A crash leaves either the old file or the
+ * new complete one, never a torn checkpoint.
+ */
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+
+export interface WrittenFile {
+  path: string;
+  sha256: string;
+  bytes: number;
+}
+
+export async function writeFileAtomic(path: string, data: Buffer): Promise<WrittenFile> {
+  const dir = dirname(path);
+  await fs.mkdir(dir, { recursive: true });
+  const tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  const expected = createHash('sha256').update(data).digest('hex');
+  try {
+    const fh = await fs.open(tmp, 'w');
+    try {
+      await fh.writeFile(data);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    const back = await fs.readFile(tmp);
+    const actual = createHash('sha256').update(back).digest('hex');
+    if (actual !== expected) throw new Error(`writing ${path}: read-back sha256 ${actual} differs from written ${expected}`);
+    await fs.rename(tmp, path);
+  } catch (err) {
+    await fs.rm(tmp, { force: true });
+    throw err;
+  }
+  try {
+    const dh = await fs.open(dir, 'r');
+    try {
+      await dh.sync();
+    } finally {
+      await dh.close();
+    }
+  } catch {
+    // Some filesystems refuse fsync on a directory; the rename is still atomic there.
+  }
+  return { path, sha256: expected, bytes: data.length };
+}

@@ -1,0 +1,123 @@
+/**
+ * Saving and restoring a flow-model run: weights, optimiser moments, RNG state and the
+ * resolved config travel together so resume and sampling rebuild the exact model
+ * (architecture keys come from the checkpoint, never from a newer config).
+ */
+import { promises as fs } from 'node:fs';
+import * as tf from '@tensorflow/tfjs';
+import type { RunSpec } from '../../config/schema.js';
+import { FlowModel, type FlowModelShape } from '../flow/flow-model.js';
+import type { RngState } from '../rng.js';
+import type { AdamState, AdamW } from '../train/adamw.js';
+import { writeFileAtomic, type WrittenFile } from './atomic-write.js';
+import { decodeCheckpoint, encodeCheckpoint, type NamedArray } from './format.js';
+
+export interface CheckpointMeta {
+  run_id: string;
+  created: string;
+  config: RunSpec;
+  step: number;
+  epoch: number;
+  model_shape: FlowModelShape;
+  /** Parameter names in the model's fixed order (blobs "param/<name>"). */
+  param_names: string[];
+  /** Moments are blobs "adam.m/<name>", "adam.v/<name>". */
+  optimizer: { kind: 'adam' | 'adamw'; step: number } | null;
+  rng: RngState;
+  manifest_hash: string;
+  class_names: string[];
+  domain_names: string[];
+  dataset_names: string[];
+  window_length: number;
+  channels: number;
+  normalization: { method: string; scope: string };
+  metrics: { train_flow_loss: number | null; val_flow_loss: number | null };
+}
+
+export interface LoadedCheckpoint {
+  path: string;
+  meta: CheckpointMeta;
+  arrays: Map<string, NamedArray>;
+}
+
+export async function saveCheckpoint(
+  path: string,
+  meta: Omit<CheckpointMeta, 'param_names' | 'optimizer'>,
+  model: FlowModel,
+  optimizer: AdamW | null,
+): Promise<WrittenFile> {
+  const params = model.params.list();
+  const arrays: NamedArray[] = params.map((p) => ({
+    name: `param/${p.name}`,
+    shape: p.variable.shape,
+    data: p.variable.dataSync() as Float32Array,
+  }));
+  let opt: CheckpointMeta['optimizer'] = null;
+  if (optimizer) {
+    const s = optimizer.getState();
+    opt = { kind: s.kind, step: s.step };
+    params.forEach((p, i) => {
+      arrays.push({ name: `adam.m/${p.name}`, shape: p.variable.shape, data: s.m[i] });
+      arrays.push({ name: `adam.v/${p.name}`, shape: p.variable.shape, data: s.v[i] });
+    });
+  }
+  const full: CheckpointMeta = { ...meta, param_names: params.map((p) => p.name), optimizer: opt };
+  return writeFileAtomic(path, encodeCheckpoint(full as unknown as Record<string, unknown>, arrays));
+}
+
+export async function loadCheckpoint(path: string): Promise<LoadedCheckpoint> {
+  let buf: Buffer;
+  try {
+    buf = await fs.readFile(path);
+  } catch (err) {
+    throw new Error(`checkpoint ${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  const { header, arrays } = decodeCheckpoint<CheckpointMeta>(buf, path);
+  for (const key of ['config', 'model_shape', 'param_names', 'rng'] as const) {
+    if (header[key] === undefined || header[key] === null) throw new Error(`checkpoint ${path}: header lacks "${key}"`);
+  }
+  for (const name of header.param_names) {
+    if (!arrays.has(`param/${name}`)) throw new Error(`checkpoint ${path}: parameter "${name}" is listed but has no data`);
+  }
+  return { path, meta: header, arrays };
+}
+
+/** Rebuilds the model from the checkpoint's own config and shape, then loads its weights. */
+export function restoreModel(ckpt: LoadedCheckpoint): FlowModel {
+  const { meta } = ckpt;
+  const model = new FlowModel(meta.config.model, meta.model_shape, meta.config.environment.seed);
+  try {
+    const names = model.params.list().map((p) => p.name);
+    if (names.join('|') !== meta.param_names.join('|')) {
+      throw new Error(`checkpoint ${ckpt.path}: parameters [${meta.param_names}] do not match the rebuilt model [${names}]`);
+    }
+    for (const p of model.params.list()) {
+      const a = ckpt.arrays.get(`param/${p.name}`)!;
+      if (a.shape.join('x') !== p.variable.shape.join('x')) {
+        throw new Error(`checkpoint ${ckpt.path}: "${p.name}" has shape [${a.shape}], the model needs [${p.variable.shape}]`);
+      }
+      tf.tidy(() => p.variable.assign(tf.tensor(a.data, p.variable.shape)));
+    }
+  } catch (err) {
+    model.dispose();
+    throw err;
+  }
+  return model;
+}
+
+/** The optimiser moments stored in the checkpoint, in the model's order (null if none). */
+export function optimizerState(ckpt: LoadedCheckpoint): AdamState | null {
+  const o = ckpt.meta.optimizer;
+  if (!o) return null;
+  const get = (k: string): Float32Array => {
+    const a = ckpt.arrays.get(k);
+    if (!a) throw new Error(`checkpoint ${ckpt.path}: optimizer moment "${k}" is missing`);
+    return a.data;
+  };
+  return {
+    kind: o.kind,
+    step: o.step,
+    m: ckpt.meta.param_names.map((n) => get(`adam.m/${n}`)),
+    v: ckpt.meta.param_names.map((n) => get(`adam.v/${n}`)),
+  };
+}

@@ -1,0 +1,96 @@
+/**
+ * The engine process entry. The host forks it (`--import tsx`), sends one HostMessage
+ * ('train' | 'sample'), and may send 'stop'. Every EngineEvent goes back via process.send;
+ * nothing is printed (stderr only for fatal diagnostics). Exit code: 0 completed,
+ * 1 failed, 2 stopped — after every queued IPC message has been flushed.
+ */
+import { initBackend } from './backend.js';
+import type { EngineEvent, FinishedEvent, HostMessage, SampleRequest, TrainRequest } from './protocol.js';
+import { runSampling } from './sample.js';
+import { runTraining, type TrainControl } from './train/loop.js';
+import { stamp } from './train/events.js';
+
+const EXIT_CODES: Record<FinishedEvent['status'], number> = { completed: 0, failed: 1, stopped: 2 };
+
+if (!process.send) {
+  process.stderr.write('flowbench engine: process.ts must be started with child_process.fork (no IPC channel)\n');
+  process.exit(1);
+}
+
+const control: TrainControl = { stopRequested: false };
+let pending = 0;
+let flushed: (() => void) | null = null;
+let started = false;
+let lastStep = 0;
+let runId = 'unknown';
+
+function send(e: EngineEvent): void {
+  lastStep = e.step;
+  if (!process.connected) return; // host gone: nobody to tell
+  pending++;
+  process.send!(e, undefined, {}, () => {
+    // Called once the message is handed to the channel (or failed): either way it is done.
+    pending--;
+    if (pending === 0 && flushed) flushed();
+  });
+}
+
+function drain(): Promise<void> {
+  return pending === 0 ? Promise.resolve() : new Promise((r) => (flushed = r));
+}
+
+async function finish(status: FinishedEvent['status']): Promise<never> {
+  await drain();
+  process.exit(EXIT_CODES[status]);
+}
+
+async function run(msg: TrainRequest | SampleRequest): Promise<void> {
+  runId = typeof msg.run_id === 'string' ? msg.run_id : 'unknown';
+  const t0 = performance.now();
+  try {
+    const backend = await initBackend();
+    const finished = msg.type === 'train'
+      ? await runTraining(msg, send, control, { backend })
+      : await runSampling(msg, send, { backend });
+    await finish(finished.status);
+  } catch (err) {
+    const e = err instanceof Error ? err : new Error(String(err));
+    send(stamp(runId, lastStep, { event: 'log', level: 'error', message: e.stack ?? e.message }));
+    send(stamp(runId, lastStep, {
+      event: 'finished', status: 'failed', reason: e.message, seconds: (performance.now() - t0) / 1000,
+    }));
+    await finish('failed');
+  }
+}
+
+process.on('message', (raw: unknown) => {
+  const msg = raw as HostMessage | null;
+  if (!msg || typeof msg !== 'object' || typeof (msg as { type?: unknown }).type !== 'string') {
+    send(stamp(runId, lastStep, { event: 'log', level: 'warn', message: `engine: ignored a message that is not a HostMessage: ${JSON.stringify(raw)?.slice(0, 200)}` }));
+    return;
+  }
+  if (msg.type === 'stop') {
+    control.stopRequested = true;
+    if (!started) {
+      send(stamp(runId, 0, { event: 'finished', status: 'stopped', reason: msg.reason ?? 'stop requested before any job', seconds: 0 }));
+      void finish('stopped');
+    }
+    return;
+  }
+  if (msg.type !== 'train' && msg.type !== 'sample') {
+    send(stamp(runId, lastStep, { event: 'log', level: 'warn', message: `engine: unknown message type "${(msg as { type: string }).type}"; valid: train, sample, stop` }));
+    return;
+  }
+  if (started) {
+    send(stamp(runId, lastStep, { event: 'log', level: 'warn', message: `engine: already running a job; ignored a second "${msg.type}"` }));
+    return;
+  }
+  started = true;
+  void run(msg);
+});
+
+// The host going away (disconnect) means nobody is listening: stop cleanly.
+process.on('disconnect', () => {
+  control.stopRequested = true;
+  if (!started) process.exit(EXIT_CODES.stopped);
+});

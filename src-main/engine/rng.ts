@@ -1,0 +1,99 @@
+/**
+ * The engine's seeded PRNG. Every random draw of a run (init, shuffles, t, ε, dropout
+ * masks, condition dropout) comes from one of these, so the same seed gives the same
+ * losses, and the state is plain JSON so a checkpoint can resume the exact stream.
+ */
+
+/** Serialisable generator state: the mulberry32 counter and the cached second normal. */
+export interface RngState {
+  a: number;
+  spare: number | null;
+}
+
+export class Rng {
+  private a: number;
+  private spare: number | null = null;
+
+  constructor(seed: number) {
+    if (!Number.isFinite(seed)) throw new Error(`Rng: seed must be a finite number, got ${seed}`);
+    this.a = (Math.floor(seed) ^ 0x6a09e667) >>> 0;
+  }
+
+  /** Independent generator for a named sub-stream (e.g. 'val', 'init'), same seed ⇒ same stream. */
+  static derive(seed: number, tag: string): Rng {
+    let h = (seed >>> 0) ^ 0x811c9dc5;
+    for (let i = 0; i < tag.length; i++) h = Math.imul(h ^ tag.charCodeAt(i), 0x01000193) >>> 0;
+    return new Rng(Math.imul(h ^ (h >>> 16), 0x45d9f3b) >>> 0);
+  }
+
+  getState(): RngState {
+    return { a: this.a, spare: this.spare };
+  }
+
+  setState(state: RngState): void {
+    if (!state || !Number.isInteger(state.a) || state.a < 0 || state.a > 0xffffffff) {
+      throw new Error(`Rng.setState: state.a must be an unsigned 32-bit integer, got ${JSON.stringify(state)}`);
+    }
+    this.a = state.a;
+    this.spare = typeof state.spare === 'number' ? state.spare : null;
+  }
+
+  /** Uniform in [0, 1) (mulberry32). */
+  next(): number {
+    this.a = (this.a + 0x6d2b79f5) >>> 0;
+    let t = this.a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+
+  /** Standard normal N(0, 1) by Box–Muller, using both outputs. */
+  normal(): number {
+    if (this.spare !== null) {
+      const s = this.spare;
+      this.spare = null;
+      return s;
+    }
+    let u = this.next();
+    while (u <= 1e-12) u = this.next();
+    const v = this.next();
+    const r = Math.sqrt(-2 * Math.log(u));
+    this.spare = r * Math.sin(2 * Math.PI * v);
+    return r * Math.cos(2 * Math.PI * v);
+  }
+
+  /** [n] uniform draws in [lo, hi). */
+  uniformArray(n: number, lo = 0, hi = 1): Float32Array {
+    const out = new Float32Array(n);
+    for (let i = 0; i < n; i++) out[i] = lo + (hi - lo) * this.next();
+    return out;
+  }
+
+  /** [n] normal draws N(mean, std²). */
+  normalArray(n: number, mean = 0, std = 1): Float32Array {
+    const out = new Float32Array(n);
+    for (let i = 0; i < n; i++) out[i] = mean + std * this.normal();
+    return out;
+  }
+
+  /** A random permutation of 0..n−1 (Fisher–Yates). */
+  permutation(n: number): Int32Array {
+    const p = new Int32Array(n);
+    for (let i = 0; i < n; i++) p[i] = i;
+    for (let i = n - 1; i > 0; i--) {
+      const j = Math.floor(this.next() * (i + 1));
+      const tmp = p[i];
+      p[i] = p[j];
+      p[j] = tmp;
+    }
+    return p;
+  }
+
+  /** [n] Bernoulli keep-masks scaled for inverted dropout: 1/(1−p) with prob 1−p, else 0. */
+  dropoutMask(n: number, p: number): Float32Array {
+    const out = new Float32Array(n);
+    const keep = 1 / (1 - p);
+    for (let i = 0; i < n; i++) out[i] = this.next() < p ? 0 : keep;
+    return out;
+  }
+}

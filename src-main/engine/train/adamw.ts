@@ -1,0 +1,99 @@
+/**
+ * Adam and AdamW (Loshchilov & Hutter: decoupled weight decay), matching torch.optim:
+ *   m ← β1·m + (1−β1)·g,   v ← β2·v + (1−β2)·g²
+ *   Adam:  g ← g + λ·w first (L2 in the gradient)
+ *   AdamW: w ← w·(1 − lr·λ) first (decay apart from the adaptive step)
+ *   w ← w − (lr / (1−β1ᵗ)) · m / (√v / √(1−β2ᵗ) + ε)
+ * State = (m, v) per variable in the model's fixed variable order + the step count.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+export interface AdamOptions {
+  kind: 'adam' | 'adamw';
+  weightDecay: number;
+  beta1?: number;
+  beta2?: number;
+  eps?: number;
+}
+
+/** Serialisable optimiser state; moments as row-major float32 per variable, same order. */
+export interface AdamState {
+  kind: 'adam' | 'adamw';
+  step: number;
+  m: Float32Array[];
+  v: Float32Array[];
+}
+
+export class AdamW {
+  readonly kind: 'adam' | 'adamw';
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
+  readonly weightDecay: number;
+  step = 0;
+  private readonly m: tf.Variable[];
+  private readonly v: tf.Variable[];
+
+  constructor(
+    private readonly vars: tf.Variable[],
+    options: AdamOptions,
+  ) {
+    this.kind = options.kind;
+    this.beta1 = options.beta1 ?? 0.9;
+    this.beta2 = options.beta2 ?? 0.999;
+    this.eps = options.eps ?? 1e-8;
+    this.weightDecay = options.weightDecay;
+    // tidy disposes the zeros; the variables keep their own reference to the data.
+    this.m = tf.tidy(() => vars.map((w) => tf.variable(tf.zerosLike(w), false)));
+    this.v = tf.tidy(() => vars.map((w) => tf.variable(tf.zerosLike(w), false)));
+  }
+
+  /** Applies one update with gradients `grads[i]` for `vars[i]` at learning rate lr. */
+  apply(grads: tf.Tensor[], lr: number): void {
+    if (grads.length !== this.vars.length) {
+      throw new Error(`AdamW.apply: ${grads.length} gradients for ${this.vars.length} variables`);
+    }
+    this.step += 1;
+    const { beta1: b1, beta2: b2, eps, weightDecay: wd } = this;
+    const bc1 = 1 - b1 ** this.step;
+    const sqrtBc2 = Math.sqrt(1 - b2 ** this.step);
+    tf.tidy(() => {
+      this.vars.forEach((w, i) => {
+        let g = grads[i];
+        let base: tf.Tensor = w;
+        if (wd > 0 && this.kind === 'adam') g = tf.add(g, tf.mul(w, wd));
+        if (wd > 0 && this.kind === 'adamw') base = tf.mul(w, 1 - lr * wd);
+        const m = tf.add(tf.mul(this.m[i], b1), tf.mul(g, 1 - b1));
+        const v = tf.add(tf.mul(this.v[i], b2), tf.mul(tf.square(g), 1 - b2));
+        const denom = tf.add(tf.div(tf.sqrt(v), sqrtBc2), eps);
+        this.m[i].assign(m);
+        this.v[i].assign(v);
+        w.assign(tf.sub(base, tf.mul(tf.div(m, denom), lr / bc1)));
+      });
+    });
+  }
+
+  getState(): AdamState {
+    return {
+      kind: this.kind,
+      step: this.step,
+      m: this.m.map((t) => t.dataSync() as Float32Array).map((a) => Float32Array.from(a)),
+      v: this.v.map((t) => t.dataSync() as Float32Array).map((a) => Float32Array.from(a)),
+    };
+  }
+
+  setState(state: AdamState): void {
+    if (state.m.length !== this.vars.length || state.v.length !== this.vars.length) {
+      throw new Error(`AdamW.setState: state has ${state.m.length} moments for ${this.vars.length} variables`);
+    }
+    tf.tidy(() => {
+      state.m.forEach((a, i) => this.m[i].assign(tf.tensor(a, this.vars[i].shape)));
+      state.v.forEach((a, i) => this.v[i].assign(tf.tensor(a, this.vars[i].shape)));
+    });
+    this.step = state.step;
+  }
+
+  dispose(): void {
+    for (const t of [...this.m, ...this.v]) t.dispose();
+  }
+}
