@@ -17,10 +17,10 @@ export type ScalePreset = {
 };
 
 export const SCALE_PRESETS: Readonly<Record<Scale, ScalePreset>> = {
-  /** A smoke run: one dataset, 20 epochs of ≤ 50 steps, ≤ 48 windows per recording. */
+  /** A smoke run: one dataset, 20 epochs of ≤ 50 steps, ≤ 200 windows per recording. */
   quick: {
     task: { epochs: 20, max_datasets: 1 },
-    data: { max_windows_per_file: 48 },
+    data: { max_windows_per_file: 200 },
     trainer: { steps_per_epoch: 50 },
   },
   /** A study run: the first two datasets, 300 epochs of ≤ 200 steps, ≤ 256 windows per recording. */

@@ -15,7 +15,7 @@ describe('precedence: defaults < scale preset < file < --data/--seed < --set', (
     expect(spec.scale).toBe('quick');
     expect(spec.data.source).toBe('synthetic');
     expect(spec.task.epochs).toBe(SCALE_PRESETS.quick.task.epochs);
-    expect(spec.data.max_windows_per_file).toBe(48);
+    expect(spec.data.max_windows_per_file).toBe(200);
     expect(spec.trainer.steps_per_epoch).toBe(50);
     expect(spec.task.lr).toBe(1e-4); // a schema default the preset does not touch
   });

@@ -20,7 +20,7 @@ describe('configs/*.yaml templates', () => {
     expect(warnings).toEqual([]);
     expect(spec.task.use_contrastive).toBe(false);
     expect(spec.task.epochs * (spec.trainer.steps_per_epoch ?? Infinity)).toBeLessThanOrEqual(1000);
-    expect(spec.data.max_windows_per_file).toBe(48);
+    expect(spec.data.max_windows_per_file).toBe(200);
   });
 
   it('small is contrastive at the medium scale; full is the production setting', () => {

@@ -1,0 +1,127 @@
+/**
+ * Persists a run's engine events: metrics, events and checkpoints into the store (one
+ * transaction per batch), and every event as a JSON line in the run's events.jsonl.
+ *
+ * Step metrics arrive many times a second, so they are buffered and flushed together;
+ * anything a user would hate to lose (checkpoints, recovery actions, the end) is flushed
+ * at once with whatever is buffered before it, so the database never has a checkpoint
+ * without the metrics that led to it.
+ */
+import { appendFileSync } from 'node:fs';
+import type { EngineEvent } from '../engine/protocol.js';
+import type { MetricInput, Store } from '../store/index.js';
+
+/** Step-event fields that are bookkeeping, not metrics. */
+const NOT_METRICS = new Set(['event', 'run_id', 'step', 'epoch', 'time', 'total_steps', 'epochs']);
+const FLUSH_ROWS = 500;
+const FLUSH_MS = 250;
+
+export class RunRecorder {
+  private rows: MetricInput[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private lastStep = 0;
+
+  constructor(
+    private readonly store: Store,
+    private readonly runId: string,
+    private readonly eventsLog: string | null,
+  ) {}
+
+  record(event: EngineEvent): void {
+    if (this.eventsLog) appendFileSync(this.eventsLog, JSON.stringify(event) + '\n');
+    this.lastStep = Math.max(this.lastStep, event.step ?? 0);
+    switch (event.event) {
+      case 'started':
+        this.flush();
+        this.store.runs.update(this.runId, {
+          status: 'running',
+          backend: event.backend,
+          versions: { ...event.versions, backend_skipped: JSON.stringify(event.backend_skipped) },
+          startedAt: event.time,
+        });
+        return;
+      case 'data':
+        this.store.runs.update(this.runId, { dataManifestHash: event.manifest_hash });
+        this.store.events.insert({
+          runId: this.runId,
+          step: event.step,
+          kind: 'data',
+          details: { ...event, event: undefined, run_id: undefined },
+          outcome: event.skipped_windows > 0 ? `skipped ${event.skipped_windows} windows` : 'ok',
+          time: event.time,
+        });
+        return;
+      case 'step':
+        this.push(event.step, event.epoch, 'step', event, event.time);
+        return;
+      case 'epoch':
+        this.push(event.step, event.epoch, 'epoch', event, event.time);
+        return;
+      case 'checkpoint':
+        this.flush();
+        this.store.checkpoints.insert({
+          runId: this.runId,
+          step: event.step,
+          epoch: event.epoch,
+          path: event.path,
+          sha256: event.sha256,
+          bytes: event.bytes,
+          kind: event.kind,
+          stable: event.stable,
+          metrics: { val_flow_loss: event.val_flow_loss, train_flow_loss: event.train_flow_loss },
+        });
+        return;
+      case 'recovery':
+        this.flush();
+        this.store.events.insert({
+          runId: this.runId,
+          step: event.step,
+          kind: event.kind,
+          details: event.details,
+          outcome: event.outcome,
+          time: event.time,
+        });
+        return;
+      case 'log':
+        if (event.level === 'info') return;
+        this.store.events.insert({
+          runId: this.runId,
+          step: event.step,
+          kind: `log_${event.level}`,
+          details: { message: event.message },
+          outcome: null,
+          time: event.time,
+        });
+        return;
+      case 'sampled':
+      case 'finished':
+        this.flush();
+        return;
+    }
+  }
+
+  /** Writes buffered metrics in one transaction. */
+  flush(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    if (this.rows.length === 0) return;
+    const rows = this.rows;
+    this.rows = [];
+    this.store.metrics.insertMany(rows);
+  }
+
+  get step(): number {
+    return this.lastStep;
+  }
+
+  private push(step: number, epoch: number, scope: 'step' | 'epoch', event: object, time: string): void {
+    for (const [name, value] of Object.entries(event)) {
+      if (NOT_METRICS.has(name) || typeof value !== 'number') continue;
+      this.rows.push({ runId: this.runId, step, epoch, scope, name, value, time });
+    }
+    if (this.rows.length >= FLUSH_ROWS) this.flush();
+    else if (!this.timer) this.timer = setTimeout(() => this.flush(), FLUSH_MS);
+  }
+}

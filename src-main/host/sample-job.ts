@@ -1,0 +1,76 @@
+/**
+ * `flowbench sample`: generate windows from a run's checkpoint in an engine process.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { EngineEvent, FinishedEvent, SampledEvent } from '../engine/protocol.js';
+import type { Store } from '../store/index.js';
+import { startEngine } from './engine-process.js';
+
+export interface SampleJobOptions {
+  store: Store;
+  runRef: string;
+  count: number;
+  outPath: string;
+  seed: number;
+  domain?: string | null;
+  dataset?: string | null;
+  onEvent?: (event: EngineEvent) => void;
+}
+
+export interface SampleJobResult {
+  runId: string;
+  checkpointPath: string;
+  sampled: SampledEvent | null;
+  finished: FinishedEvent;
+}
+
+const OUTPUT_EXTENSIONS = ['.csv', '.h5', '.hdf5'];
+
+export async function runSampleJob(options: SampleJobOptions): Promise<SampleJobResult> {
+  const { store } = options;
+  if (!Number.isInteger(options.count) || options.count < 1 || options.count > 100_000) {
+    throw new Error(`--count must be an integer from 1 to 100000, got ${options.count}`);
+  }
+  const ext = path.extname(options.outPath).toLowerCase();
+  if (!OUTPUT_EXTENSIONS.includes(ext)) {
+    throw new Error(`--out ${options.outPath}: unsupported extension "${ext}"; use .csv or .h5`);
+  }
+  const runId = store.runs.resolveId(options.runRef);
+  const checkpoint = store.checkpoints.latest(runId, { stableOnly: true }) ?? store.checkpoints.latest(runId);
+  if (!checkpoint) throw new Error(`run ${runId} has no checkpoint yet; train it to the end (or resume it) first`);
+  if (!existsSync(checkpoint.path)) {
+    throw new Error(`run ${runId}: checkpoint file ${checkpoint.path} is missing on disk`);
+  }
+
+  let sampled: SampledEvent | null = null;
+  const handle = startEngine(
+    {
+      type: 'sample',
+      run_id: runId,
+      checkpoint_path: checkpoint.path,
+      count: options.count,
+      out_path: path.resolve(options.outPath),
+      seed: options.seed,
+      domain: options.domain ?? null,
+      dataset: options.dataset ?? null,
+    },
+    {
+      onEvent: (event) => {
+        if (event.event === 'sampled') sampled = event;
+        options.onEvent?.(event);
+      },
+    },
+  );
+  const exit = await handle.done;
+  const finished: FinishedEvent = exit.finished ?? {
+    event: 'finished',
+    run_id: runId,
+    step: checkpoint.step,
+    time: new Date().toISOString(),
+    status: 'failed',
+    reason: `engine process ended unexpectedly (${exit.signal ?? `exit code ${exit.exitCode}`}): ${exit.stderrTail.trim().split('\n').pop() ?? ''}`,
+    seconds: 0,
+  };
+  return { runId, checkpointPath: checkpoint.path, sampled, finished };
+}

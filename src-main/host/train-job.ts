@@ -1,0 +1,115 @@
+/**
+ * One training run from the host's side: record it, start the engine, persist what it
+ * says, and close the run with the right status whatever happens to the engine.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { stringify } from 'yaml';
+import type { RunSpec } from '../config/schema.js';
+import { specHash } from '../config/index.js';
+import { openDataSource } from '../data/index.js';
+import type { EngineEvent, FinishedEvent } from '../engine/protocol.js';
+import { newRunId, type Store } from '../store/index.js';
+import { startEngine, type EngineHandle } from './engine-process.js';
+import { insideDir } from './paths.js';
+import { RunRecorder } from './run-recorder.js';
+
+export interface TrainJobOptions {
+  store: Store;
+  spec: RunSpec;
+  /** Folder that holds run folders (`<workdir>/<run_id>/`). */
+  workdir: string;
+  /** Folder a relative data.path is resolved against. */
+  cwd: string;
+  /** Called with every event after it is persisted (progress bar, UI, JSON lines). */
+  onEvent?: (event: EngineEvent) => void;
+  /** Called once the engine is running, e.g. to wire Ctrl-C to `handle.requestStop()`. */
+  onStart?: (handle: EngineHandle, runId: string) => void;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface TrainJobResult {
+  runId: string;
+  runDir: string;
+  finished: FinishedEvent;
+}
+
+export async function runTrainJob(options: TrainJobOptions): Promise<TrainJobResult> {
+  const { store, spec } = options;
+  // Open the data source before recording anything: a wrong path or a broken manifest is
+  // bad input (a DataError for the caller), not a failed run cluttering the history.
+  const source = await openDataSource(spec.data, { cwd: options.cwd, seed: spec.environment.seed });
+  const runId = newRunId();
+  const runDir = insideDir(options.workdir, runId, 'run folder');
+  mkdirSync(path.join(runDir, 'checkpoints'), { recursive: true });
+  // The resolved config travels with the run: what ran is always readable.
+  writeFileSync(path.join(runDir, 'config.yaml'), stringify(spec));
+
+  const dataSource = spec.data.source === 'synthetic' ? 'synthetic' : path.resolve(options.cwd, spec.data.path ?? '.');
+  store.runs.create({
+    id: runId,
+    name: spec.name ?? `${spec.model.velocity_net} on ${spec.data.source === 'synthetic' ? 'synthetic bearings' : path.basename(dataSource)}`,
+    status: 'created',
+    scale: spec.scale,
+    config: spec,
+    configHash: specHash(spec),
+    dataSource,
+    dataManifestHash: source.manifestHash,
+    seed: spec.environment.seed,
+    workdir: runDir,
+  });
+
+  const recorder = new RunRecorder(store, runId, path.join(runDir, 'events.jsonl'));
+  const startedAt = Date.now();
+  const handle = startEngine(
+    { type: 'train', run_id: runId, spec, run_dir: runDir, cwd: options.cwd },
+    {
+      onEvent: (event) => {
+        recorder.record(event);
+        options.onEvent?.(event);
+      },
+      stderrLog: path.join(runDir, 'engine.log'),
+      env: options.env,
+    },
+  );
+  options.onStart?.(handle, runId);
+  const exit = await handle.done;
+  recorder.flush();
+
+  const finished: FinishedEvent =
+    exit.finished ??
+    // The engine died without saying how (crash, OOM kill, kill -9): say so.
+    {
+      event: 'finished',
+      run_id: runId,
+      step: recorder.step,
+      time: new Date().toISOString(),
+      status: 'failed',
+      reason:
+        `engine process ended unexpectedly (${exit.signal ? `signal ${exit.signal}` : `exit code ${exit.exitCode}`})` +
+        (exit.stderrTail.trim() ? `: ${lastLine(exit.stderrTail)}` : ''),
+      seconds: (Date.now() - startedAt) / 1000,
+    };
+  if (!exit.finished) {
+    store.events.insert({
+      runId,
+      step: finished.step,
+      kind: 'engine_crash',
+      details: { exitCode: exit.exitCode, signal: exit.signal, stderr: exit.stderrTail.slice(-2000) },
+      outcome: 'run marked failed',
+    });
+    options.onEvent?.(finished);
+  }
+  store.runs.update(runId, {
+    status: finished.status,
+    finishedAt: finished.time,
+    durationS: finished.seconds,
+    error: finished.status === 'completed' ? null : (finished.reason ?? null),
+  });
+  return { runId, runDir, finished };
+}
+
+function lastLine(text: string): string {
+  const lines = text.trim().split('\n');
+  return lines[lines.length - 1] ?? '';
+}

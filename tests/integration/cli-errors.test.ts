@@ -1,0 +1,111 @@
+/**
+ * Bad input at the CLI: each case exits non-zero with a message that names what is wrong,
+ * and none of them records a run or touches the database's existing runs.
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { runCli, tempHome } from '../support/cli.js';
+
+const home = tempHome('flowbench-errors-');
+const dir = path.join(home, 'inputs');
+mkdirSync(dir, { recursive: true });
+
+function file(name: string, text: string): string {
+  const p = path.join(dir, name);
+  writeFileSync(p, text);
+  return p;
+}
+
+function runCount(): number {
+  const db = path.join(home, 'flowbench.sqlite');
+  if (!existsSync(db)) return 0;
+  const conn = new Database(db, { readonly: true });
+  try {
+    return (conn.prepare('select count(*) n from runs').get() as { n: number }).n;
+  } finally {
+    conn.close();
+  }
+}
+
+const cases: { name: string; args: () => string[]; expect: RegExp[] }[] = [
+  {
+    name: 'unknown config key suggests the nearest one',
+    args: () => ['train', '--config', file('typo.yaml', 'task:\n  learning_rate: 0.001\n')],
+    expect: [/task\.learning_rate/, /task\.lr/],
+  },
+  {
+    name: 'bad value names key, value and range',
+    args: () => ['train', '--config', file('neg.yaml', 'task:\n  batch_size: -4\n')],
+    expect: [/task\.batch_size/, /-4/],
+  },
+  {
+    name: 'missing config file is named',
+    args: () => ['train', '--config', path.join(dir, 'nope.yaml')],
+    expect: [/nope\.yaml/],
+  },
+  {
+    name: 'YAML syntax error gives the line',
+    args: () => ['train', '--config', file('broken.yaml', 'task:\n  lr: [1, 2\n')],
+    expect: [/broken\.yaml/, /line|:\d+/],
+  },
+  {
+    name: '--set of an unknown key',
+    args: () => ['train', '--set', 'model.hiden_dim=3'],
+    expect: [/model\.hiden_dim/, /model\.hidden_dim/],
+  },
+  {
+    name: '--set without =',
+    args: () => ['train', '--set', 'task.lr'],
+    expect: [/task\.lr/, /=/],
+  },
+  {
+    name: 'bad --scale lists the choices',
+    args: () => ['train', '--scale', 'huge'],
+    expect: [/huge/, /quick/],
+  },
+  {
+    name: 'non-integer --seed',
+    args: () => ['train', '--seed', 'abc'],
+    expect: [/--seed/, /integer/],
+  },
+  {
+    name: '--data that does not exist',
+    args: () => ['train', '--data', path.join(dir, 'no-such-dataset')],
+    expect: [/no-such-dataset/],
+  },
+  {
+    name: 'show of an unknown run',
+    args: () => ['show', 'zzzz-not-a-run'],
+    expect: [/zzzz-not-a-run/],
+  },
+  {
+    name: 'sample with an unsupported output extension',
+    args: () => ['sample', 'last', '--count', '2', '--out', path.join(dir, 'x.wav')],
+    expect: [/\.wav/, /\.csv|\.h5/],
+  },
+  {
+    name: 'data inspect of a file that is not a signal file',
+    args: () => ['data', 'inspect', file('garbage.mat', 'this is not a MAT file at all, just text that goes on '.repeat(4))],
+    expect: [/garbage\.mat/],
+  },
+  {
+    name: 'unknown command',
+    args: () => ['trian'],
+    expect: [/trian/],
+  },
+];
+
+describe('CLI bad input', () => {
+  for (const c of cases) {
+    it(c.name, async () => {
+      const before = runCount();
+      const res = await runCli(c.args(), { home, timeoutMs: 60_000 });
+      expect(res.code, `stdout: ${res.stdout}\nstderr: ${res.stderr}`).not.toBe(0);
+      for (const re of c.expect) expect(res.stderr, res.stderr).toMatch(re);
+      expect(res.stderr).not.toMatch(/at .*\.ts:\d+:\d+/); // a message, not a stack trace
+      expect(runCount()).toBe(before);
+    });
+  }
+});
