@@ -7,7 +7,7 @@ import { fft } from './fft.js';
 import { type Matrix, checkMatrix, row } from './matrix.js';
 
 export interface WelchOptions {
-  /** Segment length (default 256, scipy's default; clipped to the signal length is NOT done: too short throws). */
+  /** Segment length (default 256, scipy's default). Unlike SciPy, a signal shorter than nperseg throws instead of shrinking it. */
   nperseg?: number;
   /** Overlap in samples (default ⌊nperseg/2⌋). */
   noverlap?: number;
