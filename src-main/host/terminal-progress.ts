@@ -33,12 +33,18 @@ function fmt(value: number | null | undefined, digits = 4): string {
   return Math.abs(value) >= 1e4 || (Math.abs(value) < 1e-3 && value !== 0) ? value.toExponential(2) : value.toFixed(digits);
 }
 
+/** Why the faster backends were not used, e.g. " (tensorflow-gpu: not installed)". */
+export function skippedText(skipped: Record<string, string>): string {
+  const parts = Object.entries(skipped).map(([name, why]) => `${name}: ${why}`);
+  return parts.length ? ` (skipped ${parts.join('; ')})` : '';
+}
+
 function plainView(out: NodeJS.WritableStream): ProgressView {
   return {
     onEvent(event) {
       switch (event.event) {
         case 'started':
-          out.write(`run ${event.run_id}: backend ${event.backend}, ${event.params} parameters, ${event.total_steps} steps over ${event.epochs} epochs\n`);
+          out.write(`run ${event.run_id}: backend ${event.backend}${skippedText(event.backend_skipped)}, ${event.params} parameters, ${event.total_steps} steps over ${event.epochs} epochs\n`);
           return;
         case 'data':
           out.write(
@@ -82,6 +88,7 @@ function barView(): ProgressView {
   return {
     onEvent(event) {
       if (event.event === 'started') {
+        process.stderr.write(`run ${event.run_id}: backend ${event.backend}${skippedText(event.backend_skipped)}\n`);
         bar.start(Math.max(1, event.total_steps), 0, { epoch: `0/${event.epochs}`, loss: '—', sps: '—' });
         started = true;
       } else if (started && event.event === 'step') {
