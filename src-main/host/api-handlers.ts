@@ -16,14 +16,7 @@ import {
   type RunEvent,
   type RunEventRow,
 } from '../../src-preload/contract.js';
-import path from 'node:path';
 import type { EngineEvent } from '../engine/protocol.js';
-import { deleteRun } from '../store/runs-delete.js';
-import { previewData } from './data-preview.js';
-import { writeFigure } from './figure-files.js';
-import type { JobManager } from './job-manager.js';
-import { insideDir } from './paths.js';
-import { estimateScales, resolveDraft } from './run-draft.js';
 import type {
   CheckpointRow,
   EventRow,
@@ -40,9 +33,8 @@ function finiteOrNull(v: number | null | undefined): number | null {
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }
 
-function toRun(row: RunRow, summary: readonly StoreMetricSummary[], active = false): Run {
+function toRun(row: RunRow, summary: readonly StoreMetricSummary[]): Run {
   const flow = summary.find((m) => m.name === 'flow_loss' && m.scope === 'step');
-  const val = summary.find((m) => m.name === 'val_flow_loss' && m.scope === 'epoch');
   return {
     id: row.id,
     name: row.name,
@@ -58,11 +50,6 @@ function toRun(row: RunRow, summary: readonly StoreMetricSummary[], active = fal
     error: row.error,
     parentRunId: row.parentRunId,
     lastFlowLoss: finiteOrNull(flow?.last),
-    bestFlowLoss: finiteOrNull(flow?.min),
-    lastValLoss: finiteOrNull(val?.last),
-    bestValLoss: finiteOrNull(val?.min),
-    archived: row.archived,
-    active,
   };
 }
 
@@ -107,22 +94,8 @@ function reply<M extends ApiMethod>(method: M, value: ApiReply<M>): ApiReply<M> 
   return contract[method].reply.parse(value) as ApiReply<M>;
 }
 
-/** What the run-starting methods need; a host without them answers those methods with an error. */
-export interface ApiHandlerDeps {
-  jobs?: JobManager;
-  /** Folder a relative data path typed in the wizard is resolved against. */
-  cwd?: string;
-  /** Where exported figures go (`<figuresDir>/<run id or compare-…>/`). */
-  figuresDir?: string;
-}
-
-export function createApiHandlers(store: Store, deps: ApiHandlerDeps = {}): ApiHandlers {
-  const cwd = deps.cwd ?? process.cwd();
-  const jobsOf = (method: string): JobManager => {
-    if (!deps.jobs) throw new Error(`${method}: this host was started without a job manager, so it cannot run jobs`);
-    return deps.jobs;
-  };
-  const runOf = (row: RunRow): Run => toRun(row, store.metrics.summary(row.id), deps.jobs?.isActive(row.id) ?? false);
+export function createApiHandlers(store: Store): ApiHandlers {
+  const runOf = (row: RunRow): Run => toRun(row, store.metrics.summary(row.id));
   const rowOf = (ref: string): RunRow => {
     const id = store.runs.resolveId(ref);
     const row = store.runs.get(id);
@@ -134,7 +107,7 @@ export function createApiHandlers(store: Store, deps: ApiHandlerDeps = {}): ApiH
   return {
     async listRuns(raw) {
       const req = parseRequest('listRuns', raw);
-      const rows = store.runs.list({ limit: req.limit ?? 200, status: req.status, includeArchived: req.includeArchived });
+      const rows = store.runs.list({ limit: req.limit ?? 200, status: req.status });
       return reply('listRuns', { runs: rows.map(runOf) });
     },
 
@@ -143,11 +116,10 @@ export function createApiHandlers(store: Store, deps: ApiHandlerDeps = {}): ApiH
       const row = rowOf(req.id);
       const summary = store.metrics.summary(row.id);
       return reply('getRun', {
-        run: toRun(row, summary, deps.jobs?.isActive(row.id) ?? false),
+        run: toRun(row, summary),
         metrics: summary.map(toSummary),
         events: store.events.forRun(row.id).map(toEventRow),
         checkpoints: store.checkpoints.forRun(row.id).map(toCheckpoint),
-        config: row.config,
       });
     },
 
@@ -156,58 +128,6 @@ export function createApiHandlers(store: Store, deps: ApiHandlerDeps = {}): ApiH
       const id = rowOf(req.id).id;
       const rows = store.metrics.forRun(id, { names: req.names, scope: req.scope });
       return reply('getMetrics', { id, series: toSeries(rows) });
-    },
-
-    async previewData(raw) {
-      const req = parseRequest('previewData', raw);
-      return reply('previewData', await previewData(req, cwd));
-    },
-
-    async resolveSpec(raw) {
-      const req = parseRequest('resolveSpec', raw);
-      const { spec, yaml, warnings } = resolveDraft(req, cwd);
-      return reply('resolveSpec', { spec, yaml, warnings, estimates: estimateScales(req, cwd) });
-    },
-
-    async startRun(raw) {
-      const req = parseRequest('startRun', raw);
-      const jobs = jobsOf('startRun');
-      const { spec } = resolveDraft(req, cwd);
-      return reply('startRun', { id: await jobs.startRun(spec) });
-    },
-
-    async stopRun(raw) {
-      const req = parseRequest('stopRun', raw);
-      const id = rowOf(req.id).id;
-      return reply('stopRun', { id, stopping: jobsOf('stopRun').stopRun(id) });
-    },
-
-    async activeRuns(raw) {
-      parseRequest('activeRuns', raw);
-      const active = deps.jobs?.active() ?? [];
-      return reply('activeRuns', { runs: active.map((a) => ({ id: a.id, startedAt: a.startedAt })) });
-    },
-
-    async archiveRun(raw) {
-      const req = parseRequest('archiveRun', raw);
-      const id = rowOf(req.id).id;
-      store.runs.update(id, { archived: req.archived });
-      return reply('archiveRun', { id, archived: req.archived });
-    },
-
-    async deleteRun(raw) {
-      const req = parseRequest('deleteRun', raw);
-      const id = rowOf(req.id).id;
-      if (deps.jobs?.isActive(id)) throw new Error(`deleteRun: run ${id} is running; stop it first`);
-      return reply('deleteRun', { id, deleted: deleteRun(store, id) });
-    },
-
-    async exportFigure(raw) {
-      const req = parseRequest('exportFigure', raw);
-      for (const id of req.runIds) if (!store.runs.get(id)) throw new Error(`exportFigure: no run with id ${id}`);
-      const root = deps.figuresDir ?? path.join(path.dirname(store.file), 'figures');
-      const folder = req.runIds.length === 1 ? req.runIds[0] : `compare-${req.runIds.join('-')}`.slice(0, 120);
-      return reply('exportFigure', writeFigure(insideDir(root, folder, 'figure folder'), req));
     },
   };
 }
