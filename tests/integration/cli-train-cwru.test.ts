@@ -40,5 +40,5 @@ describe.skipIf(!hasCwru)('flowbench train on CWRU (basic template, quick scale)
     expect(sample.code, sample.stderr).toBe(0);
     const sampled = jsonLines(sample.stdout).find((e) => e.event === 'sampled')!;
     expect([sampled.count, sampled.window_length, sampled.channels]).toEqual([4, 1024, 1]);
-  });
+  }, 400_000);
 });
