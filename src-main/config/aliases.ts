@@ -46,9 +46,12 @@ const ALIASES: Alias[] = [
   { from: 'trainer.es_patience', to: 'task.es_patience' },
   { from: 'trainer.accumulate_grad_batches', to: 'task.accumulate_grad_batches' },
   { from: 'trainer.gradient_clip_val', to: 'task.gradient_clipping', keep: true },
+  { from: 'task.contrastive_temperature', to: 'task.temperature' },
+  { from: 'task.contrastive_hidden_dim', to: 'task.projection_hidden_dim' },
+  { from: 'task.augmentation_noise_std', to: 'task.augmentations.gaussian_noise.sigma' },
+  { from: 'task.augmentation_jitter_std', to: 'task.augmentations.jitter.sigma' },
 ];
 
-const NOT_CONFIGURABLE = 'not configurable in this version; the engine uses its own fixed setting';
 const IGNORED: Record<string, string> = {
   'data.num_workers': 'windows are loaded inside the engine process, without a worker pool',
   'data.pin_memory': 'there is no CUDA host memory to pin here',
@@ -57,13 +60,8 @@ const IGNORED: Record<string, string> = {
   'task.save_plots': 'figures are drawn from the run history (app or `flowbench` reports)',
   'task.track_memory': 'every run records what the engine measures in its events',
   'task.track_gradients': 'every run records what the engine measures in its events',
-  'task.use_gradient_balancing': "the reference's balancing collapsed both weights to 0; loss weights are task.flow_loss_weight and task.contrastive_loss_weight",
-  'task.contrastive_temperature': NOT_CONFIGURABLE,
-  'task.projection_dim': NOT_CONFIGURABLE,
-  'task.contrastive_hidden_dim': NOT_CONFIGURABLE,
-  'task.augmentation_noise_std': NOT_CONFIGURABLE,
-  'task.augmentation_jitter_std': NOT_CONFIGURABLE,
-  'task.augmentation_scaling_range': NOT_CONFIGURABLE,
+  'task.use_gradient_balancing': "the reference's balancing collapsed both weights to 0; choose task.balancing: fixed | uncertainty | gradnorm",
+  'task.augmentation_scaling_range': 'set task.augmentations.scaling.low and .high',
   'task.quality_assessment_frequency': 'quality is evaluated after training (`flowbench evaluate`)',
   'task.generation_samples': 'quality is evaluated after training (`flowbench evaluate`)',
   'task.use_scheduler': 'task.lr_scheduler decides (constant for none)',

@@ -10,6 +10,9 @@ export interface Batch {
   n: number;
   domain: Int32Array;
   dataset: Int32Array;
+  /** [B] class index (into PreparedData.classNames) and sample rate (Hz, 0 = unknown); absent = unknown. */
+  label?: Int32Array;
+  fsHz?: Float32Array;
   /** Windows dropped from this batch by validation. */
   dropped: number;
 }
@@ -26,15 +29,19 @@ export function gatherBatch(set: WindowSet, indices: ArrayLike<number>, amplitud
   const x = kept === count ? raw : new Float32Array(kept * row);
   const domain = new Int32Array(kept);
   const dataset = new Int32Array(kept);
+  const label = new Int32Array(kept);
+  const fsHz = new Float32Array(kept);
   let j = 0;
   for (let i = 0; i < count; i++) {
     if (!valid[i]) continue;
     if (x !== raw) x.set(raw.subarray(i * row, (i + 1) * row), j * row);
     domain[j] = set.domain[indices[i]];
     dataset[j] = set.dataset[indices[i]];
+    label[j] = set.label[indices[i]];
+    fsHz[j] = set.fsHz[indices[i]];
     j++;
   }
-  return { x, n: kept, domain, dataset, dropped: count - kept };
+  return { x, n: kept, domain, dataset, label, fsHz, dropped: count - kept };
 }
 
 /** Checks a WindowSet's arrays agree with its n/length/channels; `name` is the split. */

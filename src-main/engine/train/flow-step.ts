@@ -3,7 +3,7 @@
  * gradient of it. The loss is flow_weight · MSE(v̂(x_t, t, c), x − ε).
  */
 import * as tf from '@tensorflow/tfjs';
-import { CONDITION_DROPOUT, HIDDEN_DROPOUT, type ConditionIds } from '../flow/condition-encoder.js';
+import { HIDDEN_DROPOUT, type ConditionIds } from '../flow/condition-encoder.js';
 import type { FlowModel, TrainDraws } from '../flow/flow-model.js';
 import { flowLoss, sampleFlow } from '../flow/rectified-flow.js';
 import type { Rng } from '../rng.js';
@@ -23,8 +23,8 @@ export interface FlowDraws {
 export function drawTraining(model: FlowModel, batch: Batch, rng: Rng): FlowDraws {
   const t = rng.uniformArray(batch.n);
   const noise = rng.normalArray(batch.n * model.signalDim);
-  const ids = model.cond.dropConditions({ domain: batch.domain, dataset: batch.dataset }, rng, CONDITION_DROPOUT);
-  const mask = rng.dropoutMask(batch.n * 2 * model.spec.condition_dim, HIDDEN_DROPOUT);
+  const ids = model.cond.dropConditions(batchConditions(batch), rng, model.spec.condition_dropout);
+  const mask = rng.dropoutMask(batch.n * model.cond.hiddenDim, HIDDEN_DROPOUT);
   return { t, noise, ids, train: { conditionHiddenMask: mask } };
 }
 
@@ -33,8 +33,16 @@ export function drawEvaluation(model: FlowModel, batch: Batch, rng: Rng): FlowDr
   return {
     t: rng.uniformArray(batch.n),
     noise: rng.normalArray(batch.n * model.signalDim),
-    ids: { domain: batch.domain, dataset: batch.dataset },
+    ids: batchConditions(batch),
     train: null,
+  };
+}
+
+/** A batch's conditions (every kind; the encoder reads those model.conditions names). */
+export function batchConditions(batch: Batch): ConditionIds {
+  return {
+    domain: batch.domain, dataset: batch.dataset,
+    ...(batch.label ? { label: batch.label } : {}), ...(batch.fsHz ? { fsHz: batch.fsHz } : {}),
   };
 }
 
