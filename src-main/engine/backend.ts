@@ -6,6 +6,7 @@
  * through a variable and their absence is a reason, not an error.
  */
 import * as tf from '@tensorflow/tfjs';
+import { shareIdentityOnWasm } from './train/fused.js';
 
 export type BackendPreference = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 
@@ -87,5 +88,6 @@ export async function initBackend(prefer?: BackendPreference): Promise<BackendIn
     name = 'cpu';
   }
   await tf.ready();
+  shareIdentityOnWasm(); // wasm's Identity copies; gradients clone ~140 tensors a step (train/fused.ts)
   return { name: tf.getBackend(), skipped, versions: { tfjs: tf.version.tfjs, node: process.versions.node } };
 }

@@ -3,7 +3,8 @@
  *
  * Why: on tfjs-backend-wasm a matMul with a transposed operand runs a scalar loop ~10–50×
  * slower than the plain one, and autodiff of x·W uses exactly those (dy·Wᵀ, xᵀ·dy). Here
- * the gradient transposes first (a cheap copy) and then calls the fast un-transposed matMul.
+ * the gradient transposes only the small [B, ·] operands (cheap copies) and then calls the
+ * fast un-transposed matMul.
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -24,8 +25,11 @@ export function dense(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D | null, opt
     throw new Error(`dense: bias [${b.shape}] does not match W [${w.shape}] (need [${w.shape[1]}])`);
   }
   const inputGrad = options.inputGrad ?? true;
+  // dx = (W·dyᵀ)ᵀ: W [in, out] is the streamed operand and only the small dyᵀ [out, B] is
+  // transposed and packed (XNNPACK packs the right operand on every call, since W is new
+  // each step); transposing W itself costs ~4× more (docs/PERFORMANCE.md).
   const dx = (dy: tf.Tensor2D, xs: tf.Tensor2D, ws: tf.Tensor2D): tf.Tensor2D =>
-    inputGrad ? tf.matMul(dy, tf.transpose(ws)) : tf.zerosLike(xs);
+    inputGrad ? (tf.transpose(tf.matMul(ws, tf.transpose(dy))) as tf.Tensor2D) : tf.zerosLike(xs);
   const dw = (dy: tf.Tensor2D, xs: tf.Tensor2D): tf.Tensor2D => tf.matMul(tf.transpose(xs), dy);
 
   if (b) {
