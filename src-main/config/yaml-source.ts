@@ -36,7 +36,12 @@ export function parseYamlSource(text: string, source: string): ParsedYaml {
   const lineOf = (offset: number | undefined): number | undefined =>
     offset === undefined ? undefined : lineCounter.linePos(offset).line;
   walk(doc, doc.contents, [], lines, warnings, source, lineOf);
-  return { value: doc.toJS({ maxAliasCount: 1000 }), lines, warnings, errors };
+  try {
+    return { value: doc.toJS({ maxAliasCount: 1000 }), lines, warnings, errors };
+  } catch (err) {
+    // Alias bombs ("Excessive alias count") and aliases to missing anchors throw here.
+    return { value: null, lines, warnings, errors: [{ path: '', source, message: `YAML aliases: ${(err as Error).message}` }] };
+  }
 }
 
 function walk(

@@ -70,16 +70,22 @@ export class RunRecorder {
           stable: event.stable,
           metrics: { val_flow_loss: event.val_flow_loss, train_flow_loss: event.train_flow_loss },
         });
+        // The engine deleted these files after verifying the new one: forget their rows.
+        for (const p of event.pruned ?? []) this.store.checkpoints.remove(this.runId, p);
         return;
       case 'recovery':
         this.flush();
-        this.store.events.insert({
-          runId: this.runId,
-          step: event.step,
-          kind: event.kind,
-          details: event.details,
-          outcome: event.outcome,
-          time: event.time,
+        // One transaction: a resume's superseded rows go together with its event, or not at all.
+        this.store.transaction(() => {
+          if (event.kind === 'resume') this.supersede(event.details);
+          this.store.events.insert({
+            runId: this.runId,
+            step: event.step,
+            kind: event.kind,
+            details: event.details,
+            outcome: event.outcome,
+            time: event.time,
+          });
         });
         return;
       case 'log':
@@ -110,6 +116,15 @@ export class RunRecorder {
     const rows = this.rows;
     this.rows = [];
     this.store.metrics.insertMany(rows);
+  }
+
+  /** A resume recomputes everything after its checkpoint: drop the cut-off rows first. */
+  private supersede(details: Record<string, unknown>): void {
+    const step = Number(details.from_step);
+    const epoch = Number(details.from_epoch);
+    if (!Number.isInteger(step) || !Number.isInteger(epoch)) return;
+    const removed = this.store.metrics.supersedeAfter(this.runId, step, epoch);
+    details.superseded_metric_rows = removed;
   }
 
   get step(): number {

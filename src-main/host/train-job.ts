@@ -8,11 +8,12 @@ import { stringify } from 'yaml';
 import type { RunSpec } from '../config/schema.js';
 import { specHash } from '../config/index.js';
 import { openDataSource } from '../data/index.js';
-import type { EngineEvent, FinishedEvent } from '../engine/protocol.js';
+import type { EngineEvent, FinishedEvent, TrainRequest } from '../engine/protocol.js';
 import { newRunId, type Store } from '../store/index.js';
 import { startEngine, type EngineHandle } from './engine-process.js';
 import { insideDir } from './paths.js';
 import { RunRecorder } from './run-recorder.js';
+import { recordHost } from './run-liveness.js';
 
 export interface TrainJobOptions {
   store: Store;
@@ -59,10 +60,26 @@ export async function runTrainJob(options: TrainJobOptions): Promise<TrainJobRes
     workdir: runDir,
   });
 
+  return superviseTrainEngine(options, runId, runDir, { type: 'train', run_id: runId, spec, run_dir: runDir, cwd: options.cwd });
+}
+
+/**
+ * Runs one engine process for run `runId` (a new train or a resume) and closes the run
+ * with the right status whatever happens to the engine. Records the host pid first, so a
+ * later `runs`/`resume` can tell a live run from one whose host died (run-liveness.ts).
+ */
+export async function superviseTrainEngine(
+  options: Pick<TrainJobOptions, 'store' | 'onEvent' | 'onStart' | 'env'>,
+  runId: string,
+  runDir: string,
+  request: TrainRequest,
+): Promise<TrainJobResult> {
+  const { store } = options;
+  recordHost(store, runId, request.resume ? 'resume' : 'train', request.cwd);
   const recorder = new RunRecorder(store, runId, path.join(runDir, 'events.jsonl'));
   const startedAt = Date.now();
   const handle = startEngine(
-    { type: 'train', run_id: runId, spec, run_dir: runDir, cwd: options.cwd },
+    request,
     {
       onEvent: (event) => {
         recorder.record(event);

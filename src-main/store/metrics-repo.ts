@@ -97,6 +97,22 @@ export class MetricsRepo {
     }
   }
 
+  /**
+   * A resume from the checkpoint of step `step` (inside epoch `epoch`) recomputes what came
+   * after it: step rows after `step` and epoch rows of epoch >= `epoch` belong to the cut-off
+   * timeline and are removed (events.jsonl keeps them), so every step is recorded once.
+   * Returns the number of rows removed.
+   */
+  supersedeAfter(runId: string, step: number, epoch: number): number {
+    try {
+      return this.db
+        .prepare(`DELETE FROM metrics WHERE run_id = ? AND ((scope = 'step' AND step > ?) OR (scope = 'epoch' AND (epoch >= ? OR step > ?)))`)
+        .run(runId, step, epoch, step).changes;
+    } catch (err) {
+      explainWriteError(err, this.file, `Metrics after step ${step}`, runId);
+    }
+  }
+
   /** Rows of one run ordered by step (then insertion). */
   forRun(runId: string, q: MetricQuery = {}): MetricRow[] {
     const where = ['run_id = ?'];

@@ -13,7 +13,13 @@ export interface WrittenFile {
   bytes: number;
 }
 
-export async function writeFileAtomic(path: string, data: Buffer): Promise<WrittenFile> {
+/** Test seams for fault injection: called at the two moments a crash is most harmful. */
+export interface AtomicWriteHooks {
+  /** After the temp file is written and fsynced, before it is verified and renamed. */
+  afterTempSynced?: (tmpPath: string) => void;
+}
+
+export async function writeFileAtomic(path: string, data: Buffer, hooks: AtomicWriteHooks = {}): Promise<WrittenFile> {
   const dir = dirname(path);
   await fs.mkdir(dir, { recursive: true });
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
@@ -26,6 +32,7 @@ export async function writeFileAtomic(path: string, data: Buffer): Promise<Writt
     } finally {
       await fh.close();
     }
+    hooks.afterTempSynced?.(tmp);
     const back = await fs.readFile(tmp);
     const actual = createHash('sha256').update(back).digest('hex');
     if (actual !== expected) throw new Error(`writing ${path}: read-back sha256 ${actual} differs from written ${expected}`);

@@ -9,8 +9,9 @@ import type { RunSpec } from '../../config/schema.js';
 import { FlowModel, type FlowModelShape } from '../flow/flow-model.js';
 import type { RngState } from '../rng.js';
 import type { AdamState, AdamW } from '../train/adamw.js';
-import { writeFileAtomic, type WrittenFile } from './atomic-write.js';
-import { decodeCheckpoint, encodeCheckpoint, type NamedArray } from './format.js';
+import { writeFileAtomic, type AtomicWriteHooks, type WrittenFile } from './atomic-write.js';
+import { decodeCheckpoint, decodeHeader, encodeCheckpoint, type NamedArray } from './format.js';
+import type { ResumeMeta } from './resume-meta.js';
 
 export interface CheckpointMeta {
   run_id: string;
@@ -32,6 +33,12 @@ export interface CheckpointMeta {
   channels: number;
   normalization: { method: string; scope: string };
   metrics: { train_flow_loss: number | null; val_flow_loss: number | null };
+  /** specHash of `config`: a resume refuses a checkpoint whose config differs from the run's. */
+  config_hash?: string;
+  /** Judged when written (finite losses and weights, val not worse than the trend). */
+  stable?: boolean;
+  /** Everything else a resume needs to continue exactly (cursor, schedule, guard, parts). */
+  resume?: ResumeMeta;
 }
 
 export interface LoadedCheckpoint {
@@ -45,6 +52,9 @@ export async function saveCheckpoint(
   meta: Omit<CheckpointMeta, 'param_names' | 'optimizer'>,
   model: FlowModel,
   optimizer: AdamW | null,
+  /** More blobs (data cursor order, EMA weights, parts); names must not start with param/ or adam. */
+  extra: NamedArray[] = [],
+  hooks: AtomicWriteHooks = {},
 ): Promise<WrittenFile> {
   const params = model.params.list();
   const arrays: NamedArray[] = params.map((p) => ({
@@ -60,9 +70,16 @@ export async function saveCheckpoint(
       arrays.push({ name: `adam.m/${p.name}`, shape: p.variable.shape, data: s.m[i] });
       arrays.push({ name: `adam.v/${p.name}`, shape: p.variable.shape, data: s.v[i] });
     });
+    // Variables the optimiser holds beyond the model's (projection head, balancing weights),
+    // in its fixed order; their values travel as "var/#k" blobs from the caller.
+    for (let i = params.length; i < s.m.length; i++) {
+      arrays.push({ name: `adam.m/#${i}`, shape: [s.m[i].length], data: s.m[i] });
+      arrays.push({ name: `adam.v/#${i}`, shape: [s.v[i].length], data: s.v[i] });
+    }
   }
+  arrays.push(...extra);
   const full: CheckpointMeta = { ...meta, param_names: params.map((p) => p.name), optimizer: opt };
-  return writeFileAtomic(path, encodeCheckpoint(full as unknown as Record<string, unknown>, arrays));
+  return writeFileAtomic(path, encodeCheckpoint(full as unknown as Record<string, unknown>, arrays), hooks);
 }
 
 export async function loadCheckpoint(path: string): Promise<LoadedCheckpoint> {
@@ -80,6 +97,25 @@ export async function loadCheckpoint(path: string): Promise<LoadedCheckpoint> {
     if (!arrays.has(`param/${name}`)) throw new Error(`checkpoint ${path}: parameter "${name}" is listed but has no data`);
   }
   return { path, meta: header, arrays };
+}
+
+/**
+ * Only the JSON header (prefix + header bytes, no payload read, no hash check): cheap enough
+ * to list a folder of checkpoints. Throws like loadCheckpoint on a malformed prefix/header.
+ */
+export async function readCheckpointHeader(path: string): Promise<CheckpointMeta> {
+  const fh = await fs.open(path, 'r');
+  try {
+    const prefix = Buffer.alloc(16);
+    await fh.read(prefix, 0, 16, 0);
+    const len = prefix.readUInt32LE(12);
+    const { size } = await fh.stat();
+    const buf = Buffer.alloc(16 + Math.min(len, Math.max(0, size - 16)));
+    await fh.read(buf, 0, buf.length, 0);
+    return decodeHeader<CheckpointMeta>(buf, path);
+  } finally {
+    await fh.close();
+  }
 }
 
 /** Rebuilds the model from the checkpoint's own config and shape, then loads its weights. */
@@ -114,10 +150,11 @@ export function optimizerState(ckpt: LoadedCheckpoint): AdamState | null {
     if (!a) throw new Error(`checkpoint ${ckpt.path}: optimizer moment "${k}" is missing`);
     return a.data;
   };
-  return {
-    kind: o.kind,
-    step: o.step,
-    m: ckpt.meta.param_names.map((n) => get(`adam.m/${n}`)),
-    v: ckpt.meta.param_names.map((n) => get(`adam.v/${n}`)),
-  };
+  const m = ckpt.meta.param_names.map((n) => get(`adam.m/${n}`));
+  const v = ckpt.meta.param_names.map((n) => get(`adam.v/${n}`));
+  for (let i = m.length; ckpt.arrays.has(`adam.m/#${i}`); i++) {
+    m.push(get(`adam.m/#${i}`));
+    v.push(get(`adam.v/#${i}`));
+  }
+  return { kind: o.kind, step: o.step, m, v };
 }

@@ -81,8 +81,8 @@ export interface DecodedCheckpoint<H> {
   arrays: Map<string, NamedArray>;
 }
 
-/** Parses and verifies a checkpoint buffer; every defect is an Error naming `file`. */
-export function decodeCheckpoint<H>(buf: Buffer, file: string): DecodedCheckpoint<H> {
+/** Parses the prefix and JSON header only (the payload may be absent); JSON.parse, never eval. */
+export function decodeHeader<H>(buf: Buffer, file: string): H & FormatHeader {
   const bad = (why: string): Error => new Error(`checkpoint ${file}: ${why}`);
   if (buf.length < PREFIX) throw bad(`file is ${buf.length} bytes, too short to be a Flowbench checkpoint`);
   if (!buf.subarray(0, 8).equals(MAGIC)) throw bad('wrong magic bytes: not a Flowbench .fbckpt checkpoint');
@@ -97,6 +97,14 @@ export function decodeCheckpoint<H>(buf: Buffer, file: string): DecodedCheckpoin
     throw bad(`header is not valid JSON (${(err as Error).message})`);
   }
   if (header?.format !== 'flowbench-checkpoint' || !Array.isArray(header.tensors)) throw bad('header lacks format/tensors');
+  return header;
+}
+
+/** Parses and verifies a checkpoint buffer; every defect is an Error naming `file`. */
+export function decodeCheckpoint<H>(buf: Buffer, file: string): DecodedCheckpoint<H> {
+  const bad = (why: string): Error => new Error(`checkpoint ${file}: ${why}`);
+  const header = decodeHeader<H>(buf, file);
+  const headerLen = buf.readUInt32LE(12);
   const payload = buf.subarray(PREFIX + headerLen);
   if (payload.length !== header.payload_bytes) {
     throw bad(`truncated or padded: payload is ${payload.length} bytes, header says ${header.payload_bytes}`);

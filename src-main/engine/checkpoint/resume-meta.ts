@@ -1,0 +1,55 @@
+/**
+ * What a checkpoint carries beyond weights and moments so a resumed run continues exactly:
+ * the data cursor (epoch, position, the epoch's shuffle order), the schedule position,
+ * the stability guard's settings, the stability tracker's history, and the state of any
+ * registered part (EMA weights, loss balancing, …).
+ */
+import type { GuardState } from '../train/stability-guard.js';
+import type { NamedArray } from './format.js';
+import type { StableTrackerState } from './stability.js';
+
+/** Where the loop stands inside an epoch right after the checkpoint's step. */
+export interface TrainCursor {
+  epoch: number;
+  /** Index (within the epoch) of the next step to run. */
+  next_s: number;
+  /** Index into the epoch's shuffle order of the next window to read. */
+  cursor: number;
+  /** Running sums of the epoch, so its epoch event comes out the same. */
+  loss_sum: number;
+  loss_count: number;
+  /** Contrastive and total loss sums of the epoch (joint objective). */
+  con_sum?: number;
+  total_sum?: number;
+  skipped_batches: number;
+  skipped_windows: number;
+  last_train: number | null;
+  last_val: number | null;
+  /** Whether blob "cursor/order" holds the epoch's shuffle order (false: start a fresh epoch). */
+  has_order: boolean;
+}
+
+export interface ResumeMeta {
+  cursor: TrainCursor;
+  schedule: { kind: string; step: number; total_steps: number; lr_scale: number };
+  guard: GuardState;
+  stability: StableTrackerState;
+  /** JSON state of each registered CheckpointPart, by name. */
+  parts: Record<string, unknown>;
+  train_windows: number;
+}
+
+/** Blob name of the epoch's shuffle order (float32: exact for indices below 2^24). */
+export const ORDER_BLOB = 'cursor/order';
+
+/**
+ * A piece of training state owned by another module (EMA weights, loss balancing) that
+ * must survive a resume. Register it with the loop's checkpointer; arrays are stored as
+ * blobs "part.<name>/<array name>".
+ */
+export interface CheckpointPart {
+  name: string;
+  save(): { state: unknown; arrays?: NamedArray[] };
+  /** `arrays` holds this part's blobs with the "part.<name>/" prefix removed. */
+  load(state: unknown, arrays: Map<string, NamedArray>): void;
+}
