@@ -1,0 +1,99 @@
+/**
+ * `flowbench evaluate RUN`: score a run's checkpoint in an engine process, then write the
+ * report (JSON, Markdown, figure CSVs) into `<run dir>/evaluation/<timestamp>/` and every
+ * score into the quality table.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { EngineEvent, EvaluationEvent, FinishedEvent } from '../engine/protocol.js';
+import type { Store } from '../store/index.js';
+import { startEngine } from './engine-process.js';
+import { qualityLeaves, reportFigures, writeEvaluationReport } from './evaluate-report.js';
+
+export const EVAL_SECTIONS = ['linear_probe', 'few_shot', 'cross_condition', 'baselines', 'anomaly', 'generation'] as const;
+
+export interface EvaluateJobOptions {
+  store: Store;
+  runRef: string;
+  scale: 'quick' | 'medium' | 'full';
+  checkpointPath?: string | null;
+  dataPath?: string | null;
+  seed?: number;
+  cwd: string;
+  sections?: string[];
+  budget?: Record<string, number>;
+  onEvent?: (event: EngineEvent) => void;
+}
+
+export interface EvaluateJobResult {
+  runId: string;
+  checkpointPath: string;
+  reportPath: string | null;
+  report: Record<string, unknown>;
+  qualityRows: number;
+  finished: FinishedEvent;
+}
+
+export async function runEvaluateJob(o: EvaluateJobOptions): Promise<EvaluateJobResult> {
+  const { store } = o;
+  const runId = store.runs.resolveId(o.runRef);
+  const run = store.runs.get(runId)!;
+  const sections = o.sections ?? [...EVAL_SECTIONS];
+  for (const s of sections) {
+    if (!(EVAL_SECTIONS as readonly string[]).includes(s)) throw new Error(`evaluate: unknown section "${s}"; valid: ${EVAL_SECTIONS.join(', ')}`);
+  }
+  const ckptRows = store.checkpoints.forRun(runId);
+  let checkpointPath: string;
+  if (o.checkpointPath) checkpointPath = path.resolve(o.cwd, o.checkpointPath);
+  else {
+    const c = store.checkpoints.latest(runId, { stableOnly: true }) ?? store.checkpoints.latest(runId);
+    if (!c) throw new Error(`run ${runId} has no checkpoint yet; train it to the end (or resume it) first`);
+    checkpointPath = c.path;
+  }
+  if (!existsSync(checkpointPath)) throw new Error(`run ${runId}: checkpoint file ${checkpointPath} is missing on disk`);
+  const checkpointId = ckptRows.find((c) => path.resolve(c.path) === checkpointPath)?.id ?? null;
+  const seed = o.seed ?? run.seed;
+
+  const report: Record<string, unknown> = {
+    run_id: runId, checkpoint: checkpointPath, scale: o.scale, seed, created: new Date().toISOString(),
+  };
+  const figures: { name: string; columns: string[]; rows: (number | string)[][] }[] = [];
+  const handle = startEngine(
+    {
+      type: 'evaluate', run_id: runId, checkpoint_path: checkpointPath, scale: o.scale, seed, cwd: o.cwd,
+      data_path: o.dataPath ? path.resolve(o.cwd, o.dataPath) : null, sections, ...(o.budget ? { budget: o.budget } : {}),
+    },
+    {
+      onEvent: (event) => {
+        if (event.event === 'evaluation') {
+          const e = event as EvaluationEvent;
+          if (e.section === 'figures') figures.push(...((e.results.tables as typeof figures) ?? []));
+          else report[e.section] = { ...e.results, ...(e.section === 'setup' ? {} : { seconds: e.seconds }) };
+        }
+        o.onEvent?.(event);
+      },
+    },
+  );
+  const exit = await handle.done;
+  const finished: FinishedEvent = exit.finished ?? {
+    event: 'finished', run_id: runId, step: 0, time: new Date().toISOString(), status: 'failed', seconds: 0,
+    reason: `engine process ended unexpectedly (${exit.signal ?? `exit code ${exit.exitCode}`}): ${exit.stderrTail.trim().split('\n').pop() ?? ''}`,
+  };
+  if (finished.status !== 'completed') {
+    return { runId, checkpointPath, reportPath: null, report, qualityRows: 0, finished };
+  }
+  const stampDir = (report.created as string).replace(/[:.]/g, '-');
+  const dir = path.join(run.workdir, 'evaluation', stampDir);
+  const reportPath = writeEvaluationReport(dir, report, [...figures, ...reportFigures(report)]);
+  const leaves = qualityLeaves(report);
+  store.transaction(() => {
+    for (const l of leaves) {
+      store.quality.insert({
+        runId, checkpointId, metric: l.metric, value: l.value,
+        ciLow: l.ci95 === null ? null : l.value - l.ci95, ciHigh: l.ci95 === null ? null : l.value + l.ci95,
+        protocol: l.protocol, seed: l.seed, details: { ...l.details, scale: o.scale, report: reportPath },
+      });
+    }
+  });
+  return { runId, checkpointPath, reportPath, report, qualityRows: leaves.length, finished };
+}
