@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { BrowserWindow, app, ipcMain, session, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import { API_METHODS, RUN_EVENT_CHANNEL, channelOf } from '../src-preload/contract.js';
 import { createApiHandlers, toRunEvent } from './host/api-handlers.js';
-import { defaultDbPath } from './host/paths.js';
+import { createJobManager, type JobManager } from './host/job-manager.js';
+import { defaultDbPath, defaultHome, defaultRunsDir } from './host/paths.js';
 import type { EngineEvent } from './engine/protocol.js';
 import { openStore, type Store } from './store/index.js';
 
@@ -45,8 +46,8 @@ function checkSender(e: IpcMainInvokeEvent): void {
   if (!isAppUrl(url)) throw new Error(`refused an API call from ${url || 'an unknown frame'}`);
 }
 
-function wireIpc(store: Store): void {
-  const handlers = createApiHandlers(store);
+function wireIpc(store: Store, jobs: JobManager): void {
+  const handlers = createApiHandlers(store, { jobs, cwd: app.getPath('home') });
   for (const method of API_METHODS) {
     ipcMain.handle(channelOf(method), (e, req: unknown) => {
       checkSender(e);
@@ -88,15 +89,15 @@ function createWindow(): BrowserWindow {
   return win;
 }
 
-/** Sends an engine event to every window (used once jobs run under the app). */
+/** Sends an engine event of a running job to every window. */
 export function forwardRunEvent(event: EngineEvent): void {
   const payload = toRunEvent(event);
   for (const win of BrowserWindow.getAllWindows()) win.webContents.send(RUN_EVENT_CHANNEL, payload);
 }
 
-// TODO(engine): start training jobs in the engine process under Electron's utilityProcess
-// (same engine as the CLI's child_process.fork) and pipe its events to forwardRunEvent;
-// it arrives with the host job manager in a later issue.
+// TODO(engine): the job manager starts the engine with child_process.fork (Electron runs
+// it as Node); moving it to utilityProcess belongs in host/engine-process.ts, which the
+// CLI shares, so it is not done here.
 
 async function main(): Promise<void> {
   await app.whenReady();
@@ -107,9 +108,20 @@ async function main(): Promise<void> {
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   app.on('web-contents-created', (_e, contents) => lockDown(contents));
 
-  const store = openStore(defaultDbPath());
+  const home = defaultHome();
+  const store = openStore(defaultDbPath(home));
+  const jobs = createJobManager({ store, workdir: defaultRunsDir(home), cwd: app.getPath('home') });
+  jobs.onEvent(forwardRunEvent);
+  let quitting = false;
+  app.on('before-quit', (e) => {
+    // Let running engines write their final checkpoint before the database closes.
+    if (quitting || jobs.active().length === 0) return;
+    e.preventDefault();
+    quitting = true;
+    void jobs.close().finally(() => app.quit());
+  });
   app.on('will-quit', () => store.close());
-  wireIpc(store);
+  wireIpc(store, jobs);
 
   createWindow();
   app.on('activate', () => {

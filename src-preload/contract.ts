@@ -43,6 +43,15 @@ export const runSchema = z.object({
   parentRunId: z.string().nullable(),
   /** Last step-scope flow_loss, null before the first step or when non-finite. */
   lastFlowLoss: z.number().nullable(),
+  /** Lowest step-scope flow_loss. */
+  bestFlowLoss: z.number().nullable(),
+  /** Last and lowest epoch-scope val_flow_loss (null without a validation split). */
+  lastValLoss: z.number().nullable(),
+  bestValLoss: z.number().nullable(),
+  /** Hidden from the default history list (kept in the database). */
+  archived: z.boolean(),
+  /** True while this host's job manager is running it. */
+  active: z.boolean(),
 });
 export type Run = z.infer<typeof runSchema>;
 
@@ -93,6 +102,7 @@ export type MetricSeries = z.infer<typeof metricSeriesSchema>;
 export const listRunsRequest = z.strictObject({
   limit: z.int().min(1).max(1000).optional(),
   status: runStatusSchema.optional(),
+  includeArchived: z.boolean().optional(),
 });
 export const listRunsReply = z.object({ runs: z.array(runSchema) });
 
@@ -102,6 +112,8 @@ export const getRunReply = z.object({
   metrics: z.array(metricSummarySchema),
   events: z.array(runEventRowSchema),
   checkpoints: z.array(checkpointSchema),
+  /** The resolved RunSpec the run was started with (sections → keys → values). */
+  config: z.record(z.string(), z.unknown()),
 });
 
 export const getMetricsRequest = z.strictObject({
@@ -110,6 +122,116 @@ export const getMetricsRequest = z.strictObject({
   scope: metricScopeSchema.optional(),
 });
 export const getMetricsReply = z.object({ id: z.string(), series: z.array(metricSeriesSchema) });
+
+// ---------------------------------------------------------------- wizard
+
+export const SCALES = ['quick', 'medium', 'full'] as const;
+export const scaleSchema = z.enum(SCALES);
+export type Scale = z.infer<typeof scaleSchema>;
+
+/** A `--set`-style override, `section.key=value` (value read as YAML). */
+const setOverrideSchema = z.string().trim().regex(/^[A-Za-z_][\w-]*(\.[A-Za-z_][\w-]*)*=.+$/, 'must be key.path=value, e.g. task.lr=3e-4');
+
+/**
+ * What the wizard sends: a scale and overrides, resolved host-side exactly like
+ * `flowbench train --scale S --set k=v …` (schema defaults < scale preset < overrides).
+ */
+export const runDraftSchema = z.strictObject({
+  scale: scaleSchema,
+  sets: z.array(setOverrideSchema).max(200),
+});
+export type RunDraft = z.infer<typeof runDraftSchema>;
+
+export const previewDataRequest = z.strictObject({
+  source: z.enum(['synthetic', 'files']),
+  /** Folder with a manifest, a manifest CSV or a single signal file (source = files). */
+  path: z.string().trim().min(1).optional(),
+  signalKey: z.string().trim().min(1).optional(),
+  windowLength: z.int().min(64).max(65536).optional(),
+});
+
+/** x[i] ↔ y[i], with the units the axes show. */
+const curveSchema = z.object({ x: z.array(z.number()), y: z.array(z.number()), xUnit: z.string(), yUnit: z.string() });
+export type Curve = z.infer<typeof curveSchema>;
+
+export const previewDataReply = z.object({
+  description: z.string(),
+  files: z.number(),
+  classes: z.record(z.string(), z.number()),
+  domains: z.record(z.string(), z.number()),
+  datasets: z.record(z.string(), z.number()),
+  sampleRates: z.array(z.number()),
+  warnings: z.array(z.string()),
+  /** The first window of the first recording, its amplitude spectrum and envelope spectrum. */
+  window: curveSchema,
+  spectrum: curveSchema,
+  envelope: curveSchema,
+  windowOf: z.object({ id: z.string(), label: z.string(), domain: z.string(), fsHz: z.number() }),
+});
+export type DataPreview = z.infer<typeof previewDataReply>;
+
+export const scaleEstimateSchema = z.object({
+  scale: scaleSchema,
+  epochs: z.number(),
+  stepsPerEpoch: z.number().nullable(),
+  totalSteps: z.number().nullable(),
+  /** Rough wall-clock estimate on this host (null when the step count is data-dependent). */
+  seconds: z.number().nullable(),
+  basis: z.string(),
+});
+export type ScaleEstimate = z.infer<typeof scaleEstimateSchema>;
+
+export const resolveSpecRequest = runDraftSchema;
+export const resolveSpecReply = z.object({
+  spec: z.record(z.string(), z.unknown()),
+  yaml: z.string(),
+  warnings: z.array(z.string()),
+  estimates: z.array(scaleEstimateSchema),
+});
+
+export const startRunRequest = runDraftSchema;
+export const startRunReply = z.object({ id: z.string() });
+
+const idRequest = z.strictObject({ id: runRefSchema });
+
+export const stopRunRequest = idRequest;
+export const stopRunReply = z.object({ id: z.string(), stopping: z.boolean() });
+
+/** Continue a failed / stopped / interrupted run from its newest verified stable checkpoint. */
+export const resumeRunRequest = idRequest;
+export const resumeRunReply = z.object({ id: z.string() });
+
+export const activeRunsRequest = z.strictObject({});
+export const activeRunsReply = z.object({ runs: z.array(z.object({ id: z.string(), startedAt: z.string() })) });
+
+export const archiveRunRequest = z.strictObject({ id: runRefSchema, archived: z.boolean() });
+export const archiveRunReply = z.object({ id: z.string(), archived: z.boolean() });
+
+export const deleteRunRequest = idRequest;
+export const deleteRunReply = z.object({ id: z.string(), deleted: z.boolean() });
+
+// ---------------------------------------------------------------- figures
+
+export const FIGURE_FORMATS = ['svg', 'png', 'pdf'] as const;
+export const JOURNAL_PRESETS = { single: 3.5, double: 7.16 } as const;
+export type JournalPreset = keyof typeof JOURNAL_PRESETS;
+
+export const exportFigureRequest = z.strictObject({
+  /** The runs the figure shows; stamped into the file's metadata. */
+  runIds: z.array(z.string().regex(/^[\w-]+$/, 'must be a run id')).min(1).max(20),
+  /** File stem, e.g. "loss" (letters, digits, - and _). */
+  name: z.string().regex(/^[\w-]{1,80}$/, 'must be 1–80 letters, digits, - or _'),
+  format: z.enum(FIGURE_FORMATS),
+  preset: z.enum(['single', 'double']),
+  /** svg: the SVG text; png/pdf: the file's bytes as base64. */
+  data: z.string().min(1).max(40_000_000),
+  dpi: z.union([z.literal(300), z.literal(600)]).optional(),
+  widthIn: z.number().positive().max(20),
+  heightIn: z.number().positive().max(20),
+  /** The plotted data, written as <name>.csv beside the figure. */
+  csv: z.string().max(20_000_000),
+});
+export const exportFigureReply = z.object({ path: z.string(), csvPath: z.string(), bytes: z.number() });
 
 interface MethodSchemas {
   request: z.ZodType;
@@ -121,6 +243,15 @@ export const contract = {
   listRuns: { request: listRunsRequest, reply: listRunsReply },
   getRun: { request: getRunRequest, reply: getRunReply },
   getMetrics: { request: getMetricsRequest, reply: getMetricsReply },
+  previewData: { request: previewDataRequest, reply: previewDataReply },
+  resolveSpec: { request: resolveSpecRequest, reply: resolveSpecReply },
+  startRun: { request: startRunRequest, reply: startRunReply },
+  stopRun: { request: stopRunRequest, reply: stopRunReply },
+  resumeRun: { request: resumeRunRequest, reply: resumeRunReply },
+  activeRuns: { request: activeRunsRequest, reply: activeRunsReply },
+  archiveRun: { request: archiveRunRequest, reply: archiveRunReply },
+  deleteRun: { request: deleteRunRequest, reply: deleteRunReply },
+  exportFigure: { request: exportFigureRequest, reply: exportFigureReply },
 } as const satisfies Record<ApiMethod, MethodSchemas>;
 
 export type Contract = typeof contract;
@@ -134,7 +265,7 @@ export type FlowbenchApi = { [M in ApiMethod]: (req: ApiRequest<M>) => Promise<A
 
 /** Engine event names (mirrors src-main/engine/protocol.ts; the host checks they agree). */
 export const RUN_EVENT_NAMES = [
-  'started', 'data', 'step', 'epoch', 'checkpoint', 'recovery', 'log', 'sampled', 'finished',
+  'started', 'data', 'step', 'epoch', 'checkpoint', 'recovery', 'log', 'sampled', 'evaluation', 'finished',
 ] as const;
 
 /** An engine event forwarded from a running job; fields beyond the base pass through. */
@@ -185,3 +316,19 @@ export function parseRequest<M extends ApiMethod>(method: M, raw: unknown): z.ou
   const details = result.error.issues.map((i, k) => `${fields[k]}: ${i.message}`).join('; ');
   throw new ApiRequestError(method, fields, `${method}: bad request: ${details}`);
 }
+
+// ---------------------------------------------------------------- WebSocket wire (browser host mode)
+
+/** Client → server over the `flowbench serve` WebSocket. */
+export const wsClientMessageSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('call'), id: z.int().min(0), method: z.string(), params: z.unknown().optional() }),
+  /** Start receiving forwarded engine events. */
+  z.strictObject({ type: z.literal('subscribe') }),
+]);
+export type WsClientMessage = z.infer<typeof wsClientMessageSchema>;
+
+/** Server → client. Non-finite numbers in events arrive as null (JSON). */
+export type WsServerMessage =
+  | { type: 'reply'; id: number; ok: true; result: unknown }
+  | { type: 'reply'; id: number; ok: false; error: { message: string; fields: string[] } }
+  | { type: 'event'; event: RunEvent };

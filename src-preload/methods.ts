@@ -2,7 +2,11 @@
  * The API's method names and the IPC channels derived from them. Kept apart from
  * contract.ts (which pulls in zod) so the sandboxed preload bundle stays dependency-free.
  */
-export const API_METHODS = ['listRuns', 'getRun', 'getMetrics'] as const;
+export const API_METHODS = [
+  'listRuns', 'getRun', 'getMetrics',
+  'previewData', 'resolveSpec', 'startRun', 'stopRun', 'resumeRun', 'activeRuns',
+  'archiveRun', 'deleteRun', 'exportFigure',
+] as const;
 
 export type ApiMethod = (typeof API_METHODS)[number];
 

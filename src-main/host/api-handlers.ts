@@ -16,7 +16,14 @@ import {
   type RunEvent,
   type RunEventRow,
 } from '../../src-preload/contract.js';
+import path from 'node:path';
 import type { EngineEvent } from '../engine/protocol.js';
+import { deleteRun } from '../store/runs-delete.js';
+import { previewData } from './data-preview.js';
+import { writeFigure } from './figure-files.js';
+import type { JobManager } from './job-manager.js';
+import { insideDir } from './paths.js';
+import { estimateScales, resolveDraft } from './run-draft.js';
 import type {
   CheckpointRow,
   EventRow,
@@ -33,8 +40,9 @@ function finiteOrNull(v: number | null | undefined): number | null {
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }
 
-function toRun(row: RunRow, summary: readonly StoreMetricSummary[]): Run {
+function toRun(row: RunRow, summary: readonly StoreMetricSummary[], active = false): Run {
   const flow = summary.find((m) => m.name === 'flow_loss' && m.scope === 'step');
+  const val = summary.find((m) => m.name === 'val_flow_loss' && m.scope === 'epoch');
   return {
     id: row.id,
     name: row.name,
@@ -50,6 +58,11 @@ function toRun(row: RunRow, summary: readonly StoreMetricSummary[]): Run {
     error: row.error,
     parentRunId: row.parentRunId,
     lastFlowLoss: finiteOrNull(flow?.last),
+    bestFlowLoss: finiteOrNull(flow?.min),
+    lastValLoss: finiteOrNull(val?.last),
+    bestValLoss: finiteOrNull(val?.min),
+    archived: row.archived,
+    active,
   };
 }
 
@@ -94,8 +107,22 @@ function reply<M extends ApiMethod>(method: M, value: ApiReply<M>): ApiReply<M> 
   return contract[method].reply.parse(value) as ApiReply<M>;
 }
 
-export function createApiHandlers(store: Store): ApiHandlers {
-  const runOf = (row: RunRow): Run => toRun(row, store.metrics.summary(row.id));
+/** What the run-starting methods need; a host without them answers those methods with an error. */
+export interface ApiHandlerDeps {
+  jobs?: JobManager;
+  /** Folder a relative data path typed in the wizard is resolved against. */
+  cwd?: string;
+  /** Where exported figures go (`<figuresDir>/<run id or compare-…>/`). */
+  figuresDir?: string;
+}
+
+export function createApiHandlers(store: Store, deps: ApiHandlerDeps = {}): ApiHandlers {
+  const cwd = deps.cwd ?? process.cwd();
+  const jobsOf = (method: string): JobManager => {
+    if (!deps.jobs) throw new Error(`${method}: this host was started without a job manager, so it cannot run jobs`);
+    return deps.jobs;
+  };
+  const runOf = (row: RunRow): Run => toRun(row, store.metrics.summary(row.id), deps.jobs?.isActive(row.id) ?? false);
   const rowOf = (ref: string): RunRow => {
     const id = store.runs.resolveId(ref);
     const row = store.runs.get(id);
@@ -107,7 +134,7 @@ export function createApiHandlers(store: Store): ApiHandlers {
   return {
     async listRuns(raw) {
       const req = parseRequest('listRuns', raw);
-      const rows = store.runs.list({ limit: req.limit ?? 200, status: req.status });
+      const rows = store.runs.list({ limit: req.limit ?? 200, status: req.status, includeArchived: req.includeArchived });
       return reply('listRuns', { runs: rows.map(runOf) });
     },
 
@@ -116,10 +143,11 @@ export function createApiHandlers(store: Store): ApiHandlers {
       const row = rowOf(req.id);
       const summary = store.metrics.summary(row.id);
       return reply('getRun', {
-        run: toRun(row, summary),
+        run: toRun(row, summary, deps.jobs?.isActive(row.id) ?? false),
         metrics: summary.map(toSummary),
         events: store.events.forRun(row.id).map(toEventRow),
         checkpoints: store.checkpoints.forRun(row.id).map(toCheckpoint),
+        config: row.config,
       });
     },
 
@@ -128,6 +156,66 @@ export function createApiHandlers(store: Store): ApiHandlers {
       const id = rowOf(req.id).id;
       const rows = store.metrics.forRun(id, { names: req.names, scope: req.scope });
       return reply('getMetrics', { id, series: toSeries(rows) });
+    },
+
+    async previewData(raw) {
+      const req = parseRequest('previewData', raw);
+      return reply('previewData', await previewData(req, cwd));
+    },
+
+    async resolveSpec(raw) {
+      const req = parseRequest('resolveSpec', raw);
+      const { spec, yaml, warnings } = resolveDraft(req, cwd);
+      return reply('resolveSpec', { spec, yaml, warnings, estimates: estimateScales(req, cwd) });
+    },
+
+    async startRun(raw) {
+      const req = parseRequest('startRun', raw);
+      const jobs = jobsOf('startRun');
+      const { spec } = resolveDraft(req, cwd);
+      return reply('startRun', { id: await jobs.startRun(spec) });
+    },
+
+    async stopRun(raw) {
+      const req = parseRequest('stopRun', raw);
+      const id = rowOf(req.id).id;
+      return reply('stopRun', { id, stopping: jobsOf('stopRun').stopRun(id) });
+    },
+
+    async resumeRun(raw) {
+      const req = parseRequest('resumeRun', raw);
+      const jobs = jobsOf('resumeRun');
+      const id = rowOf(req.id).id;
+      if (jobs.isActive(id)) throw new Error(`resumeRun: run ${id} is running; nothing to resume`);
+      return reply('resumeRun', { id: await jobs.resumeRun(id) });
+    },
+
+    async activeRuns(raw) {
+      parseRequest('activeRuns', raw);
+      const active = deps.jobs?.active() ?? [];
+      return reply('activeRuns', { runs: active.map((a) => ({ id: a.id, startedAt: a.startedAt })) });
+    },
+
+    async archiveRun(raw) {
+      const req = parseRequest('archiveRun', raw);
+      const id = rowOf(req.id).id;
+      store.runs.update(id, { archived: req.archived });
+      return reply('archiveRun', { id, archived: req.archived });
+    },
+
+    async deleteRun(raw) {
+      const req = parseRequest('deleteRun', raw);
+      const id = rowOf(req.id).id;
+      if (deps.jobs?.isActive(id)) throw new Error(`deleteRun: run ${id} is running; stop it first`);
+      return reply('deleteRun', { id, deleted: deleteRun(store, id) });
+    },
+
+    async exportFigure(raw) {
+      const req = parseRequest('exportFigure', raw);
+      for (const id of req.runIds) if (!store.runs.get(id)) throw new Error(`exportFigure: no run with id ${id}`);
+      const root = deps.figuresDir ?? path.join(path.dirname(store.file), 'figures');
+      const folder = req.runIds.length === 1 ? req.runIds[0] : `compare-${req.runIds.join('-')}`.slice(0, 120);
+      return reply('exportFigure', writeFigure(insideDir(root, folder, 'figure folder'), req));
     },
   };
 }

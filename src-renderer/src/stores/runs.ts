@@ -9,6 +9,17 @@ import { transportKey, type Transport } from '../transport/transport.js';
 
 export type RunDetail = ApiReply<'getRun'>;
 
+export type SortKey = 'createdAt' | 'status' | 'scale' | 'dataSource' | 'durationS' | 'lastFlowLoss' | 'bestFlowLoss' | 'bestValLoss';
+
+/** Ascending order; a missing value (null) sorts before any value. */
+function compareValues(a: unknown, b: unknown): number {
+  if (a === b) return 0;
+  if (a === null || a === undefined) return -1;
+  if (b === null || b === undefined) return 1;
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  return String(a).localeCompare(String(b));
+}
+
 /** The curves RunDetail plots. */
 export const LOSS_METRICS = ['flow_loss', 'val_flow_loss'];
 
@@ -25,6 +36,12 @@ export const useRunsStore = defineStore('runs', () => {
 
   const runs = ref<Run[]>([]);
   const statusFilter = ref<RunStatus | undefined>(undefined);
+  const showArchived = ref(false);
+  const search = ref('');
+  const sortKey = ref<SortKey>('createdAt');
+  const sortDesc = ref(true);
+  /** Runs ticked for comparison, in the order they were ticked. */
+  const compareIds = ref<string[]>([]);
   const loading = ref(false);
   const error = ref<string | null>(null);
   const selectedId = ref<string | null>(null);
@@ -33,13 +50,27 @@ export const useRunsStore = defineStore('runs', () => {
   // Guards against a slow reply for an earlier selection overwriting a later one.
   let selectToken = 0;
 
+  /** The history as shown: searched (id, name, data, scale, status) and sorted. */
+  const visibleRuns = computed(() => {
+    const q = search.value.trim().toLowerCase();
+    const hit = (r: Run) =>
+      q === '' || [r.id, r.name, r.dataSource, r.scale, r.status].some((f) => f.toLowerCase().includes(q));
+    const dir = sortDesc.value ? -1 : 1;
+    const key = sortKey.value;
+    return runs.value.filter(hit).sort((a, b) => dir * compareValues(a[key], b[key]));
+  });
+
   const selectedRun = computed(() => detail.value?.run ?? runs.value.find((r) => r.id === selectedId.value) ?? null);
 
   async function refresh(limit = 200): Promise<void> {
     loading.value = true;
     error.value = null;
     try {
-      const reply = await api().call('listRuns', { limit, status: statusFilter.value });
+      const reply = await api().call('listRuns', {
+        limit,
+        status: statusFilter.value,
+        ...(showArchived.value ? { includeArchived: true } : {}),
+      });
       runs.value = reply.runs;
     } catch (err) {
       error.value = errorText(err);
@@ -72,13 +103,51 @@ export const useRunsStore = defineStore('runs', () => {
     lossSeries.value = [];
   }
 
+  function toggleCompare(id: string): void {
+    compareIds.value = compareIds.value.includes(id) ? compareIds.value.filter((x) => x !== id) : [...compareIds.value, id];
+  }
+
+  function sortBy(key: SortKey): void {
+    if (sortKey.value === key) sortDesc.value = !sortDesc.value;
+    else {
+      sortKey.value = key;
+      sortDesc.value = true;
+    }
+  }
+
+  async function archive(id: string, archived = true): Promise<void> {
+    error.value = null;
+    try {
+      await api().call('archiveRun', { id, archived });
+      if (selectedId.value === id && archived && !showArchived.value) clearSelection();
+      await refresh();
+    } catch (err) {
+      error.value = errorText(err);
+    }
+  }
+
+  async function remove(id: string): Promise<void> {
+    error.value = null;
+    try {
+      await api().call('deleteRun', { id });
+      if (selectedId.value === id) clearSelection();
+      compareIds.value = compareIds.value.filter((x) => x !== id);
+      await refresh();
+    } catch (err) {
+      error.value = errorText(err);
+    }
+  }
+
   /** Keeps listed runs current from forwarded engine events. */
   function applyEvent(event: RunEvent): void {
     const run = runs.value.find((r) => r.id === event.run_id);
     if (!run) return;
     if (event.event === 'started') run.status = 'running';
     if (event.event === 'step' && typeof event.flow_loss === 'number') run.lastFlowLoss = event.flow_loss;
-    if (event.event === 'finished' && typeof event.status === 'string') run.status = event.status as RunStatus;
+    if (event.event === 'finished' && typeof event.status === 'string') {
+      run.status = event.status as RunStatus;
+      run.active = false;
+    }
   }
 
   /** Subscribes to the transport's run events; returns the unsubscribe function. */
@@ -87,7 +156,8 @@ export const useRunsStore = defineStore('runs', () => {
   }
 
   return {
-    runs, statusFilter, loading, error, selectedId, detail, lossSeries, selectedRun,
-    refresh, select, clearSelection, applyEvent, listen,
+    runs, statusFilter, showArchived, search, sortKey, sortDesc, compareIds, visibleRuns,
+    loading, error, selectedId, detail, lossSeries, selectedRun,
+    refresh, select, clearSelection, applyEvent, listen, toggleCompare, sortBy, archive, remove,
   };
 });

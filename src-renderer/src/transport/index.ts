@@ -1,16 +1,22 @@
-/** Picks the transport at run time: the preload's bridge when inside Electron. */
+/**
+ * Picks the transport at run time: the preload's bridge inside Electron, else the
+ * WebSocket of `flowbench serve` with the token from the page URL.
+ */
 import { createIpcTransport } from './ipc-transport.js';
 import type { Transport } from './transport.js';
+import { createWsTransport, tokenFromLocation } from './ws-transport.js';
 
 export { transportKey, type Transport } from './transport.js';
 
 export function createTransport(win: Window = window): Transport {
   if (win.flowbench) return createIpcTransport(win.flowbench);
-  // TODO(browser host mode): connect a WebSocket transport to `flowbench serve`
-  // (ws://127.0.0.1:<port>, token from the URL) reusing the contract's schemas; it lands
-  // with the serve command in a later issue.
-  throw new Error(
-    'No Flowbench host: window.flowbench is missing (not running inside the Electron app) ' +
-      'and the WebSocket transport for `flowbench serve` is not available yet.',
-  );
+  const token = tokenFromLocation(win.location);
+  if (!token || !/^https?:$/.test(win.location.protocol)) {
+    throw new Error(
+      'No Flowbench host: not inside the Electron app, and this page was not opened from the URL ' +
+        '`flowbench serve` prints (http://127.0.0.1:PORT/?token=…).',
+    );
+  }
+  const scheme = win.location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return createWsTransport(`${scheme}//${win.location.host}/api?token=${encodeURIComponent(token)}`);
 }

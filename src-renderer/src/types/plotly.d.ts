@@ -6,21 +6,70 @@ declare module 'plotly.js-dist-min' {
     type?: 'scatter' | 'scattergl';
     mode?: 'lines' | 'markers' | 'lines+markers';
     name?: string;
+    line?: { width?: number; color?: string; dash?: string };
+    marker?: { size?: number };
+    yaxis?: string;
+  }
+  export interface PlotFont {
+    family?: string;
+    size?: number;
+    color?: string;
+  }
+  export interface PlotAxis {
+    title?: { text: string; font?: PlotFont; standoff?: number };
+    type?: 'linear' | 'log';
+    linewidth?: number;
+    showline?: boolean;
+    mirror?: boolean;
+    ticks?: '' | 'outside' | 'inside';
+    tickwidth?: number;
+    ticklen?: number;
+    gridwidth?: number;
+    showgrid?: boolean;
+    zeroline?: boolean;
+    tickfont?: PlotFont;
+    automargin?: boolean;
+    exponentformat?: 'none' | 'e' | 'E' | 'power' | 'SI' | 'B';
+  }
+  export interface PlotShape {
+    type: 'line';
+    xref: 'x';
+    yref: 'paper';
+    x0: number;
+    x1: number;
+    y0: number;
+    y1: number;
+    line?: { color?: string; width?: number; dash?: string };
   }
   export interface PlotLayout {
-    title?: { text: string };
-    xaxis?: { title?: { text: string }; type?: 'linear' | 'log' };
-    yaxis?: { title?: { text: string }; type?: 'linear' | 'log' };
+    title?: { text: string; font?: PlotFont };
+    xaxis?: PlotAxis;
+    yaxis?: PlotAxis;
     margin?: { l?: number; r?: number; t?: number; b?: number };
+    width?: number;
     height?: number;
     showlegend?: boolean;
+    legend?: { font?: PlotFont; x?: number; y?: number; xanchor?: string; yanchor?: string; bgcolor?: string; orientation?: 'h' | 'v' };
+    font?: PlotFont;
+    shapes?: PlotShape[];
+    paper_bgcolor?: string;
+    plot_bgcolor?: string;
   }
   export interface PlotConfig {
     responsive?: boolean;
     displaylogo?: boolean;
+    displayModeBar?: boolean;
+    staticPlot?: boolean;
+  }
+  export interface ImageOptions {
+    format: 'png' | 'svg' | 'jpeg' | 'webp';
+    width: number;
+    height: number;
+    scale?: number;
   }
   export function react(el: HTMLElement, data: PlotTrace[], layout?: PlotLayout, config?: PlotConfig): Promise<HTMLElement>;
   export function purge(el: HTMLElement): void;
-  const Plotly: { react: typeof react; purge: typeof purge };
+  export function toImage(fig: { data: PlotTrace[]; layout: PlotLayout }, opts: ImageOptions): Promise<string>;
+  const Plotly: { react: typeof react; purge: typeof purge; toImage: typeof toImage };
   export default Plotly;
 }

@@ -8,6 +8,7 @@ import { transportKey, type Transport } from '../../../src-renderer/src/transpor
 const run = (id: string, status: Run['status'] = 'completed'): Run => ({
   id, name: id, status, scale: 'quick', dataSource: 'synthetic', seed: 0, backend: 'wasm',
   createdAt: 't', startedAt: null, finishedAt: null, durationS: 12, error: null, parentRunId: null, lastFlowLoss: 1,
+  bestFlowLoss: 1, lastValLoss: null, bestValLoss: null, archived: false, active: false,
 });
 
 /** A Transport answering from canned replies, recording every call (the interface seam). */
@@ -25,10 +26,10 @@ class FakeTransport implements Transport {
     if (this.fail) throw new Error(this.fail);
     const replies = {
       listRuns: { runs: [run('r2', 'running'), run('r1')] },
-      getRun: { run: run(id), metrics: [], events: [], checkpoints: [] },
+      getRun: { run: run(id), metrics: [], events: [], checkpoints: [], config: {} },
       getMetrics: { id, series: [{ name: 'flow_loss', scope: 'step', step: [1], value: [0.5] }] },
-    } satisfies { [K in ApiMethod]: ApiReply<K> };
-    return replies[method] as ApiReply<M>;
+    } satisfies { [K in 'listRuns' | 'getRun' | 'getMetrics']: ApiReply<K> };
+    return (replies as Partial<Record<ApiMethod, unknown>>)[method] as ApiReply<M>;
   }
 
   onEvent(cb: (e: RunEvent) => void): () => void {

@@ -1,0 +1,149 @@
+/**
+ * The wizard's dataset preview, computed host-side: class / domain / dataset counts and
+ * one window of the first recording with its amplitude spectrum and envelope spectrum
+ * (|analytic signal| via the Hilbert transform, mean removed, then its spectrum — where
+ * bearing defect frequencies show up).
+ */
+import path from 'node:path';
+import { dataSchema } from '../config/schema.js';
+import { DataError, inspectPath, openDataSource } from '../data/index.js';
+import type { ApiReply, ApiRequest } from '../../src-preload/contract.js';
+
+type PreviewRequest = ApiRequest<'previewData'>;
+type PreviewReply = ApiReply<'previewData'>;
+
+const DEFAULT_WINDOW = 1024;
+
+export async function previewData(req: PreviewRequest, cwd: string): Promise<PreviewReply> {
+  const windowLength = req.windowLength ?? DEFAULT_WINDOW;
+  if (req.source === 'files' && !req.path) {
+    throw new DataError('previewData: source "files" needs a path (a folder with LABELS.csv, a manifest CSV or a signal file)', {});
+  }
+  const dataPath = req.source === 'files' ? path.resolve(cwd, req.path ?? '.') : null;
+  const spec = dataSchema.parse({ source: req.source, path: dataPath, signal_key: req.signalKey ?? null, window_length: windowLength });
+  const source = await openDataSource(spec, { cwd, seed: 42 });
+  if (source.records.length === 0) throw new DataError(`previewData: ${dataPath ?? 'the demo dataset'} holds no recordings`, {});
+
+  let counts = countRecords(source.records);
+  let warnings: string[] = [];
+  if (dataPath) {
+    const report = await inspectPath(dataPath, { signalKey: req.signalKey ?? null });
+    if (report.kind === 'dataset') {
+      counts = { classes: report.classes, domains: report.domains, datasets: report.datasets, files: report.files };
+      warnings = report.warnings;
+    }
+  }
+
+  const record = source.records[0];
+  const signal = await source.readSignal(record);
+  const fsHz = record.fsHz ?? signal.fsHz ?? 1;
+  const channel = signal.channels[0];
+  const n = Math.min(windowLength, channel.length);
+  const x = Float64Array.from(channel.subarray(0, n));
+  const t = Array.from({ length: n }, (_, i) => i / fsHz);
+
+  const sampleRates = [...new Set(source.records.map((r) => r.fsHz).filter((f): f is number => f !== null))];
+  if (sampleRates.length === 0) sampleRates.push(fsHz);
+  return {
+    description: source.description,
+    ...counts,
+    sampleRates: sampleRates.sort((a, b) => a - b),
+    warnings,
+    window: { x: t, y: Array.from(x), xUnit: 's', yUnit: signal.channelNames[0] ? `${signal.channelNames[0]} (a.u.)` : 'a.u.' },
+    spectrum: { ...amplitudeSpectrum(x, fsHz), xUnit: 'Hz', yUnit: 'a.u.' },
+    envelope: { ...amplitudeSpectrum(envelope(x), fsHz), xUnit: 'Hz', yUnit: 'a.u.' },
+    windowOf: { id: record.id, label: record.label, domain: record.domain, fsHz },
+  };
+}
+
+function countRecords(records: readonly { label: string; domain: string; dataset: string }[]) {
+  const count = (xs: string[]): Record<string, number> => {
+    const out: Record<string, number> = {};
+    for (const v of xs.sort()) out[v] = (out[v] ?? 0) + 1;
+    return out;
+  };
+  return {
+    classes: count(records.map((r) => r.label)),
+    domains: count(records.map((r) => r.domain)),
+    datasets: count(records.map((r) => r.dataset)),
+    files: records.length,
+  };
+}
+
+/** Largest power of two ≤ n. */
+function pow2Floor(n: number): number {
+  return 2 ** Math.floor(Math.log2(Math.max(2, n)));
+}
+
+/** In-place radix-2 DFT; sign −1 forward, +1 inverse (without the 1/n). re, im: [n], n a power of two. */
+function fft(re: Float64Array, im: Float64Array, sign: number): void {
+  const n = re.length;
+  for (let i = 1, j = 0; i < n; i++) {
+    let bit = n >> 1;
+    for (; j & bit; bit >>= 1) j ^= bit;
+    j ^= bit;
+    if (i < j) {
+      [re[i], re[j]] = [re[j], re[i]];
+      [im[i], im[j]] = [im[j], im[i]];
+    }
+  }
+  for (let len = 2; len <= n; len <<= 1) {
+    const ang = (sign * 2 * Math.PI) / len;
+    for (let k = 0; k < len / 2; k++) {
+      const wr = Math.cos(ang * k);
+      const wi = Math.sin(ang * k);
+      for (let i = k; i < n; i += len) {
+        const j = i + len / 2;
+        const tr = re[j] * wr - im[j] * wi;
+        const ti = re[j] * wi + im[j] * wr;
+        re[j] = re[i] - tr;
+        im[j] = im[i] - ti;
+        re[i] += tr;
+        im[i] += ti;
+      }
+    }
+  }
+}
+
+/** Single-sided amplitude spectrum of a Hann-windowed, mean-removed x: f[k] = k·fs/n, |X[k]|·2/Σw. */
+export function amplitudeSpectrum(x: Float64Array, fsHz: number): { x: number[]; y: number[] } {
+  const n = pow2Floor(x.length);
+  const re = new Float64Array(n);
+  const im = new Float64Array(n);
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += x[i] / n;
+  let wsum = 0;
+  for (let i = 0; i < n; i++) {
+    const w = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / (n - 1));
+    wsum += w;
+    re[i] = (x[i] - mean) * w;
+  }
+  fft(re, im, -1);
+  const f: number[] = [];
+  const a: number[] = [];
+  for (let k = 0; k <= n / 2; k++) {
+    f.push((k * fsHz) / n);
+    a.push((Math.hypot(re[k], im[k]) * (k === 0 || k === n / 2 ? 1 : 2)) / wsum);
+  }
+  return { x: f, y: a };
+}
+
+/** |x + i·H{x}|: the analytic signal's magnitude, via zeroing negative frequencies. x: [n]. */
+export function envelope(x: Float64Array): Float64Array {
+  const n = pow2Floor(x.length);
+  const re = Float64Array.from(x.subarray(0, n));
+  const im = new Float64Array(n);
+  fft(re, im, -1);
+  for (let k = 1; k < n / 2; k++) {
+    re[k] *= 2;
+    im[k] *= 2;
+  }
+  for (let k = n / 2 + 1; k < n; k++) {
+    re[k] = 0;
+    im[k] = 0;
+  }
+  fft(re, im, 1);
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = Math.hypot(re[i], im[i]) / n;
+  return out;
+}

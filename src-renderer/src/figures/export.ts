@@ -1,0 +1,116 @@
+/**
+ * Publication export of any chart. The figure is redrawn off-screen at the journal
+ * column width (single 3.5 in, double 7.16 in) in CSS pixels (96 per inch), with 8 pt
+ * Helvetica (a PDF standard font), 1 pt axes and ~1.1 pt lines, then written as
+ *   SVG — plotly's vector output (the host sets its physical size and metadata);
+ *   PNG — plotly's raster at scale dpi/96 (the host writes the DPI into pHYs);
+ *   PDF — the SVG converted to vector PDF by svg2pdf.js/jsPDF, Info naming the runs.
+ * The plotted data go to the host as CSV, written beside the figure.
+ */
+import { JOURNAL_PRESETS, type ApiReply, type JournalPreset } from '../../../src-preload/contract.js';
+import { figureCsv } from '../lib/csv.js';
+import type { FigureSpec } from '../lib/figure-spec.js';
+import type { Transport } from '../transport/transport.js';
+import { loadPlotly, markerShapes, toTraces } from './plotly.js';
+import type { PlotLayout } from 'plotly.js-dist-min';
+
+export type ExportFormat = 'svg' | 'png300' | 'png600' | 'pdf';
+export const EXPORT_FORMATS: { value: ExportFormat; label: string }[] = [
+  { value: 'svg', label: 'SVG (vector)' },
+  { value: 'png300', label: 'PNG 300 dpi' },
+  { value: 'png600', label: 'PNG 600 dpi' },
+  { value: 'pdf', label: 'PDF (vector)' },
+];
+
+const PX_PER_IN = 96;
+const PT_PX = PX_PER_IN / 72;
+const FONT = 'Helvetica, Arial, sans-serif';
+
+/** Width × height in inches: single column 3.5 × 2.6, double column 7.16 × 3.2. */
+export function figureSize(preset: JournalPreset): { widthIn: number; heightIn: number } {
+  const widthIn = JOURNAL_PRESETS[preset];
+  return { widthIn, heightIn: preset === 'single' ? 2.6 : 3.2 };
+}
+
+export function publicationLayout(fig: FigureSpec, widthPx: number, heightPx: number): PlotLayout {
+  const font = { family: FONT, size: 8 * PT_PX, color: '#000000' };
+  const axis = {
+    linewidth: PT_PX, showline: true, mirror: true, ticks: 'outside' as const, tickwidth: PT_PX, ticklen: 3 * PT_PX,
+    gridwidth: 0.5 * PT_PX, zeroline: false, tickfont: font, automargin: true, exponentformat: 'power' as const,
+  };
+  return {
+    width: widthPx,
+    height: heightPx,
+    font,
+    paper_bgcolor: '#ffffff',
+    plot_bgcolor: '#ffffff',
+    margin: { l: 40, r: 8, t: 8, b: 34 },
+    showlegend: fig.traces.length > 1,
+    legend: { font: { ...font, size: 7 * PT_PX }, x: 1, xanchor: 'right', y: 1, yanchor: 'top', bgcolor: 'rgba(255,255,255,0.8)' },
+    xaxis: { ...axis, title: { text: fig.xLabel, font, standoff: 2 } },
+    yaxis: { ...axis, type: fig.yLog ? 'log' : 'linear', title: { text: fig.yLabel, font, standoff: 2 } },
+    shapes: markerShapes(fig, 0.75 * PT_PX),
+  };
+}
+
+function svgFromDataUrl(url: string): string {
+  const comma = url.indexOf(',');
+  const body = url.slice(comma + 1);
+  return url.slice(0, comma).endsWith(';base64') ? atob(body) : decodeURIComponent(body);
+}
+
+function bytesToBase64(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+/** Vector PDF of an SVG at widthIn × heightIn inches, standard Helvetica, metadata naming the runs. */
+async function svgToPdf(svgText: string, fig: FigureSpec, widthIn: number, heightIn: number): Promise<string> {
+  const [{ jsPDF }, { svg2pdf }] = await Promise.all([import('jspdf'), import('svg2pdf.js')]);
+  const el = new DOMParser().parseFromString(svgText, 'image/svg+xml').documentElement as unknown as SVGSVGElement;
+  if (!el.getAttribute('viewBox')) el.setAttribute('viewBox', `0 0 ${el.getAttribute('width')} ${el.getAttribute('height')}`);
+  // svg2pdf reads computed styles, so the SVG must be in the document while it converts.
+  const host = document.createElement('div');
+  host.style.cssText = 'position:fixed;left:-10000px;top:0;visibility:hidden';
+  host.appendChild(document.importNode(el, true));
+  document.body.appendChild(host);
+  try {
+    const w = widthIn * 72;
+    const h = heightIn * 72;
+    const doc = new jsPDF({ unit: 'pt', format: [w, h], orientation: w > h ? 'landscape' : 'portrait', compress: true });
+    doc.setProperties({
+      title: fig.title,
+      subject: `Flowbench figure of run ${fig.runIds.join(', ')}`,
+      keywords: `flowbench run_id=${fig.runIds.join(',')}`,
+      creator: 'Flowbench',
+    });
+    await svg2pdf(host.firstElementChild as Element, doc, { x: 0, y: 0, width: w, height: h });
+    return bytesToBase64(new Uint8Array(doc.output('arraybuffer')));
+  } finally {
+    host.remove();
+  }
+}
+
+export async function exportFigure(
+  transport: Transport,
+  fig: FigureSpec,
+  format: ExportFormat,
+  preset: JournalPreset,
+): Promise<ApiReply<'exportFigure'>> {
+  if (fig.runIds.length === 0) throw new Error('export: this chart belongs to no run yet');
+  const Plotly = await loadPlotly();
+  const { widthIn, heightIn } = figureSize(preset);
+  const width = Math.round(widthIn * PX_PER_IN);
+  const height = Math.round(heightIn * PX_PER_IN);
+  const figure = { data: toTraces(fig, 1.1 * PT_PX), layout: publicationLayout(fig, width, height) };
+  const common = { runIds: fig.runIds, name: fig.id, preset, widthIn, heightIn, csv: figureCsv(fig) };
+  if (format === 'png300' || format === 'png600') {
+    const dpi = format === 'png300' ? 300 : 600;
+    const url = await Plotly.toImage(figure, { format: 'png', width, height, scale: dpi / PX_PER_IN });
+    return transport.call('exportFigure', { ...common, format: 'png', dpi, data: url.slice(url.indexOf(',') + 1) });
+  }
+  const svg = svgFromDataUrl(await Plotly.toImage(figure, { format: 'svg', width, height }));
+  if (format === 'svg') return transport.call('exportFigure', { ...common, format: 'svg', data: svg });
+  return transport.call('exportFigure', { ...common, format: 'pdf', data: await svgToPdf(svg, fig, widthIn, heightIn) });
+}

@@ -1,0 +1,54 @@
+/** Comparing runs: each run's detail and curves, the config keys that differ, best/last metrics. */
+import { defineStore } from 'pinia';
+import { computed, ref } from 'vue';
+import type { ApiReply } from '../../../src-preload/contract.js';
+import { diffConfigs } from '../lib/config-diff.js';
+import { errorText, useTransport } from './api.js';
+
+export const COMPARE_METRICS = ['flow_loss', 'total_loss', 'val_flow_loss'];
+
+export interface ComparedRun {
+  detail: ApiReply<'getRun'>;
+  series: ApiReply<'getMetrics'>['series'];
+}
+
+export const useCompareStore = defineStore('compare', () => {
+  const api = useTransport('useCompareStore');
+  const runs = ref<ComparedRun[]>([]);
+  const loading = ref(false);
+  const error = ref<string | null>(null);
+
+  const diff = computed(() => diffConfigs(runs.value.map((r) => r.detail.config)));
+  /** metric → one {best, last} per run (best = lowest, as every compared metric is a loss). */
+  const table = computed(() =>
+    COMPARE_METRICS.map((name) => ({
+      name,
+      cells: runs.value.map((r) => {
+        const m = r.detail.metrics.find((x) => x.name === name);
+        return { best: m?.min ?? null, last: m?.last ?? null };
+      }),
+    })).filter((row) => row.cells.some((c) => c.last !== null)),
+  );
+
+  async function load(ids: string[]): Promise<void> {
+    loading.value = true;
+    error.value = null;
+    try {
+      runs.value = await Promise.all(
+        ids.map(async (id) => {
+          const [detail, metrics] = await Promise.all([
+            api().call('getRun', { id }),
+            api().call('getMetrics', { id, names: COMPARE_METRICS }),
+          ]);
+          return { detail, series: metrics.series };
+        }),
+      );
+    } catch (err) {
+      error.value = errorText(err);
+    } finally {
+      loading.value = false;
+    }
+  }
+
+  return { runs, loading, error, diff, table, load };
+});

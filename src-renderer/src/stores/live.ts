@@ -1,0 +1,187 @@
+/**
+ * The live dashboard's state: one watched run, its step/epoch series as they arrive
+ * (backfilled from the history when the run was already going), and its timeline of
+ * recovery, checkpoint and lifecycle events.
+ */
+import { defineStore } from 'pinia';
+import { computed, ref, shallowRef } from 'vue';
+import type { RunEvent, RunStatus } from '../../../src-preload/contract.js';
+import { errorText, useTransport } from './api.js';
+
+/** Step-event fields plotted on the dashboard. */
+export const STEP_SERIES = [
+  'flow_loss', 'contrastive_loss', 'total_loss', 'flow_weight', 'contrastive_weight', 'lr', 'grad_norm', 'steps_per_s', 'rss_mb',
+] as const;
+export type StepSeriesName = (typeof STEP_SERIES)[number];
+
+export interface TimelineItem {
+  step: number;
+  kind: string;
+  text: string;
+  /** Recovery actions and failures are drawn on the loss chart. */
+  marker: boolean;
+}
+
+export interface Series {
+  step: number[];
+  value: (number | null)[];
+}
+
+function num(v: unknown): number | null {
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+function emptySeries(): Record<string, Series> {
+  const out: Record<string, Series> = { val_flow_loss: { step: [], value: [] }, train_flow_loss: { step: [], value: [] } };
+  for (const n of STEP_SERIES) out[n] = { step: [], value: [] };
+  return out;
+}
+
+export const useLiveStore = defineStore('live', () => {
+  const api = useTransport('useLiveStore');
+  const runId = ref<string | null>(null);
+  const status = ref<RunStatus | null>(null);
+  const reason = ref<string | null>(null);
+  // Replaced wholesale (a new object per update) so charts redraw without deep watchers.
+  const series = shallowRef<Record<string, Series>>(emptySeries());
+  const timeline = ref<TimelineItem[]>([]);
+  const latest = ref<Record<string, number | null>>({});
+  const progress = ref<{ step: number; totalSteps: number | null; epoch: number | null; epochs: number | null }>({
+    step: 0, totalSteps: null, epoch: null, epochs: null,
+  });
+  const error = ref<string | null>(null);
+  const stopping = ref(false);
+  let lastStep = -1;
+
+  const running = computed(() => status.value === 'running' || status.value === 'created');
+
+  function push(name: string, step: number, value: number | null): void {
+    const s = series.value[name] ?? { step: [], value: [] };
+    series.value = { ...series.value, [name]: { step: [...s.step, step], value: [...s.value, value] } };
+  }
+
+  function addTimeline(item: TimelineItem): void {
+    timeline.value = [...timeline.value, item];
+  }
+
+  function apply(e: RunEvent): void {
+    if (e.run_id !== runId.value) return;
+    switch (e.event) {
+      case 'started':
+        status.value = 'running';
+        progress.value = { ...progress.value, totalSteps: num(e.total_steps), epochs: num(e.epochs) };
+        addTimeline({ step: e.step, kind: 'started', text: `started on ${String(e.backend)}`, marker: false });
+        break;
+      case 'step': {
+        if (e.step <= lastStep) return;
+        lastStep = e.step;
+        const next: Record<string, number | null> = {};
+        for (const n of STEP_SERIES) {
+          const v = num(e[n]);
+          next[n] = v;
+          if (e[n] !== undefined) push(n, e.step, v);
+        }
+        next.eta_s = num(e.eta_s);
+        latest.value = next;
+        progress.value = { ...progress.value, step: e.step, totalSteps: num(e.total_steps) ?? progress.value.totalSteps, epoch: num(e.epoch) };
+        break;
+      }
+      case 'epoch':
+        push('val_flow_loss', e.step, num(e.val_flow_loss));
+        push('train_flow_loss', e.step, num(e.train_flow_loss));
+        progress.value = { ...progress.value, epoch: num(e.epoch), epochs: num(e.epochs) ?? progress.value.epochs };
+        break;
+      case 'checkpoint':
+        addTimeline({ step: e.step, kind: 'checkpoint', text: `${String(e.kind)} checkpoint${e.stable ? ' (stable)' : ''}`, marker: false });
+        break;
+      case 'recovery':
+        addTimeline({ step: e.step, kind: `recovery: ${String(e.kind)}`, text: String(e.outcome ?? ''), marker: true });
+        break;
+      case 'log':
+        if (e.level !== 'info') addTimeline({ step: e.step, kind: String(e.level), text: String(e.message), marker: e.level === 'error' });
+        break;
+      case 'finished':
+        status.value = e.status as RunStatus;
+        reason.value = typeof e.reason === 'string' ? e.reason : null;
+        stopping.value = false;
+        addTimeline({ step: e.step, kind: String(e.status), text: reason.value ?? 'finished', marker: e.status === 'failed' });
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** Watches a run: backfills what the history already holds, then follows live events. */
+  async function open(id: string): Promise<void> {
+    runId.value = id;
+    status.value = null;
+    stopping.value = false;
+    series.value = emptySeries();
+    timeline.value = [];
+    latest.value = {};
+    progress.value = { step: 0, totalSteps: null, epoch: null, epochs: null };
+    lastStep = -1;
+    error.value = null;
+    reason.value = null;
+    try {
+      const [detail, metrics] = await Promise.all([api().call('getRun', { id }), api().call('getMetrics', { id })]);
+      if (runId.value !== id) return;
+      status.value = detail.run.status;
+      reason.value = detail.run.error;
+      const next = emptySeries();
+      for (const s of metrics.series) {
+        const name = s.scope === 'epoch' && s.name === 'train_flow_loss' ? 'train_flow_loss' : s.name;
+        if (s.scope === 'step' || name === 'val_flow_loss' || name === 'train_flow_loss') next[name] = { step: s.step, value: s.value };
+      }
+      // Keep anything that arrived live while the backfill was in flight.
+      for (const [k, s] of Object.entries(series.value)) {
+        const base = next[k] ?? { step: [], value: [] };
+        const last = base.step.length ? base.step[base.step.length - 1] : -1;
+        const keep = s.step.map((st, i) => [st, s.value[i]] as const).filter(([st]) => st > last);
+        next[k] = { step: [...base.step, ...keep.map((p) => p[0])], value: [...base.value, ...keep.map((p) => p[1])] };
+      }
+      series.value = next;
+      const flow = next.flow_loss.step;
+      lastStep = Math.max(lastStep, flow.length ? flow[flow.length - 1] : -1);
+      const recorded: TimelineItem[] = detail.events
+        .filter((ev) => ev.kind !== 'data' && ev.kind !== 'host')
+        .map((ev) => ({ step: ev.step, kind: ev.kind, text: ev.outcome ?? '', marker: ev.kind !== 'checkpoint' }));
+      timeline.value = [...recorded, ...timeline.value];
+    } catch (err) {
+      error.value = errorText(err);
+    }
+  }
+
+  async function stop(): Promise<void> {
+    if (!runId.value) return;
+    stopping.value = true;
+    try {
+      await api().call('stopRun', { id: runId.value });
+    } catch (err) {
+      stopping.value = false;
+      error.value = errorText(err);
+    }
+  }
+
+  /** Resumes the run from its newest stable checkpoint and keeps watching it. */
+  async function resume(id: string): Promise<boolean> {
+    await open(id);
+    error.value = null;
+    try {
+      await api().call('resumeRun', { id });
+      if (runId.value === id) status.value = 'running';
+      return true;
+    } catch (err) {
+      error.value = errorText(err);
+      return false;
+    }
+  }
+
+  function listen(): () => void {
+    return api().onEvent(apply);
+  }
+
+  const resumable = computed(() => status.value === 'failed' || status.value === 'stopped' || status.value === 'interrupted');
+
+  return { runId, status, reason, series, timeline, latest, progress, error, stopping, running, resumable, apply, open, stop, resume, listen };
+});

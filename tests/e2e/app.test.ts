@@ -1,0 +1,279 @@
+/**
+ * End to end, nothing mocked: Debian Chromium (playwright-core) → the built renderer
+ * served by `flowbench serve` → WebSocket contract → job manager → real engine process
+ * → real SQLite in a temp FLOWBENCH_HOME. Tiny run settings keep each run to seconds.
+ *
+ *   npx vitest run --config tests/e2e/vitest.config.ts
+ *
+ * Skipped, saying so, when /usr/bin/chromium is missing (apt-get install chromium).
+ */
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { childPids, CHROMIUM, ensureRendererBuilt, hasChromium, launchBrowser, REPO, startServe, type ServeProcess } from './support/host.js';
+import { readPdf, readPng, svgRoot } from './support/figure-files.js';
+
+const SHOTS = path.join(REPO, 'docs', 'screenshots');
+/** Seconds-long runs: 3 epochs × 8 steps of a 64-wide MLP on 256-sample windows. */
+const TINY = ['task.epochs=3', 'trainer.steps_per_epoch=8', 'trainer.log_every_n_steps=2', 'data.max_windows_per_file=16'].join('\n');
+
+if (!hasChromium) {
+  console.warn(`[e2e] SKIPPED: ${CHROMIUM} not found — install Debian's chromium (apt-get install -y chromium) to run the browser tests.`);
+}
+
+describe.skipIf(!hasChromium)('Flowbench in browser host mode', () => {
+  let serve: ServeProcess;
+  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let page: Page;
+  const runIds: string[] = [];
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    ensureRendererBuilt();
+    mkdirSync(SHOTS, { recursive: true });
+    serve = await startServe();
+    browser = await launchBrowser();
+    page = await browser.context.newPage();
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await serve?.stop();
+  });
+
+  const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+
+  it('refuses a missing token and a foreign origin, and validates requests', async () => {
+    const base = `http://127.0.0.1:${serve.port}`;
+    const noToken = await fetch(`${base}/`);
+    expect(noToken.status).toBe(401);
+    expect(await noToken.text()).not.toContain('<script');
+    expect((await fetch(`${base}/?token=wrong`)).status).toBe(401);
+    expect((await fetch(serve.url, { headers: { Origin: 'http://evil.example' } })).status).toBe(403);
+
+    const status = (url: string, origin: string) =>
+      new Promise<number>((resolve) => {
+        const ws = new WebSocket(url, { headers: { Origin: origin } });
+        ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+        ws.on('open', () => {
+          ws.close();
+          resolve(101);
+        });
+      });
+    const wsUrl = `ws://127.0.0.1:${serve.port}/api`;
+    expect(await status(wsUrl, base)).toBe(401);
+    expect(await status(`${wsUrl}?token=${serve.token}`, 'http://evil.example')).toBe(403);
+
+    const ws = new WebSocket(`${wsUrl}?token=${serve.token}`, { headers: { Origin: base } });
+    await new Promise((r) => ws.once('open', r));
+    const reply = new Promise<Record<string, unknown>>((r) => ws.once('message', (d) => r(JSON.parse(String(d)))));
+    ws.send(JSON.stringify({ type: 'call', id: 7, method: 'listRuns', params: { limit: 0 } }));
+    const r = await reply;
+    ws.close();
+    expect(r).toMatchObject({ type: 'reply', id: 7, ok: false });
+    expect(JSON.stringify(r.error)).toContain('limit');
+  });
+
+  async function runWizard(hiddenWidth: number, contrastive: boolean): Promise<string> {
+    await page.getByRole('button', { name: 'New run' }).click();
+    await page.getByRole('button', { name: '1. Dataset' }).click();
+    await page.getByLabel('Window length').selectOption('256');
+    await page.getByRole('button', { name: 'Preview' }).click();
+    await page.locator('[data-chart="preview-envelope"] .main-svg').first().waitFor({ timeout: 30_000 });
+    await expect.poll(() => page.getByRole('table', { name: 'Classes' }).innerText()).toContain('outer_race');
+    if (runIds.length === 0) await shot('wizard-dataset');
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByLabel('Hidden width').selectOption(String(hiddenWidth));
+    if (contrastive !== (await page.getByLabel('Contrastive objective').isChecked())) await page.getByLabel('Contrastive objective').click();
+    if (runIds.length === 0) await shot('wizard-model');
+    await page.getByRole('button', { name: 'Next' }).click();
+    if (runIds.length === 0) {
+      // The quick preset before any override: 20 epochs of ≤ 50 steps.
+      await expect.poll(() => page.locator('.scale.chosen').innerText()).toContain('20 epochs × 50 steps');
+      await shot('wizard-scale');
+    }
+    await page.getByText('Advanced: extra overrides').click();
+    await page.getByLabel('Extra overrides').fill(TINY);
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await expect.poll(() => page.locator('.scale.chosen').innerText()).toContain('3 epochs × 8 steps');
+    await page.getByRole('button', { name: 'Next' }).click();
+    const yaml = page.getByLabel('Run config YAML');
+    await expect.poll(() => yaml.innerText()).toContain(`hidden_dim: ${hiddenWidth}`);
+    expect(await yaml.innerText()).toContain('window_length: 256');
+    if (runIds.length === 0) {
+      await shot('wizard-review');
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download YAML' }).click()]);
+      expect(download.suggestedFilename()).toBe('flowbench-run.yaml');
+      expect(readFileSync((await download.path())!, 'utf8')).toContain('epochs: 3');
+    }
+    await page.getByRole('button', { name: 'Start run' }).click();
+    const title = page.getByRole('heading', { name: /^Run / });
+    await title.waitFor({ timeout: 30_000 });
+    const id = (await title.locator('code').innerText()).trim();
+    runIds.push(id);
+    return id;
+  }
+
+  it('runs the wizard on the demo dataset to a live run whose charts update', async () => {
+    await page.goto(serve.url);
+    await page.getByRole('button', { name: 'Run history' }).waitFor();
+    await runWizard(64, false);
+    const losses = page.locator('[data-chart="losses"] .plot');
+    const points = async () => Number((await losses.getAttribute('data-points')) ?? 0);
+    await expect.poll(points, { timeout: 60_000 }).toBeGreaterThan(0);
+    const first = await points();
+    await expect.poll(points, { timeout: 60_000 }).toBeGreaterThan(first);
+    await shot('dashboard');
+    await expect.poll(() => page.getByTestId('live-status').innerText(), { timeout: 90_000 }).toBe('completed');
+    expect(await page.getByLabel('Run timeline').innerText()).toContain('checkpoint');
+  });
+
+  it('finds the run in history, compares two runs and exports SVG/PNG/PDF with CSV beside', async () => {
+    await runWizard(128, true);
+    await expect.poll(() => page.getByTestId('live-status').innerText(), { timeout: 90_000 }).toBe('completed');
+
+    await page.getByRole('button', { name: 'Run history' }).click();
+    await page.getByLabel('Search runs').fill(runIds[0]);
+    await expect.poll(() => page.locator('tbody tr[data-run-id]').count()).toBe(1);
+    await page.locator(`tr[data-run-id="${runIds[0]}"] button.link`).click();
+    await page.getByRole('region', { name: `Run ${runIds[0]}` }).locator('.main-svg').first().waitFor();
+    await page.getByLabel('Search runs').fill('');
+    await expect.poll(() => page.locator('tbody tr[data-run-id]').count()).toBe(2);
+    for (const id of runIds) await page.getByLabel(`Compare ${id}`).check();
+    await shot('history');
+
+    await page.getByRole('button', { name: 'Compare 2 runs' }).click();
+    const diff = page.getByLabel('Config differences');
+    await expect.poll(() => diff.innerText()).toContain('model.hidden_dim');
+    const diffText = await diff.innerText();
+    expect(diffText).toContain('task.use_contrastive');
+    expect(diffText).not.toContain('task.epochs'); // equal keys are not shown
+    expect(await page.getByLabel('Metric comparison').innerText()).toContain('flow_loss');
+    const chart = page.locator('[data-chart="compare-flow_loss"]');
+    await chart.locator('.main-svg').first().waitFor();
+    await shot('compare');
+
+    const exportAs = async (format: string, preset: string): Promise<[string, string]> => {
+      await chart.getByLabel('Figure format').selectOption(format);
+      await chart.getByLabel('Journal preset').selectOption(preset);
+      const saved = chart.getByTestId('export-saved');
+      const before = (await saved.count()) ? await saved.innerText() : '';
+      await chart.getByRole('button', { name: 'Export' }).click();
+      await expect.poll(async () => ((await saved.count()) ? saved.innerText() : ''), { timeout: 60_000 }).not.toBe(before);
+      const [file, csv] = (await saved.innerText()).replace(/^saved /, '').split(' + ');
+      expect(existsSync(file) && existsSync(csv)).toBe(true);
+      const header = readFileSync(csv, 'utf8').split('\n')[0];
+      expect(header).toBe('series,optimiser step (–),"flow loss (MSE, a.u.)"');
+      expect(readFileSync(csv, 'utf8')).toContain(`${runIds[0]},`);
+      return [file, csv];
+    };
+
+    const [svg] = await exportAs('svg', 'single');
+    const root = svgRoot(svg);
+    expect(root).toContain('width="3.5in"');
+    expect(root).toContain('viewBox=');
+    const svgText = readFileSync(svg, 'utf8');
+    expect(svgText).toContain(runIds[0]);
+    expect(svgText).toMatch(/font-family:\s*Helvetica/);
+    expect(svgText).toContain('optimiser step');
+
+    const [png300] = await exportAs('png300', 'single');
+    copyFileSync(png300, path.join(SHOTS, 'figure-export-sample-300dpi.png'));
+    const p300 = readPng(png300);
+    expect(p300).toMatchObject({ dpiX: 300, dpiY: 300 });
+    expect(Math.abs(p300.width - 3.5 * 300)).toBeLessThanOrEqual(2);
+    expect(Math.abs(p300.height - 2.6 * 300)).toBeLessThanOrEqual(2);
+    expect(p300.text['Flowbench-Run-Ids']).toBe(runIds.join(' '));
+
+    const [png600] = await exportAs('png600', 'double');
+    const p600 = readPng(png600);
+    expect(p600.dpiX).toBe(600);
+    expect(Math.abs(p600.width - 7.16 * 600)).toBeLessThanOrEqual(6);
+
+    const [pdf] = await exportAs('pdf', 'single');
+    const info = readPdf(pdf);
+    expect(info.mediaBox.map((v) => Math.round(v * 10) / 10)).toEqual([0, 0, 252, 187.2]);
+    expect(info.baseFonts).toContain('Helvetica');
+    expect(info.embeddedFonts).toBe(false); // a standard font: every reader has it
+    expect(info.images).toBe(false); // vector, not a raster in a PDF
+    expect(info.keywords).toContain(runIds[0]);
+    await shot('export');
+  });
+
+  it('archives a run (hidden, then shown on request) and deletes it after confirmation', async () => {
+    const id = runIds[1];
+    await page.getByRole('button', { name: 'Run history' }).click();
+    await page.locator(`tr[data-run-id="${id}"] button.link`).click();
+    const detail = page.getByRole('region', { name: `Run ${id}` });
+    await detail.getByRole('button', { name: 'Archive' }).click();
+    await expect.poll(() => page.locator(`tr[data-run-id="${id}"]`).count()).toBe(0);
+    await page.getByLabel('show archived').check();
+    await expect.poll(() => page.locator(`tr[data-run-id="${id}"]`).innerText()).toContain('(archived)');
+    await page.locator(`tr[data-run-id="${id}"] button.link`).click();
+    await detail.getByRole('button', { name: 'Delete…' }).click();
+    await expect.poll(() => detail.getByRole('alertdialog').innerText()).toContain(`Delete run ${id}`);
+    await shot('history-delete-confirm');
+    await detail.getByRole('button', { name: 'Delete', exact: true }).click();
+    await expect.poll(() => page.locator(`tr[data-run-id="${id}"]`).count()).toBe(0);
+    await page.getByLabel('show archived').uncheck();
+    await expect.poll(() => page.locator(`tr[data-run-id="${runIds[0]}"]`).count()).toBe(1);
+  });
+
+  it('survives the engine being killed: the run is marked failed, the app keeps serving, and one click resumes it', async () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${serve.port}/api?token=${serve.token}`, { headers: { Origin: `http://127.0.0.1:${serve.port}` } });
+    await new Promise((r) => ws.once('open', r));
+    const call = (id: number, method: string, params: unknown) =>
+      new Promise<{ ok: boolean; result: { id: string } }>((resolve) => {
+        const on = (d: WebSocket.RawData) => {
+          const m = JSON.parse(String(d));
+          if (m.type === 'reply' && m.id === id) {
+            ws.off('message', on);
+            resolve(m);
+          }
+        };
+        ws.on('message', on);
+        ws.send(JSON.stringify({ type: 'call', id, method, params }));
+      });
+    // Long enough to be killed mid-run; an interval checkpoint every 8 steps to resume from.
+    const sets = ['task.epochs=200', 'trainer.steps_per_epoch=8', 'task.checkpoint_interval=8', 'data.window_length=256', 'model.hidden_dim=64', 'trainer.log_every_n_steps=1', 'data.max_windows_per_file=16'];
+    const started = await call(1, 'startRun', { scale: 'quick', sets });
+    expect(started.ok).toBe(true);
+    const id = started.result.id;
+    await page.getByRole('button', { name: 'Run history' }).click();
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await page.locator(`tr[data-run-id="${id}"] button.link`).click();
+    await page.getByRole('button', { name: 'Open in dashboard' }).click();
+    const status = page.getByTestId('live-status');
+    await expect.poll(() => status.innerText(), { timeout: 60_000 }).toBe('running');
+    await expect.poll(() => page.getByLabel('Run timeline').innerText(), { timeout: 60_000 }).toContain('interval checkpoint (stable)');
+    const pids = childPids(serve.child.pid!);
+    expect(pids.length).toBeGreaterThan(0);
+    for (const pid of pids) process.kill(pid, 'SIGKILL');
+    await expect.poll(() => status.innerText(), { timeout: 30_000 }).toBe('failed');
+    expect(await page.locator('.dashboard .error').first().innerText()).toMatch(/engine process ended unexpectedly/);
+    await shot('dashboard-crash');
+    const list = await call(2, 'listRuns', {});
+    expect(list.ok).toBe(true);
+
+    // History says which checkpoint resume starts from; one click resumes under the same id.
+    await page.getByRole('button', { name: 'Run history' }).click();
+    await page.locator(`tr[data-run-id="${id}"] button.link`).click();
+    const detail = page.getByRole('region', { name: `Run ${id}` });
+    await expect.poll(() => detail.locator('.resume').innerText()).toMatch(/from step \d+ \(interval checkpoint/);
+    await shot('history-resume');
+    await detail.getByRole('button', { name: 'Resume' }).click();
+    await expect.poll(() => status.innerText(), { timeout: 60_000 }).toBe('running');
+    const step = async () => Number((await page.getByTestId('stat-step').innerText()).split(' ')[0]);
+    const from = await step();
+    await expect.poll(step, { timeout: 60_000 }).toBeGreaterThan(from);
+    await page.getByRole('button', { name: 'Stop' }).click();
+    await expect.poll(() => status.innerText(), { timeout: 60_000 }).toBe('stopped');
+    const runs = (await call(3, 'listRuns', {})) as unknown as { result: { runs: { id: string; status: string }[] } };
+    ws.close();
+    expect(runs.result.runs.find((r) => r.id === id)?.status).toBe('stopped');
+    expect(pageErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,145 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { diffConfigs, flatten } from '../../../src-renderer/src/lib/config-diff.js';
+import { figureCsv } from '../../../src-renderer/src/lib/csv.js';
+import { useCompareStore } from '../../../src-renderer/src/stores/compare.js';
+import { useLiveStore } from '../../../src-renderer/src/stores/live.js';
+import { useRunsStore } from '../../../src-renderer/src/stores/runs.js';
+import { DEFAULT_DATASET, DEFAULT_MODEL, draftSets, useWizardStore } from '../../../src-renderer/src/stores/wizard.js';
+import { aRun, TableTransport, withTransport } from './support.js';
+
+let t: TableTransport;
+beforeEach(() => {
+  t = new TableTransport();
+  withTransport(t);
+});
+
+describe('wizard store', () => {
+  it('turns the defaults into overrides that leave epochs/steps to the scale', () => {
+    const sets = draftSets(DEFAULT_DATASET, DEFAULT_MODEL, '');
+    expect(sets).toContain('data.source=synthetic');
+    expect(sets).toContain('model.hidden_dim=256');
+    expect(sets.some((s) => s.startsWith('task.epochs') || s.startsWith('trainer.'))).toBe(false);
+    const files = draftSets({ ...DEFAULT_DATASET, source: 'files', path: ' /d/cwru ' }, DEFAULT_MODEL, 'task.epochs=3\n# note\n\n');
+    expect(files).toContain('data.path="/d/cwru"');
+    expect(files.at(-1)).toBe('task.epochs=3');
+  });
+
+  it('resolves on reaching the scale step and starts with the same draft', async () => {
+    t.handlers.resolveSpec = () => ({ spec: {}, yaml: 'scale: quick\n', warnings: [], estimates: [] });
+    t.handlers.startRun = () => ({ id: 'r9' });
+    const w = useWizardStore();
+    await w.goTo(1);
+    expect(t.methods()).toEqual([]);
+    await w.goTo(2);
+    expect(t.methods()).toEqual(['resolveSpec']);
+    expect(await w.start()).toBe('r9');
+    expect(t.calls[1].req).toEqual(t.calls[0].req);
+  });
+
+  it('needs a path before leaving the dataset step for a folder, and shows host errors', async () => {
+    t.handlers.startRun = () => {
+      throw new Error('data.path: /x does not exist');
+    };
+    const w = useWizardStore();
+    w.dataset.source = 'files';
+    expect(w.canContinue).toBe(false);
+    w.dataset.path = '/x';
+    expect(w.canContinue).toBe(true);
+    expect(await w.start()).toBeNull();
+    expect(w.error).toContain('/x does not exist');
+  });
+});
+
+describe('live store', () => {
+  it('follows only the watched run: series, progress, recovery markers, the end', async () => {
+    t.handlers.getRun = ({ id }) => ({ run: aRun(id, { status: 'running' }), metrics: [], events: [], checkpoints: [], config: {} });
+    t.handlers.getMetrics = ({ id }) => ({ id, series: [] });
+    const live = useLiveStore();
+    live.listen();
+    await live.open('r1');
+    t.emit({ event: 'step', run_id: 'r1', step: 10, flow_loss: 2, lr: 1e-4, grad_norm: 0.5, eta_s: 30, total_steps: 100 });
+    t.emit({ event: 'step', run_id: 'other', step: 20, flow_loss: 9 });
+    t.emit({ event: 'step', run_id: 'r1', step: 10, flow_loss: 7 }); // a duplicate step is dropped
+    t.emit({ event: 'recovery', run_id: 'r1', step: 12, kind: 'nan_loss', outcome: 'rolled back' });
+    t.emit({ event: 'step', run_id: 'r1', step: 20, flow_loss: Number.NaN });
+    expect(live.series.flow_loss).toEqual({ step: [10, 20], value: [2, null] });
+    expect(live.progress).toMatchObject({ step: 20, totalSteps: 100 });
+    expect(live.timeline.filter((x) => x.marker).map((x) => x.kind)).toEqual(['recovery: nan_loss']);
+    t.emit({ event: 'finished', run_id: 'r1', step: 20, status: 'failed', reason: 'engine process ended unexpectedly' });
+    expect(live.status).toBe('failed');
+    expect(live.running).toBe(false);
+    expect(live.reason).toContain('unexpectedly');
+  });
+
+  it('backfills recorded metrics when opening a run that is already going', async () => {
+    t.handlers.getRun = ({ id }) => ({
+      run: aRun(id, { status: 'running' }), metrics: [], checkpoints: [], config: {},
+      events: [{ step: 5, kind: 'grad_spike', details: {}, outcome: 'skipped batch', time: 't' }],
+    });
+    t.handlers.getMetrics = ({ id }) => ({ id, series: [{ name: 'flow_loss', scope: 'step', step: [1, 2], value: [3, 2.5] }] });
+    const live = useLiveStore();
+    live.listen();
+    await live.open('r2');
+    t.emit({ event: 'step', run_id: 'r2', step: 2, flow_loss: 99 });
+    t.emit({ event: 'step', run_id: 'r2', step: 3, flow_loss: 2 });
+    expect(live.series.flow_loss.value).toEqual([3, 2.5, 2]);
+    expect(live.timeline[0]).toMatchObject({ kind: 'grad_spike', marker: true });
+  });
+});
+
+describe('runs store (history)', () => {
+  it('searches, sorts, selects for compare, archives and deletes', async () => {
+    let rows = [aRun('a1', { dataSource: '/d/cwru', bestFlowLoss: 0.2 }), aRun('b2', { bestFlowLoss: 0.9, status: 'failed' }), aRun('c3', { bestFlowLoss: null })];
+    t.handlers.listRuns = () => ({ runs: rows });
+    t.handlers.archiveRun = ({ id, archived }) => ((rows = rows.filter((r) => r.id !== id)), { id, archived });
+    t.handlers.deleteRun = ({ id }) => ((rows = rows.filter((r) => r.id !== id)), { id, deleted: true });
+    const runs = useRunsStore();
+    await runs.refresh();
+    runs.search = 'CWRU';
+    expect(runs.visibleRuns.map((r) => r.id)).toEqual(['a1']);
+    runs.search = '';
+    runs.sortBy('bestFlowLoss');
+    expect(runs.visibleRuns.map((r) => r.id)).toEqual(['b2', 'a1', 'c3']);
+    runs.sortBy('bestFlowLoss');
+    expect(runs.visibleRuns.map((r) => r.id)).toEqual(['c3', 'a1', 'b2']);
+    runs.toggleCompare('a1');
+    runs.toggleCompare('b2');
+    runs.toggleCompare('a1');
+    expect(runs.compareIds).toEqual(['b2']);
+    await runs.archive('c3');
+    expect(runs.runs.map((r) => r.id)).toEqual(['a1', 'b2']);
+    await runs.remove('b2');
+    expect(runs.compareIds).toEqual([]);
+    expect(runs.runs.map((r) => r.id)).toEqual(['a1']);
+    runs.showArchived = true;
+    await runs.refresh();
+    expect(t.calls.at(-1)?.req).toMatchObject({ includeArchived: true });
+  });
+});
+
+describe('compare store', () => {
+  it('shows only differing config keys and best/last per run', async () => {
+    const cfg = (h: number) => ({ model: { hidden_dim: h, sampler: 'euler' }, task: { epochs: 3 } });
+    t.handlers.getRun = ({ id }) => ({
+      run: aRun(id), events: [], checkpoints: [], config: cfg(id === 'a' ? 64 : 128),
+      metrics: [{ name: 'flow_loss', scope: 'step', count: 2, lastStep: 2, last: id === 'a' ? 1 : 2, min: 0.5, max: 3 }],
+    });
+    t.handlers.getMetrics = ({ id }) => ({ id, series: [] });
+    const c = useCompareStore();
+    await c.load(['a', 'b']);
+    expect(c.diff).toEqual([{ key: 'model.hidden_dim', values: [64, 128] }]);
+    expect(c.table).toEqual([{ name: 'flow_loss', cells: [{ best: 0.5, last: 1 }, { best: 0.5, last: 2 }] }]);
+  });
+});
+
+describe('pure helpers', () => {
+  it('flatten / diffConfigs treat arrays as values and missing keys as differences', () => {
+    expect(flatten({ a: { b: [1, 2] }, c: null })).toEqual({ 'a.b': [1, 2], c: null });
+    expect(diffConfigs([{ a: [1] }, { a: [1], b: 2 }])).toEqual([{ key: 'b', values: [undefined, 2] }]);
+  });
+
+  it('figureCsv writes long-form rows with quoted labels and empty cells for gaps', () => {
+    const csv = figureCsv({ id: 'f', title: 'T', xLabel: 'step (–)', yLabel: 'loss (MSE, a.u.)', runIds: ['r'], traces: [{ name: 'r', x: [1, 2], y: [0.5, null] }] });
+    expect(csv).toBe('series,step (–),"loss (MSE, a.u.)"\nr,1,0.5\nr,2,\n');
+  });
+});
