@@ -72,9 +72,26 @@ export const dataSchema = z.strictObject({
 
 export const modelSchema = z.strictObject({
   name: z.string().min(1).default('M_04_ISFM_Flow'),
-  /** Velocity network: mlp is the reference architecture (with scaled time). */
-  velocity_net: z.enum(['mlp']).default('mlp'),
+  /** Velocity network: mlp is the reference architecture (with scaled time); dit a 1-D patch Transformer (AdaLN-Zero). */
+  velocity_net: z.enum(['mlp', 'dit']).default('mlp'),
+  /** mlp: hidden width; dit: each block's feed-forward hidden width. */
   hidden_dim: positiveInt.max(8192).default(256),
+  /** dit: token width d (divisible by heads). */
+  token_dim: positiveInt.max(4096).default(64),
+  /** dit: samples per token; must divide data.window_length (a config error otherwise, no padding). */
+  patch_size: positiveInt.max(65536).default(32),
+  /** dit: number of Transformer blocks. */
+  depth: positiveInt.max(64).default(2),
+  /** dit: attention heads per block. */
+  heads: positiveInt.max(64).default(4),
+  /** Conditions the velocity field sees (each with a learned unknown token); the reference used [domain, dataset]. */
+  conditions: z.array(z.enum(['domain', 'dataset', 'label', 'sample_rate'])).min(1).max(4).default(['domain', 'dataset']),
+  /** Probability that a training window's conditions are all replaced by the unknown tokens (enables CFG). */
+  condition_dropout: z.number().min(0).max(1).default(0.1),
+  /** Classifier-free guidance w at sampling: v = v_uncond + w·(v_cond − v_uncond); 1 = plain conditional. */
+  guidance_scale: z.number().min(0).max(100).default(1),
+  /** EMA decay of the weights (shadow updated after each optimiser step, used to sample/evaluate); 0 = off. */
+  ema_decay: z.number().min(0).lt(1).default(0),
   time_dim: positiveInt.max(1024).default(64),
   condition_dim: positiveInt.max(1024).default(64),
   /** t in [0,1] is multiplied by this before the sinusoidal embedding (the reference used 1). */
@@ -82,8 +99,34 @@ export const modelSchema = z.strictObject({
   /** Accepted for PHM-Vibench parity; rectified flow here is deterministic (unused). */
   sigma_min: z.number().min(0).default(0.001),
   sigma_max: z.number().positive().default(1.0),
-  sampler: z.enum(['euler']).default('euler'),
+  /** ODE solver for sampling and encode-to-noise (orders 1, 2, 4). */
+  sampler: z.enum(['euler', 'heun', 'rk4']).default('euler'),
   sample_steps: positiveInt.max(10000).default(50),
+});
+
+/** Contrastive view augmentations; defaults follow the reference where it gave them (REFERENCE.md). */
+export const augmentationsSchema = z.strictObject({
+  /** x + N(0, σ²) per value (reference σ 0.01). */
+  gaussian_noise: z.strictObject({ enabled: z.boolean().default(true), sigma: z.number().min(0).max(10).default(0.01) }).prefault({}),
+  /** x + N(0, (σ·std(window))²): noise relative to each window's own scale (reference σ 0.03). */
+  jitter: z.strictObject({ enabled: z.boolean().default(true), sigma: z.number().min(0).max(10).default(0.03) }).prefault({}),
+  /** x · s, s ~ U(low, high) per window (reference U(0.8, 1.2)). */
+  scaling: z
+    .strictObject({ enabled: z.boolean().default(true), low: z.number().min(0).default(0.8), high: z.number().min(0).default(1.2) })
+    .refine((v) => v.low <= v.high, { message: 'scaling.low must be <= scaling.high' })
+    .prefault({}),
+  /** Circular roll by an integer shift up to ±max_fraction·L. */
+  time_shift: z.strictObject({ enabled: z.boolean().default(false), max_fraction: z.number().min(0).max(1).default(0.1) }).prefault({}),
+  /** count contiguous masks of fraction·L samples set to zero (reference: one 10 % mask). */
+  time_mask: z
+    .strictObject({ enabled: z.boolean().default(true), count: z.number().int().min(1).max(64).default(1), fraction: fraction.default(0.1) })
+    .prefault({}),
+  /** Cut the window into `segments` equal pieces and shuffle them. */
+  segment_permutation: z.strictObject({ enabled: z.boolean().default(false), segments: z.number().int().min(2).max(64).default(4) }).prefault({}),
+  /** count bands of up to max_fraction of the rfft bins zeroed (in JS with fft.js: wasm has no FFT kernel). */
+  frequency_mask: z
+    .strictObject({ enabled: z.boolean().default(false), count: z.number().int().min(1).max(16).default(1), max_fraction: fraction.default(0.1) })
+    .prefault({}),
 });
 
 export const taskSchema = z.strictObject({
@@ -102,7 +145,28 @@ export const taskSchema = z.strictObject({
   /** Max global gradient norm; 0 disables clipping. */
   gradient_clipping: z.number().min(0).default(1.0),
   early_stopping: z.boolean().default(false),
+  /** Validation checks (epochs, or trainer.val_every_n_steps intervals) without improvement before stopping. */
   es_patience: positiveInt.default(10),
+  /** An improvement must lower the monitored loss by more than this to reset the patience. */
+  es_min_delta: z.number().min(0).default(0),
+  /** Validation metric early stopping watches (lower is better). */
+  monitor: z.enum(['val_flow_loss', 'val_total_loss']).default('val_flow_loss'),
+  /** How the flow and contrastive losses combine (objective/): fixed weights, Kendall uncertainty, GradNorm. */
+  balancing: z.enum(['fixed', 'uncertainty', 'gradnorm']).default('fixed'),
+  /** GradNorm asymmetry α: how strongly slower-training tasks get larger gradient norms. */
+  gradnorm_alpha: z.number().min(0).max(10).default(1.5),
+  /** Adam step size for the GradNorm task weights (their own optimiser). */
+  gradnorm_lr: z.number().positive().max(1).default(0.025),
+  /** Floor for each GradNorm weight after renormalising to Σw = number of tasks. */
+  gradnorm_min_weight: z.number().positive().max(0.5).default(0.05),
+  /** Output size of the contrastive projection head (L2-normalised). */
+  projection_dim: positiveInt.max(4096).default(128),
+  /** Hidden width of the projection head (Linear → LayerNorm → ReLU → Linear). */
+  projection_hidden_dim: positiveInt.max(8192).default(256),
+  /** NT-Xent temperature τ. */
+  temperature: z.number().positive().max(100).default(0.1),
+  /** Two augmented views per window for the contrastive branch (contrastive/augmentations.ts). */
+  augmentations: augmentationsSchema.prefault({}),
   lr_scheduler: z.enum(['constant', 'cosine', 'warmup_cosine']).default('cosine'),
   warmup_epochs: z.number().int().min(0).default(0),
   optimizer: z.enum(['adamw', 'adam']).default('adamw'),
@@ -115,6 +179,16 @@ export const taskSchema = z.strictObject({
   domain_adaptation: z.boolean().default(false),
   /** Steps between checkpoints; 0 = only at the end. */
   checkpoint_interval: z.number().int().min(0).default(0),
+  /** Newest checkpoints kept per run (plus the best by validation loss and the newest stable one). */
+  keep_checkpoints: positiveInt.max(1000).default(3),
+  /** A checkpoint is stable when its val loss is at most this × the recent trend (and all is finite). */
+  stable_factor: z.number().min(1).max(1e6).default(2.0),
+  /** Rollbacks (NaN/Inf loss or gradient) allowed without a stable checkpoint in between before the run fails. */
+  max_recoveries: z.number().int().min(0).max(1000).default(3),
+  /** Gradient norm above this × its running median is an explosion: clip to that and halve the LR; 0 disables. */
+  grad_explosion_factor: z.number().min(0).max(1e9).default(10),
+  /** Out of memory halves the batch (doubling accumulation); below this size the run stops. */
+  min_batch_size: positiveInt.max(65536).default(1),
 });
 
 export const trainerSchema = z.strictObject({
@@ -124,11 +198,15 @@ export const trainerSchema = z.strictObject({
   max_steps: positiveInt.nullable().default(null),
   /** Cap on optimiser steps per epoch (null = one pass over the training windows). */
   steps_per_epoch: positiveInt.nullable().default(null),
+  /** Engine RSS (MiB) above which the batch is halved like an out-of-memory error; null = no budget. */
+  memory_budget_mb: z.number().positive().max(1e7).nullable().default(null),
   /** Accepted for PHM-Vibench parity. gpus/precision are decided by the backend found at run time. */
   gradient_clip_val: z.number().min(0).nullable().default(null),
   gpus: z.number().int().min(0).nullable().default(null),
   precision: z.union([z.literal(16), z.literal(32), z.literal('16-mixed'), z.literal('32')]).nullable().default(null),
   val_check_interval: z.number().positive().nullable().default(null),
+  /** Validate every N optimiser steps (val_* fields on that step event); null = once per epoch. */
+  val_every_n_steps: positiveInt.nullable().default(null),
 });
 
 export const runSpecSchema = z.strictObject({

@@ -5,7 +5,9 @@
  * 1 failed, 2 stopped — after every queued IPC message has been flushed.
  */
 import { initBackend } from './backend.js';
-import type { EngineEvent, FinishedEvent, HostMessage, SampleRequest, TrainRequest } from './protocol.js';
+import { runEvaluation } from './evaluate/run-evaluation.js';
+import { runFewShotFinetune } from './evaluate/fewshot-finetune.js';
+import type { EngineEvent, EvaluateRequest, FewShotRequest, FinishedEvent, HostMessage, SampleRequest, TrainRequest } from './protocol.js';
 import { runSampling } from './sample.js';
 import { runTraining, type TrainControl } from './train/loop.js';
 import { stamp } from './train/events.js';
@@ -44,14 +46,18 @@ async function finish(status: FinishedEvent['status']): Promise<never> {
   process.exit(EXIT_CODES[status]);
 }
 
-async function run(msg: TrainRequest | SampleRequest): Promise<void> {
+async function run(msg: TrainRequest | SampleRequest | EvaluateRequest | FewShotRequest): Promise<void> {
   runId = typeof msg.run_id === 'string' ? msg.run_id : 'unknown';
   const t0 = performance.now();
   try {
     const backend = await initBackend();
     const finished = msg.type === 'train'
       ? await runTraining(msg, send, control, { backend })
-      : await runSampling(msg, send, { backend });
+      : msg.type === 'evaluate'
+        ? await runEvaluation(msg, send, { backend })
+        : msg.type === 'fewshot'
+          ? await runFewShotFinetune(msg, send, control, { backend })
+          : await runSampling(msg, send, { backend });
     await finish(finished.status);
   } catch (err) {
     const e = err instanceof Error ? err : new Error(String(err));
@@ -77,8 +83,8 @@ process.on('message', (raw: unknown) => {
     }
     return;
   }
-  if (msg.type !== 'train' && msg.type !== 'sample') {
-    send(stamp(runId, lastStep, { event: 'log', level: 'warn', message: `engine: unknown message type "${(msg as { type: string }).type}"; valid: train, sample, stop` }));
+  if (msg.type !== 'train' && msg.type !== 'sample' && msg.type !== 'evaluate' && msg.type !== 'fewshot') {
+    send(stamp(runId, lastStep, { event: 'log', level: 'warn', message: `engine: unknown message type "${(msg as { type: string }).type}"; valid: train, sample, evaluate, fewshot, stop` }));
     return;
   }
   if (started) {
@@ -89,8 +95,11 @@ process.on('message', (raw: unknown) => {
   void run(msg);
 });
 
-// The host going away (disconnect) means nobody is listening: stop cleanly.
+// The host going away (disconnect: it crashed or was killed) means nothing we do from
+// here is recorded. Exit at once: a further checkpoint would be unknown to the database,
+// and keep-N pruning could delete the very checkpoint the database would resume from.
+// Checkpoint writes are atomic (temp file + rename), so an abrupt exit never tears one.
 process.on('disconnect', () => {
   control.stopRequested = true;
-  if (!started) process.exit(EXIT_CODES.stopped);
+  process.exit(EXIT_CODES.stopped);
 });

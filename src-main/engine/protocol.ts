@@ -17,6 +17,17 @@ export interface TrainRequest {
   run_dir: string;
   /** Base folder against which a relative data.path is resolved. */
   cwd: string;
+  /**
+   * Continue this run from a checkpoint instead of starting fresh (`flowbench resume`).
+   * The engine tries checkpoint_path, then the other candidates and stable files in
+   * run_dir/checkpoints, newest first, and uses the first that verifies.
+   */
+  resume?: {
+    checkpoint_path: string;
+    candidates?: { path: string; step: number; sha256?: string | null }[];
+    /** Highest step whose metrics the store holds: a newer file found only on disk would leave a gap, so it is skipped. */
+    recorded_step?: number;
+  };
 }
 
 export interface SampleRequest {
@@ -31,6 +42,17 @@ export interface SampleRequest {
   /** Condition for generated windows; null = the unknown/unconditional token. */
   domain?: string | null;
   dataset?: string | null;
+  /** Class name to condition on (needs "label" in the checkpoint's model.conditions); null = unknown. */
+  label?: string | null;
+  /** Sample rate (Hz) to condition on (needs "sample_rate" in model.conditions); null = unknown. */
+  fs_hz?: number | null;
+  /** Classifier-free guidance scale; absent = the checkpoint's model.guidance_scale. */
+  guidance_scale?: number;
+  /** ODE solver and steps; absent = the checkpoint's model.sampler / model.sample_steps. */
+  sampler?: 'euler' | 'heun' | 'rk4';
+  sample_steps?: number;
+  /** Use the EMA weights when the checkpoint has them (default true). */
+  use_ema?: boolean;
 }
 
 export interface StopRequest {
@@ -38,7 +60,45 @@ export interface StopRequest {
   reason?: string;
 }
 
-export type HostMessage = TrainRequest | SampleRequest | StopRequest;
+/** `flowbench evaluate`: score a checkpoint (engine/evaluate/, issue 5). */
+export interface EvaluateRequest {
+  type: 'evaluate';
+  run_id: string;
+  checkpoint_path: string;
+  scale: 'quick' | 'medium' | 'full';
+  seed: number;
+  /** Base folder for a relative data path. */
+  cwd: string;
+  /** Evaluate on this data instead of the run's own (same manifest layout). */
+  data_path?: string | null;
+  /** Protocols to run: linear_probe, few_shot, cross_condition, baselines, anomaly, generation. */
+  sections: string[];
+  /** Overrides of the scale's budget (tests: fewer episodes). */
+  budget?: Record<string, number>;
+}
+
+/** Pipeline stage 2: episodic prototypical fine-tuning from a stage-1 checkpoint (engine/evaluate/fewshot-finetune.ts). */
+export interface FewShotRequest {
+  type: 'fewshot';
+  run_id: string;
+  /** Stage-1 checkpoint the encoder starts from. */
+  checkpoint_path: string;
+  /** Folder of the stage-2 run: its checkpoint goes to checkpoints/. */
+  run_dir: string;
+  cwd: string;
+  data_path?: string | null;
+  seed: number;
+  way: number;
+  shot: number;
+  query: number;
+  /** Training episodes (optimiser steps) and evaluation episodes. */
+  train_episodes: number;
+  eval_episodes: number;
+  lr: number;
+  max_windows_per_file?: number | null;
+}
+
+export type HostMessage = TrainRequest | SampleRequest | EvaluateRequest | FewShotRequest | StopRequest;
 
 // ---------------------------------------------------------------- engine → host
 
@@ -92,6 +152,18 @@ export interface StepEvent extends EventBase {
   rss_mb: number;
   eta_s: number;
   total_steps: number;
+  /** Kendall uncertainty weighting: learnable log-variances s_i (weights = exp(−s_i)). */
+  log_var_flow?: number;
+  log_var_contrastive?: number;
+  /** GradNorm: each task's weighted gradient norm on the shared layer, and its target. */
+  gradnorm_norm_flow?: number;
+  gradnorm_norm_contrastive?: number;
+  gradnorm_target_flow?: number;
+  gradnorm_target_contrastive?: number;
+  /** Present on steps where a validation ran (trainer.val_every_n_steps). */
+  val_flow_loss?: number;
+  val_contrastive_loss?: number;
+  val_total_loss?: number;
 }
 
 export interface EpochEvent extends EventBase {
@@ -101,6 +173,15 @@ export interface EpochEvent extends EventBase {
   train_flow_loss: number;
   train_total_loss: number;
   val_flow_loss: number | null;
+  /** Contrastive branch (task.use_contrastive): mean NT-Xent over the epoch / validation. */
+  train_contrastive_loss?: number;
+  val_contrastive_loss?: number;
+  /** Weighted total on validation, with the balancing weights at that point. */
+  val_total_loss?: number;
+  flow_weight?: number;
+  contrastive_weight?: number;
+  /** Early stopping: checks since the monitored metric last improved. */
+  es_bad_checks?: number;
   skipped_batches: number;
   skipped_windows: number;
   num_tensors: number;
@@ -117,6 +198,10 @@ export interface CheckpointEvent extends EventBase {
   stable: boolean;
   val_flow_loss: number | null;
   train_flow_loss: number | null;
+  /** Older checkpoint files deleted after this one was verified (keep-N + best). */
+  pruned?: string[];
+  /** Why `stable` is false. */
+  unstable_reason?: string;
 }
 
 export interface RecoveryEvent extends EventBase {
@@ -139,6 +224,20 @@ export interface SampledEvent extends EventBase {
   window_length: number;
   channels: number;
   seconds: number;
+  /** How the windows were drawn (absent in events from before these existed). */
+  sampler?: string;
+  sample_steps?: number;
+  guidance_scale?: number;
+  ema?: boolean;
+}
+
+/** One protocol's results (nested MetricResult leaves: value, ci95?, protocol, split, seed). */
+export interface EvaluationEvent extends EventBase {
+  event: 'evaluation';
+  /** setup | linear_probe | few_shot | cross_condition | baselines | anomaly | generation | figures | fewshot_train */
+  section: string;
+  results: Record<string, unknown>;
+  seconds: number;
 }
 
 export interface FinishedEvent extends EventBase {
@@ -159,6 +258,7 @@ export type EngineEvent =
   | RecoveryEvent
   | LogEvent
   | SampledEvent
+  | EvaluationEvent
   | FinishedEvent;
 
 export type EngineEventName = EngineEvent['event'];

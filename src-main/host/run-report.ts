@@ -2,6 +2,8 @@
  * What `runs` and `show` print: plain objects for --json, aligned text for people.
  */
 import type { Store } from '../store/index.js';
+import { formatErrorSummary, summarizeErrors } from './error-summary.js';
+import { reconcileInterrupted } from './run-liveness.js';
 
 export interface RunListItem {
   id: string;
@@ -16,6 +18,7 @@ export interface RunListItem {
 }
 
 export function listRuns(store: Store, limit = 50): RunListItem[] {
+  reconcileInterrupted(store); // a run whose host died shows as interrupted, not running
   return store.runs.list({ limit }).map((run) => {
     const summary = store.metrics.summary(run.id);
     const last = (name: string, scope: 'step' | 'epoch') =>
@@ -36,6 +39,7 @@ export function listRuns(store: Store, limit = 50): RunListItem[] {
 }
 
 export function showRun(store: Store, ref: string) {
+  reconcileInterrupted(store);
   const id = store.runs.resolveId(ref);
   const run = store.runs.get(id);
   if (!run) throw new Error(`no run ${id}`);
@@ -54,7 +58,9 @@ export function showRun(store: Store, ref: string) {
     epochs: [...epochs.values()].sort((a, b) => a.epoch - b.epoch),
     events,
     event_counts: store.events.countsByKind(id),
+    error_summary: summarizeErrors(events),
     checkpoints: store.checkpoints.forRun(id),
+    quality: store.quality.forRun(id),
   };
 }
 
@@ -103,6 +109,14 @@ export function formatRunDetail(detail: ReturnType<typeof showRun>): string {
   lines.push(`checkpoints (${detail.checkpoints.length})`);
   for (const c of detail.checkpoints) {
     lines.push(`  step ${c.step} ${c.kind}${c.stable ? ' stable' : ' UNSTABLE'}  ${c.path}  sha256 ${c.sha256.slice(0, 16)}…`);
+  }
+  lines.push(...formatErrorSummary(detail.error_summary));
+  if (detail.quality.length > 0) {
+    lines.push(`quality scores (${detail.quality.length}; flowbench evaluate)`);
+    for (const q of detail.quality) {
+      const ci = q.ciLow !== null && q.ciHigh !== null ? ` [${num(q.ciLow)}, ${num(q.ciHigh)}]` : '';
+      lines.push(`  ${q.metric} ${num(q.value)}${ci}  ${q.protocol}  seed ${q.seed ?? '—'}`);
+    }
   }
   lines.push(`events (${detail.events.length})`);
   for (const e of detail.events) {

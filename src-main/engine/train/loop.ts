@@ -4,18 +4,19 @@
  * Progress leaves only through `emit`. Throws on failure (process.ts turns that into a
  * 'failed' finished event); emits and returns the finished event on completion or stop.
  */
-import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { openDataSource, prepareWindows, type PreparedData, type WindowSet } from '../../data/index.js';
+import { openDataSource, prepareWindows, type PreparedData } from '../../data/index.js';
 import { initBackend, type BackendInfo } from '../backend.js';
-import { saveCheckpoint } from '../checkpoint/checkpoint.js';
 import { FlowModel } from '../flow/flow-model.js';
-import type { CheckpointEvent, EpochEvent, FinishedEvent, StepEvent, TrainRequest } from '../protocol.js';
+import { Ema } from '../flow/ema.js';
+import { emaParts } from '../flow/ema-checkpoint.js';
+import type { EpochEvent, FinishedEvent, StepEvent, TrainRequest } from '../protocol.js';
 import { Rng } from '../rng.js';
 import { AdamW } from './adamw.js';
 import { checkWindowSet, gatherBatch } from './batches.js';
-import { clipByGlobalNorm } from './clipping.js';
-import { batchFlowLoss, drawEvaluation, drawTraining, flowLossAndGrads } from './flow-step.js';
+import { EarlyStopping } from './early-stopping.js';
+import { startReliability, statePart } from './reliability.js';
+import { JointObjective, type MicroBatch, type ValidationResult } from './objective-step.js';
 import { learningRate } from './schedules.js';
 import { rssMb, stamp, type Emit } from './events.js';
 
@@ -56,9 +57,13 @@ export async function runTraining(
     channels,
     domains: data.domainNames.length,
     datasets: data.datasetNames.length,
+    labels: data.classNames.length,
     conditional: task.use_conditional,
   }, seed);
-  const optimizer = new AdamW(model.params.variables(), { kind: task.optimizer, weightDecay: task.weight_decay });
+  // Every trainable variable (model, projection head, balancing) exists before the optimiser.
+  const objective = new JointObjective(model, task, seed);
+  const ema = spec.model.ema_decay > 0 ? new Ema(model.params, spec.model.ema_decay) : null; // flow/ema.ts
+  const optimizer = new AdamW(objective.variables(), { kind: task.optimizer, weightDecay: task.weight_decay });
   try {
     const accum = task.accumulate_grad_batches;
     const batchesPerEpoch = Math.ceil(train.n / task.batch_size);
@@ -71,8 +76,9 @@ export async function runTraining(
       totalSteps,
       warmupSteps: task.warmup_epochs * stepsPerEpoch,
     };
-    const flowWeight = task.flow_loss_weight;
-    const contrastiveWeight = task.use_contrastive ? task.contrastive_loss_weight : 0;
+    const valEvery = trainer.val_every_n_steps;
+    const stopper = task.early_stopping && data.val.n > 0 ? new EarlyStopping(task.es_patience, task.es_min_delta) : null;
+    let earlyStop = null as string | null; // set by checkValidation()
 
     emit(stamp(runId, 0, {
       event: 'started', backend: backend.name, backend_skipped: backend.skipped, versions: backend.versions,
@@ -84,99 +90,132 @@ export async function runTraining(
       classes: data.classNames, domains: data.domainNames, datasets: data.datasetNames, skipped_windows: data.skippedWindows,
     }));
     if (task.use_contrastive) {
-      emit(stamp(runId, 0, { event: 'log', level: 'warn', message: 'task.use_contrastive is not built yet in this engine: training the flow objective only' }));
+      emit(stamp(runId, 0, { event: 'log', level: 'info', message: `objective: flow + contrastive (NT-Xent τ=${task.temperature}), balancing ${task.balancing}` }));
+    } else if (task.balancing !== 'fixed') {
+      emit(stamp(runId, 0, { event: 'log', level: 'warn', message: `task.balancing=${task.balancing} needs task.use_contrastive: true; training the flow objective alone` }));
+    }
+    if (task.early_stopping && !stopper) {
+      emit(stamp(runId, 0, { event: 'log', level: 'warn', message: 'task.early_stopping is on but there are no validation windows: it cannot trigger' }));
     }
 
     // ---- loop
     const rng = Rng.derive(seed, 'train');
-    let step = 0;
+    // Checkpoints, resume, the stability guard and injected faults (reliability.ts).
+    const rel = await startReliability({
+      req, emit, model, variables: objective.variables(), optimizer, rng, data, totalSteps,
+      parts: [...statePart('objective', objective), ...statePart('early_stopping', stopper), ...emaParts(ema, model)],
+    });
+    let step = rel.resumed?.step ?? 0;
     let epoch = 0;
     let stopped = false;
     let lastTrain: number | null = null;
     let lastVal: number | null = null;
+    let lastValidation = null as ValidationResult | null; // set by checkValidation()
+    let lastTrainTotal: number | null = null;
     let logClock = performance.now();
     let logStep = 0;
-    for (epoch = 1; epoch <= epochs && step < totalSteps && !stopped; epoch++) {
+    for (epoch = rel.resumed?.cursor.epoch ?? 1; epoch <= epochs && step < totalSteps && !stopped && !earlyStop; epoch++) {
       const epochStart = performance.now();
-      const order = rng.permutation(train.n);
-      let cursor = 0;
-      let lossSum = 0;
-      let lossCount = 0;
-      let skippedBatches = 0;
-      let skippedWindows = 0;
-      for (let s = 0; s < stepsPerEpoch && step < totalSteps; s++) {
+      const carried = rel.takeCursor(epoch); // a resumed epoch continues where its checkpoint stood
+      const order = carried?.order ?? rng.permutation(train.n);
+      let cursor = carried?.cursor ?? 0;
+      let lossSum = carried?.loss_sum ?? 0;
+      let lossCount = carried?.loss_count ?? 0;
+      let conSum = carried?.con_sum ?? 0;
+      let totalSum = carried?.total_sum ?? 0;
+      let skippedBatches = carried?.skipped_batches ?? 0;
+      let skippedWindows = carried?.skipped_windows ?? 0;
+      if (carried) [lastTrain, lastVal] = [carried.last_train, carried.last_val];
+      for (let s = carried?.next_s ?? 0; s < stepsPerEpoch && step < totalSteps; s++) {
         if (control.stopRequested) {
           stopped = true;
           break;
         }
-        // Gradient accumulation: sum micro-batch gradients, average, one optimiser step.
-        let summed: tf.Tensor[] | null = null;
-        let micro = 0;
-        let stepLoss = 0;
-        for (let a = 0; a < accum && cursor < train.n; a++) {
-          const batch = gatherBatch(train, order.subarray(cursor, cursor + task.batch_size), spec.data.amplitude_limit);
-          cursor += task.batch_size;
+        // Gradient accumulation: up to `accum` micro-batches, averaged into one optimiser step.
+        const micro: MicroBatch[] = [];
+        const stepStart = cursor;
+        // The guard may have halved the batch and doubled accumulation after an OOM.
+        for (let a = 0; a < rel.guard.accumulate && cursor < train.n; a++) {
+          const batch = gatherBatch(train, order.subarray(cursor, cursor + rel.guard.batchSize), spec.data.amplitude_limit);
+          cursor += rel.guard.batchSize;
           skippedWindows += batch.dropped;
-          if (batch.n === 0) {
+          if (batch.n === 0 || !rel.admit(step + 1, a, batch)) {
             skippedBatches++;
             continue;
           }
-          const { flowLoss, grads } = flowLossAndGrads(model, batch, drawTraining(model, batch, rng), flowWeight);
-          if (!Number.isFinite(flowLoss)) {
-            tf.dispose(grads);
-            tf.dispose(summed ?? []);
-            throw new Error(`training diverged: flow loss is ${flowLoss} at step ${step + 1} (epoch ${epoch}); lower task.lr or set task.gradient_clipping > 0`);
-          }
-          stepLoss += flowLoss;
-          micro++;
-          if (summed) {
-            const prev: tf.Tensor[] = summed;
-            summed = prev.map((g, i) => tf.add(g, grads[i]));
-            tf.dispose(prev);
-            tf.dispose(grads);
-          } else summed = grads;
+          micro.push({ batch, draws: objective.draw(batch, rng) });
         }
-        if (!summed || micro === 0) continue;
-        if (micro > 1) {
-          const prev: tf.Tensor[] = summed;
-          summed = prev.map((g) => tf.div(g, micro));
-          tf.dispose(prev);
+        if (micro.length === 0) continue;
+        const result = rel.step(step + 1, () => objective.step(micro, `step ${step + 1} (epoch ${epoch})`));
+        if (result === 'oom') {
+          [cursor, s] = [stepStart, s - 1]; // retry this step with the halved batch
+          continue;
         }
-        const lr = learningRate(schedule, step);
-        const clip = clipByGlobalNorm(summed, task.gradient_clipping);
+        if (!result) continue; // non-finite: rolled back, LR halved, batch dropped
+        const lr = learningRate(schedule, step) * rel.guard.lrScale;
+        const clip = rel.clip(step + 1, result.grads, task.gradient_clipping);
+        if (!clip) {
+          tf.dispose(result.grads);
+          continue;
+        }
         optimizer.apply(clip.grads, lr);
+        ema?.update();
         tf.dispose(clip.grads);
-        tf.dispose(summed);
+        tf.dispose(result.grads);
+        objective.afterStep(result);
         step++;
-        const flowLoss = stepLoss / micro;
+        const parts = result.parts;
+        const flowLoss = parts.flow;
         lossSum += flowLoss;
+        conSum += parts.contrastive ?? 0;
+        totalSum += parts.total;
         lossCount++;
+        if (step === 1 && objective.sharedLayer()) {
+          emit(stamp(runId, step, { event: 'log', level: 'info', message: `GradNorm shared layer: ${objective.sharedLayer()}` }));
+        }
+        const validateNow = valEvery !== null && step % valEvery === 0;
+        if (validateNow) checkValidation();
 
-        if (step % trainer.log_every_n_steps === 0 || step === totalSteps) {
+        if (step % trainer.log_every_n_steps === 0 || step === totalSteps || validateNow) {
           const now = performance.now();
           const rate = ((step - logStep) * 1000) / Math.max(1e-6, now - logClock);
           logClock = now;
           logStep = step;
           const ev: Omit<StepEvent, 'run_id' | 'step' | 'time'> = {
-            event: 'step', epoch, flow_loss: flowLoss, total_loss: flowWeight * flowLoss, flow_weight: flowWeight,
-            contrastive_weight: contrastiveWeight, lr, grad_norm: clip.norm, steps_per_s: rate,
+            event: 'step', epoch, flow_loss: flowLoss, total_loss: parts.total, flow_weight: parts.weights.flow,
+            contrastive_weight: objective.contrastive ? parts.weights.contrastive : 0, lr, grad_norm: clip.norm, steps_per_s: rate,
             num_tensors: tf.memory().numTensors, rss_mb: rssMb(), eta_s: (totalSteps - step) / Math.max(rate, 1e-9),
             total_steps: totalSteps,
+            ...(parts.contrastive !== null ? { contrastive_loss: parts.contrastive } : {}),
+            ...objective.balancer.logFields(),
+            ...(validateNow && lastValidation ? validationFields(lastValidation) : {}),
           };
           emit(stamp(runId, step, ev));
         }
+        rel.afterStep(step); // crash fault, memory budget
         if (task.checkpoint_interval > 0 && step % task.checkpoint_interval === 0 && step < totalSteps) {
-          await writeCheckpoint('interval', step, epoch, lossSum / lossCount, lastVal);
+          await rel.checkpoints.write('interval', step, epoch, lossSum / lossCount, lastVal, {
+            epoch, next_s: s + 1, cursor, loss_sum: lossSum, loss_count: lossCount, con_sum: conSum, total_sum: totalSum,
+            skipped_batches: skippedBatches, skipped_windows: skippedWindows, last_train: lastTrain, last_val: lastVal, has_order: true,
+          }, order);
         }
+        if (earlyStop) break;
         // Let IPC (a 'stop' message) in between steps.
         await new Promise<void>((r) => setImmediate(r));
       }
       if (lossCount === 0) continue;
       lastTrain = lossSum / lossCount;
-      lastVal = validationLoss(data.val);
+      lastTrainTotal = totalSum / lossCount;
+      if (valEvery === null || !lastValidation) checkValidation();
+      const weights = objective.balancer.weights();
       const ev: Omit<EpochEvent, 'run_id' | 'step' | 'time'> = {
-        event: 'epoch', epoch, epochs, train_flow_loss: lastTrain, train_total_loss: flowWeight * lastTrain,
-        val_flow_loss: lastVal, skipped_batches: skippedBatches, skipped_windows: skippedWindows,
+        event: 'epoch', epoch, epochs, train_flow_loss: lastTrain, train_total_loss: totalSum / lossCount,
+        val_flow_loss: lastVal,
+        ...(objective.contrastive ? { train_contrastive_loss: conSum / lossCount, flow_weight: weights.flow, contrastive_weight: weights.contrastive } : {}),
+        ...(lastValidation?.contrastive != null ? { val_contrastive_loss: lastValidation.contrastive } : {}),
+        ...(lastValidation ? { val_total_loss: lastValidation.total } : {}),
+        ...(stopper ? { es_bad_checks: stopper.getState().bad } : {}),
+        skipped_batches: skippedBatches, skipped_windows: skippedWindows,
         num_tensors: tf.memory().numTensors, seconds: (performance.now() - epochStart) / 1000,
       };
       emit(stamp(runId, step, ev));
@@ -184,54 +223,32 @@ export async function runTraining(
     const lastEpoch = Math.max(1, Math.min(epoch - 1, epochs));
 
     // ---- final checkpoint (also when stopped), then finished
-    await writeCheckpoint('final', step, lastEpoch, lastTrain, lastVal);
+    await rel.checkpoints.write('final', step, lastEpoch, lastTrain, lastVal, rel.epochStart(epoch, lastTrain, lastVal), null);
     const finished = stamp(runId, step, {
       event: 'finished',
       status: stopped ? 'stopped' : 'completed',
-      ...(stopped ? { reason: 'stop requested by the host' } : {}),
+      ...(stopped ? { reason: 'stop requested by the host' } : earlyStop ? { reason: earlyStop } : {}),
       seconds: (performance.now() - t0) / 1000,
-      final: { flow_loss: lastTrain ?? undefined, val_flow_loss: lastVal, total_loss: lastTrain === null ? undefined : flowWeight * lastTrain },
+      final: { flow_loss: lastTrain ?? undefined, val_flow_loss: lastVal, total_loss: lastTrainTotal ?? undefined },
     }) as FinishedEvent;
     emit(finished);
     return finished;
 
-    // Mean flow loss over the validation windows with draws fixed per run (same every epoch).
-    function validationLoss(val: WindowSet): number | null {
-      if (val.n === 0) return null;
-      const vrng = Rng.derive(seed, 'val');
-      let sum = 0;
-      let count = 0;
-      for (let i = 0; i < val.n; i += task.batch_size) {
-        const idx = new Int32Array(Math.min(task.batch_size, val.n - i)).map((_, k) => i + k);
-        const batch = gatherBatch(val, idx, spec.data.amplitude_limit);
-        if (batch.n === 0) continue;
-        const loss = batchFlowLoss(model, batch, drawEvaluation(model, batch, vrng));
-        sum += loss.dataSync()[0] * batch.n;
-        count += batch.n;
-        loss.dispose();
+    // Validation losses with draws fixed per run (same every check), then early stopping.
+    function checkValidation(): void {
+      lastValidation = objective.validate(data.val, seed, task.batch_size, spec.data.amplitude_limit);
+      lastVal = lastValidation?.flow ?? null;
+      if (!stopper || !lastValidation) return;
+      const value = task.monitor === 'val_total_loss' ? lastValidation.total : lastValidation.flow;
+      const d = stopper.update(value, step);
+      if (d.stop) {
+        earlyStop = `early stopping: ${task.monitor} did not improve by more than ${task.es_min_delta} for ${d.bad} validation checks (best ${d.best} at step ${stopper.bestStep})`;
       }
-      return count ? sum / count : null;
-    }
-
-    async function writeCheckpoint(kind: CheckpointEvent['kind'], atStep: number, atEpoch: number, trainLoss: number | null, valLoss: number | null): Promise<void> {
-      const path = join(req.run_dir, 'checkpoints', `step-${atStep}.fbckpt`);
-      const written = await saveCheckpoint(path, {
-        run_id: runId, created: new Date().toISOString(), config: spec, step: atStep, epoch: atEpoch,
-        model_shape: model.shape, rng: rng.getState(), manifest_hash: data.manifestHash,
-        class_names: data.classNames, domain_names: data.domainNames, dataset_names: data.datasetNames,
-        window_length: length, channels,
-        normalization: { method: spec.data.normalization, scope: spec.data.normalization_scope },
-        metrics: { train_flow_loss: trainLoss, val_flow_loss: valLoss },
-      }, model, optimizer);
-      const finite = (v: number | null): boolean => v === null || Number.isFinite(v);
-      const stable = finite(trainLoss) && finite(valLoss) && weightsFinite(model);
-      emit(stamp(runId, atStep, {
-        event: 'checkpoint', epoch: atEpoch, path: written.path, sha256: written.sha256, bytes: written.bytes,
-        kind, stable, val_flow_loss: valLoss, train_flow_loss: trainLoss,
-      }));
     }
   } finally {
+    objective.dispose();
     optimizer.dispose();
+    ema?.dispose();
     model.dispose();
   }
 }
@@ -242,6 +259,7 @@ async function loadData(req: TrainRequest): Promise<PreparedData> {
   return prepareWindows(source, req.spec.data, seed);
 }
 
-function weightsFinite(model: FlowModel): boolean {
-  return tf.tidy(() => model.params.variables().every((v) => tf.all(tf.isFinite(v)).dataSync()[0] === 1));
+/** A validation's losses as optional step-event fields. */
+function validationFields(v: ValidationResult): Pick<StepEvent, 'val_flow_loss' | 'val_contrastive_loss' | 'val_total_loss'> {
+  return { val_flow_loss: v.flow, val_total_loss: v.total, ...(v.contrastive !== null ? { val_contrastive_loss: v.contrastive } : {}) };
 }
