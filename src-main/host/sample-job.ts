@@ -3,7 +3,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { EngineEvent, FinishedEvent, SampledEvent } from '../engine/protocol.js';
+import type { EngineEvent, FinishedEvent, SampledEvent, SampleRequest } from '../engine/protocol.js';
 import type { Store } from '../store/index.js';
 import { startEngine } from './engine-process.js';
 
@@ -15,6 +15,8 @@ export interface SampleJobOptions {
   seed: number;
   domain?: string | null;
   dataset?: string | null;
+  /** Passed through to the engine's SampleRequest (absent = the checkpoint's settings). */
+  conditioning?: Pick<SampleRequest, 'label' | 'fs_hz' | 'guidance_scale' | 'sampler' | 'sample_steps' | 'use_ema'>;
   onEvent?: (event: EngineEvent) => void;
 }
 
@@ -54,6 +56,7 @@ export async function runSampleJob(options: SampleJobOptions): Promise<SampleJob
       seed: options.seed,
       domain: options.domain ?? null,
       dataset: options.dataset ?? null,
+      ...options.conditioning,
     },
     {
       onEvent: (event) => {
