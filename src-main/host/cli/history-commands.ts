@@ -1,0 +1,39 @@
+/**
+ * `runs` and `show`: the run history.
+ */
+import type { Command } from 'commander';
+import { formatRunDetail, formatRunList, listRuns, showRun } from '../run-report.js';
+import { parseInteger, openDb, dbOption } from './options.js';
+
+export function registerHistoryCommands(program: Command): void {
+  program
+    .command('runs')
+    .description('List recorded runs, newest first')
+    .addOption(dbOption())
+    .option('--limit <n>', 'how many', parseInteger('--limit'), 50)
+    .option('--json', 'JSON array')
+    .action((opts) => {
+      const store = openDb(opts.db);
+      try {
+        const items = listRuns(store, opts.limit);
+        process.stdout.write(opts.json ? JSON.stringify(items, null, 2) + '\n' : formatRunList(items));
+      } finally {
+        store.close();
+      }
+    });
+  program
+    .command('show')
+    .description('Show one run: config, metrics, epochs, events, checkpoints')
+    .argument('<run>', "run id, a unique prefix of one, or 'last'")
+    .addOption(dbOption())
+    .option('--json', 'JSON object')
+    .action((ref: string, opts) => {
+      const store = openDb(opts.db);
+      try {
+        const detail = showRun(store, ref);
+        process.stdout.write(opts.json ? JSON.stringify(detail, null, 2) + '\n' : formatRunDetail(detail));
+      } finally {
+        store.close();
+      }
+    });
+}
