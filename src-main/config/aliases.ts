@@ -6,6 +6,9 @@
 import type { ConfigWarning } from './errors.js';
 import { deletePath, formatPath, getPath, hasPath, setPath, type PlainObject } from './paths.js';
 
+/** Largest data.channels given as a count that is read as channel indices. */
+const MAX_CHANNEL_COUNT = 1024;
+
 /** One source of explicit keys: the config file, or one command-line override. */
 export interface Layer {
   source: string;
@@ -121,7 +124,8 @@ export function applyAliases(layer: Layer): ConfigWarning[] {
 
   // data.channels as a count (the reference's `channels: 1`) → channel indices.
   const channels = getPath(v, ['data', 'channels']);
-  if (typeof channels === 'number' && Number.isInteger(channels) && channels >= 1) {
+  // Only plausible counts: a huge number is a mistake for the schema to report, not an array to build.
+  if (typeof channels === 'number' && Number.isInteger(channels) && channels >= 1 && channels <= MAX_CHANNEL_COUNT) {
     const indices = Array.from({ length: channels }, (_, i) => i);
     setPath(v, ['data', 'channels'], channels === 1 ? null : indices);
     const meaning = channels === 1 ? 'null (the signal_key channel)' : JSON.stringify(indices);

@@ -63,9 +63,12 @@ describe('config fuzz: mutated templates through loadRunSpec', () => {
         else if (!err.message.trim()) wrong.push(`m${k}: empty message`);
         else {
           tally.configError++;
-          // The loader's catch-all: still a ConfigError naming the file, but an unexpected
-          // error inside config/ (known: a 2^53+1 integer where a list is expected).
-          if (/could not load/.test(err.message)) tally.catchAll++;
+          // The loader's catch-all: still a ConfigError naming the file, but it means an
+          // unexpected error inside config/ — none is allowed.
+          if (/could not load/.test(err.message)) {
+            tally.catchAll++;
+            wrong.push(`m${k}: reached the catch-all: ${err.message}`);
+          }
         }
       }
       slowest = Math.max(slowest, performance.now() - t0);
@@ -75,8 +78,8 @@ describe('config fuzz: mutated templates through loadRunSpec', () => {
     // Both outcomes occur: the mutations are neither all harmless nor all fatal.
     expect(tally.spec).toBeGreaterThan(50);
     expect(tally.configError).toBeGreaterThan(300);
-    expect(slowest).toBeLessThan(1000);
-    expect(tally.catchAll).toBeLessThanOrEqual(N / 100);
+    // A hang guard, not a speed target (alias bombs once took unbounded time).
+    expect(slowest).toBeLessThan(10_000);
     console.log(`config fuzz: ${N} files → ${tally.spec} specs, ${tally.configError} ConfigErrors (${tally.catchAll} via the catch-all), slowest ${slowest.toFixed(0)} ms`);
   }, 60_000);
 });
