@@ -6,7 +6,7 @@
  * losses from there on equal those of an uninterrupted run. Nothing outside the run's
  * folder and the database is written.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { runSpecSchema } from '../config/index.js';
 import type { TrainRequest } from '../engine/protocol.js';
@@ -55,6 +55,7 @@ export function prepareResume(store: Store, runRef: string, workdir: string | nu
     }
   }
   if (!existsSync(runDir)) throw new ResumeError(`run ${id}: its folder ${runDir} no longer exists; nothing to resume from`);
+  removeStaleTempFiles(path.join(runDir, 'checkpoints'));
   const parsed = runSpecSchema.safeParse(run.config);
   if (!parsed.success) throw new ResumeError(`run ${id}: its recorded config no longer validates (${parsed.error.issues[0]?.message ?? 'invalid'}); it cannot be resumed by this build`);
   const candidates = store.checkpoints
@@ -74,6 +75,17 @@ export function prepareResume(store: Store, runRef: string, workdir: string | nu
     cwd: recordedCwd(store, id) ?? process.cwd(),
     resume: { checkpoint_path: candidates[0]?.path ?? path.join(runDir, 'checkpoints', onDisk[0]!), candidates, recorded_step: recordedStep(store, id) },
   };
+}
+
+/**
+ * An engine killed mid-write leaves its atomic write's temp file (`.step-N.fbckpt.PID.T.tmp`),
+ * never a renamed checkpoint. No engine runs for this run now (checked above), so such
+ * files are garbage: remove them before the resumed engine writes new ones.
+ */
+function removeStaleTempFiles(dir: string): void {
+  for (const name of safeList(dir)) {
+    if (/^\..+\.tmp$/.test(name)) rmSync(path.join(dir, name), { force: true });
+  }
 }
 
 /** Highest step with committed step metrics (a dead host's unflushed buffer never got there). */
