@@ -1,5 +1,6 @@
 /**
- * One config, three processes (electron-vite): main (src-main/index.ts), the sandboxed
+ * One config, three processes (electron-vite): main (src-main/index.ts, plus the engine
+ * entry src-main/engine/process.ts that main starts in a utilityProcess), the sandboxed
  * preload (src-preload/index.ts) and the Vue renderer (src-renderer). Everything builds
  * into out/{main,preload,renderer} (electron-vite's defaults; `--outDir` moves all three).
  */
@@ -19,7 +20,12 @@ export default defineConfig({
   main: {
     build: {
       externalizeDeps: true,
-      lib: { entry: resolve(root, 'src-main/index.ts'), formats: ['es'], fileName: () => 'index.js' },
+      // Two entries: the app (index.js) and the engine a utilityProcess runs (engine.js).
+      lib: {
+        entry: { index: resolve(root, 'src-main/index.ts'), engine: resolve(root, 'src-main/engine/process.ts') },
+        formats: ['es'],
+        fileName: (_format, name) => `${name}.js`,
+      },
       rolldownOptions: { external: NATIVE_EXTERNAL },
     },
   },

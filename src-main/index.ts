@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { BrowserWindow, app, ipcMain, session, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import { API_METHODS, RUN_EVENT_CHANNEL, channelOf } from '../src-preload/contract.js';
 import { createApiHandlers, toRunEvent } from './host/api-handlers.js';
+import { createUtilityLauncher } from './electron/utility-launcher.js';
 import { createJobManager, type JobManager } from './host/job-manager.js';
 import { defaultDbPath, defaultHome, defaultRunsDir } from './host/paths.js';
 import type { EngineEvent } from './engine/protocol.js';
@@ -95,10 +96,6 @@ export function forwardRunEvent(event: EngineEvent): void {
   for (const win of BrowserWindow.getAllWindows()) win.webContents.send(RUN_EVENT_CHANNEL, payload);
 }
 
-// TODO(engine): the job manager starts the engine with child_process.fork (Electron runs
-// it as Node); moving it to utilityProcess belongs in host/engine-process.ts, which the
-// CLI shares, so it is not done here.
-
 async function main(): Promise<void> {
   await app.whenReady();
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
@@ -110,7 +107,9 @@ async function main(): Promise<void> {
 
   const home = defaultHome();
   const store = openStore(defaultDbPath(home));
-  const jobs = createJobManager({ store, workdir: defaultRunsDir(home), cwd: app.getPath('home') });
+  // The engine runs in a utilityProcess from the bundled entry beside this file.
+  const launcher = createUtilityLauncher(path.join(here, 'engine.js'));
+  const jobs = createJobManager({ store, workdir: defaultRunsDir(home), cwd: app.getPath('home'), launcher });
   jobs.onEvent(forwardRunEvent);
   let quitting = false;
   app.on('before-quit', (e) => {

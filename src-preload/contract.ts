@@ -197,12 +197,18 @@ const idRequest = z.strictObject({ id: runRefSchema });
 export const stopRunRequest = idRequest;
 export const stopRunReply = z.object({ id: z.string(), stopping: z.boolean() });
 
+/** Pause a live run between steps (it keeps its state, idle) / continue it. `sent` is false when it is not active here. */
+export const pauseRunRequest = idRequest;
+export const pauseRunReply = z.object({ id: z.string(), sent: z.boolean() });
+export const continueRunRequest = idRequest;
+export const continueRunReply = pauseRunReply;
+
 /** Continue a failed / stopped / interrupted run from its newest verified stable checkpoint. */
 export const resumeRunRequest = idRequest;
 export const resumeRunReply = z.object({ id: z.string() });
 
 export const activeRunsRequest = z.strictObject({});
-export const activeRunsReply = z.object({ runs: z.array(z.object({ id: z.string(), startedAt: z.string() })) });
+export const activeRunsReply = z.object({ runs: z.array(z.object({ id: z.string(), startedAt: z.string(), paused: z.boolean() })) });
 
 export const archiveRunRequest = z.strictObject({ id: runRefSchema, archived: z.boolean() });
 export const archiveRunReply = z.object({ id: z.string(), archived: z.boolean() });
@@ -247,6 +253,8 @@ export const contract = {
   resolveSpec: { request: resolveSpecRequest, reply: resolveSpecReply },
   startRun: { request: startRunRequest, reply: startRunReply },
   stopRun: { request: stopRunRequest, reply: stopRunReply },
+  pauseRun: { request: pauseRunRequest, reply: pauseRunReply },
+  continueRun: { request: continueRunRequest, reply: continueRunReply },
   resumeRun: { request: resumeRunRequest, reply: resumeRunReply },
   activeRuns: { request: activeRunsRequest, reply: activeRunsReply },
   archiveRun: { request: archiveRunRequest, reply: archiveRunReply },
@@ -265,7 +273,7 @@ export type FlowbenchApi = { [M in ApiMethod]: (req: ApiRequest<M>) => Promise<A
 
 /** Engine event names (mirrors src-main/engine/protocol.ts; the host checks they agree). */
 export const RUN_EVENT_NAMES = [
-  'started', 'data', 'step', 'epoch', 'checkpoint', 'recovery', 'log', 'sampled', 'evaluation', 'finished',
+  'started', 'data', 'step', 'epoch', 'checkpoint', 'recovery', 'log', 'sampled', 'evaluation', 'paused', 'preview', 'finished',
 ] as const;
 
 /** An engine event forwarded from a running job; fields beyond the base pass through. */

@@ -207,6 +207,8 @@ export const trainerSchema = z.strictObject({
   val_check_interval: z.number().positive().nullable().default(null),
   /** Validate every N optimiser steps (val_* fields on that step event); null = once per epoch. */
   val_every_n_steps: positiveInt.nullable().default(null),
+  /** Real vs generated windows (and spectra) for the live dashboard every N steps; 0 = off. */
+  preview_every_n_steps: z.number().int().min(0).default(200),
 });
 
 export const runSpecSchema = z.strictObject({

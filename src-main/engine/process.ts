@@ -1,6 +1,7 @@
 /**
- * The engine process entry. The host forks it (`--import tsx`), sends one HostMessage
- * ('train' | 'sample'), and may send 'stop'. Every EngineEvent goes back via process.send;
+ * The engine process entry. The host forks it (`--import tsx`, or utilityProcess.fork of
+ * the bundled out/main/engine.js), sends one HostMessage ('train' | 'sample' | …), and may
+ * send 'stop', 'pause' and 'continue'. Every EngineEvent goes back via process.send;
  * nothing is printed (stderr only for fatal diagnostics). Exit code: 0 completed,
  * 1 failed, 2 stopped — after every queued IPC message has been flushed.
  */
@@ -11,15 +12,27 @@ import type { EngineEvent, EvaluateRequest, FewShotRequest, FinishedEvent, HostM
 import { runSampling } from './sample.js';
 import { runTraining, type TrainControl } from './train/loop.js';
 import { stamp } from './train/events.js';
+import { pauseSwitch } from './train/pause.js';
 
 const EXIT_CODES: Record<FinishedEvent['status'], number> = { completed: 0, failed: 1, stopped: 2 };
 
-if (!process.send) {
-  process.stderr.write('flowbench engine: process.ts must be started with child_process.fork (no IPC channel)\n');
+/**
+ * The channel to the host: child_process IPC (fork) or, under Electron's utilityProcess,
+ * process.parentPort (structured clone both ways; postMessage has no delivery callback).
+ */
+interface ParentPort {
+  postMessage(message: unknown): void;
+  on(event: 'message', cb: (e: { data: unknown }) => void): void;
+}
+const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
+
+if (!process.send && !parentPort) {
+  process.stderr.write('flowbench engine: process.ts must be started with child_process.fork or utilityProcess.fork (no IPC channel)\n');
   process.exit(1);
 }
 
-const control: TrainControl = { stopRequested: false };
+const control: TrainControl = { stopRequested: false, pause: null };
+const pauser = pauseSwitch(control);
 let pending = 0;
 let flushed: (() => void) | null = null;
 let started = false;
@@ -28,6 +41,10 @@ let runId = 'unknown';
 
 function send(e: EngineEvent): void {
   lastStep = e.step;
+  if (parentPort) {
+    parentPort.postMessage(e);
+    return;
+  }
   if (!process.connected) return; // host gone: nobody to tell
   pending++;
   process.send!(e, undefined, {}, () => {
@@ -69,14 +86,20 @@ async function run(msg: TrainRequest | SampleRequest | EvaluateRequest | FewShot
   }
 }
 
-process.on('message', (raw: unknown) => {
+function onHostMessage(raw: unknown): void {
   const msg = raw as HostMessage | null;
   if (!msg || typeof msg !== 'object' || typeof (msg as { type?: unknown }).type !== 'string') {
     send(stamp(runId, lastStep, { event: 'log', level: 'warn', message: `engine: ignored a message that is not a HostMessage: ${JSON.stringify(raw)?.slice(0, 200)}` }));
     return;
   }
+  if (msg.type === 'pause' || msg.type === 'continue') {
+    if (msg.type === 'pause') pauser.pause();
+    else pauser.resume();
+    return;
+  }
   if (msg.type === 'stop') {
     control.stopRequested = true;
+    pauser.resume(); // a paused loop wakes up to stop
     if (!started) {
       send(stamp(runId, 0, { event: 'finished', status: 'stopped', reason: msg.reason ?? 'stop requested before any job', seconds: 0 }));
       void finish('stopped');
@@ -84,7 +107,7 @@ process.on('message', (raw: unknown) => {
     return;
   }
   if (msg.type !== 'train' && msg.type !== 'sample' && msg.type !== 'evaluate' && msg.type !== 'fewshot') {
-    send(stamp(runId, lastStep, { event: 'log', level: 'warn', message: `engine: unknown message type "${(msg as { type: string }).type}"; valid: train, sample, evaluate, fewshot, stop` }));
+    send(stamp(runId, lastStep, { event: 'log', level: 'warn', message: `engine: unknown message type "${(msg as { type: string }).type}"; valid: train, sample, evaluate, fewshot, stop, pause, continue` }));
     return;
   }
   if (started) {
@@ -93,7 +116,10 @@ process.on('message', (raw: unknown) => {
   }
   started = true;
   void run(msg);
-});
+}
+
+if (parentPort) parentPort.on('message', (e) => onHostMessage(e.data));
+else process.on('message', onHostMessage);
 
 // The host going away (disconnect: it crashed or was killed) means nothing we do from
 // here is recorded. Exit at once: a further checkpoint would be unknown to the database,

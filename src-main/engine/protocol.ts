@@ -98,7 +98,16 @@ export interface FewShotRequest {
   max_windows_per_file?: number | null;
 }
 
-export type HostMessage = TrainRequest | SampleRequest | EvaluateRequest | FewShotRequest | StopRequest;
+/** Pause a training run between steps (it keeps its state and waits, idle); 'continue' resumes it. */
+export interface PauseRequest {
+  type: 'pause';
+}
+
+export interface ContinueRequest {
+  type: 'continue';
+}
+
+export type HostMessage = TrainRequest | SampleRequest | EvaluateRequest | FewShotRequest | StopRequest | PauseRequest | ContinueRequest;
 
 // ---------------------------------------------------------------- engine → host
 
@@ -240,6 +249,37 @@ export interface EvaluationEvent extends EventBase {
   seconds: number;
 }
 
+/** The loop entered (paused: true) or left (false) a pause between steps. */
+export interface PausedEvent extends EventBase {
+  event: 'paused';
+  paused: boolean;
+}
+
+/** One curve of a preview: y[i] at x[i] (time in s, or frequency in Hz; samples / cycles per sample when fs is unknown). */
+export interface PreviewCurve {
+  x: number[];
+  y: number[];
+}
+
+/**
+ * Real validation windows next to windows generated with the current weights (short
+ * Euler integration), channel 0, downsampled for transport, with their magnitude spectra.
+ * Every trainer.preview_every_n_steps steps. Not a metric: the recorder stores no rows.
+ */
+export interface PreviewEvent extends EventBase {
+  event: 'preview';
+  real: PreviewCurve[];
+  generated: PreviewCurve[];
+  real_spectra: PreviewCurve[];
+  generated_spectra: PreviewCurve[];
+  /** Axis units: 's' / 'Hz' when the sample rate is known, else 'samples' / 'cycles/sample'. */
+  time_unit: string;
+  freq_unit: string;
+  sample_steps: number;
+  /** Wall time the preview took in the engine (its cost to training). */
+  seconds: number;
+}
+
 export interface FinishedEvent extends EventBase {
   event: 'finished';
   status: 'completed' | 'failed' | 'stopped';
@@ -259,6 +299,8 @@ export type EngineEvent =
   | LogEvent
   | SampledEvent
   | EvaluationEvent
+  | PausedEvent
+  | PreviewEvent
   | FinishedEvent;
 
 export type EngineEventName = EngineEvent['event'];

@@ -182,6 +182,18 @@ export function createApiHandlers(store: Store, deps: ApiHandlerDeps = {}): ApiH
       return reply('stopRun', { id, stopping: jobsOf('stopRun').stopRun(id) });
     },
 
+    async pauseRun(raw) {
+      const req = parseRequest('pauseRun', raw);
+      const id = rowOf(req.id).id;
+      return reply('pauseRun', { id, sent: jobsOf('pauseRun').setPaused(id, true) });
+    },
+
+    async continueRun(raw) {
+      const req = parseRequest('continueRun', raw);
+      const id = rowOf(req.id).id;
+      return reply('continueRun', { id, sent: jobsOf('continueRun').setPaused(id, false) });
+    },
+
     async resumeRun(raw) {
       const req = parseRequest('resumeRun', raw);
       const jobs = jobsOf('resumeRun');
@@ -193,7 +205,7 @@ export function createApiHandlers(store: Store, deps: ApiHandlerDeps = {}): ApiH
     async activeRuns(raw) {
       parseRequest('activeRuns', raw);
       const active = deps.jobs?.active() ?? [];
-      return reply('activeRuns', { runs: active.map((a) => ({ id: a.id, startedAt: a.startedAt })) });
+      return reply('activeRuns', { runs: active.map((a) => ({ id: a.id, startedAt: a.startedAt, paused: a.paused })) });
     },
 
     async archiveRun(raw) {

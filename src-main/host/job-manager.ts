@@ -10,6 +10,7 @@
 import type { RunSpec } from '../config/schema.js';
 import type { EngineEvent, FinishedEvent } from '../engine/protocol.js';
 import type { Store } from '../store/index.js';
+import type { EngineLauncher } from './engine-launcher.js';
 import type { EngineHandle } from './engine-process.js';
 import { runResumeJob } from './resume-job.js';
 import { runTrainJob, type TrainJobOptions, type TrainJobResult } from './train-job.js';
@@ -19,6 +20,8 @@ export interface ActiveRun {
   startedAt: string;
   /** Engine process id (null once it is gone or when unknown). */
   pid: number | null;
+  /** The engine confirmed it is paused between steps (its `paused` event). */
+  paused: boolean;
 }
 
 export interface JobManager {
@@ -32,6 +35,11 @@ export interface JobManager {
   resumeRun(runRef: string): Promise<string>;
   /** Asks an active run to stop gracefully; false when it is not active here. */
   stopRun(runId: string, reason?: string): boolean;
+  /**
+   * Pauses (true) or continues (false) an active run between steps; false when it is not
+   * active here. The engine confirms with a `paused` event, which sets ActiveRun.paused.
+   */
+  setPaused(runId: string, paused: boolean): boolean;
   /** Ends an active run's engine at once (SIGKILL); false when it is not active. */
   killRun(runId: string): boolean;
   isActive(runId: string): boolean;
@@ -54,6 +62,8 @@ export interface JobManagerOptions {
   /** Folder a relative data.path is resolved against. */
   cwd: string;
   env?: NodeJS.ProcessEnv;
+  /** What starts engine processes (default: fork + tsx; Electron main passes utilityProcess). */
+  launcher?: EngineLauncher;
 }
 
 interface Job {
@@ -87,12 +97,16 @@ export function createJobManager(options: JobManagerOptions): JobManager {
       const done = new Promise<FinishedEvent>((r) => (resolveDone = r));
       const onStart: Hooks['onStart'] = (handle, runId) => {
         startedId = runId;
-        jobs.set(runId, { info: { id: runId, startedAt: new Date().toISOString(), pid: handle.pid ?? null }, handle, done });
+        jobs.set(runId, { info: { id: runId, startedAt: new Date().toISOString(), pid: handle.pid ?? null, paused: false }, handle, done });
         resolve(runId);
       };
       // `finished` is held back until the job has closed the run in the store, so a
       // subscriber that re-reads the history on `finished` sees the final status.
       const onEvent: Hooks['onEvent'] = (e) => {
+        if (e.event === 'paused') {
+          const job = jobs.get(e.run_id);
+          if (job) job.info.paused = e.paused;
+        }
         if (e.event !== 'finished') emit(e);
       };
       let running: Promise<TrainJobResult>;
@@ -125,17 +139,24 @@ export function createJobManager(options: JobManagerOptions): JobManager {
 
   return {
     startRun(spec) {
-      return track((hooks) => runTrainJob({ store: options.store, spec, workdir: options.workdir, cwd: options.cwd, env: options.env, ...hooks }));
+      return track((hooks) => runTrainJob({ store: options.store, spec, workdir: options.workdir, cwd: options.cwd, env: options.env, launcher: options.launcher, ...hooks }));
     },
 
     resumeRun(runRef) {
-      return track((hooks) => runResumeJob({ store: options.store, runRef, workdir: options.workdir, env: options.env, ...hooks }));
+      return track((hooks) => runResumeJob({ store: options.store, runRef, workdir: options.workdir, env: options.env, launcher: options.launcher, ...hooks }));
     },
 
     stopRun(runId, reason = 'stopped from the app') {
       const job = jobs.get(runId);
       if (!job) return false;
       job.handle.requestStop(reason);
+      return true;
+    },
+
+    setPaused(runId, paused) {
+      const job = jobs.get(runId);
+      if (!job) return false;
+      job.handle.setPaused(paused);
       return true;
     },
 

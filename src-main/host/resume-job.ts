@@ -23,7 +23,7 @@ export class ResumeError extends Error {
   }
 }
 
-export interface ResumeJobOptions extends Pick<TrainJobOptions, 'store' | 'onEvent' | 'onStart' | 'env'> {
+export interface ResumeJobOptions extends Pick<TrainJobOptions, 'store' | 'onEvent' | 'onStart' | 'env' | 'launcher'> {
   /** Run id, unique prefix, or 'last'. */
   runRef: string;
   /** When given, the run's folder must lie inside it (the user's chosen workdir). */

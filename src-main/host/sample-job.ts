@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { EngineEvent, FinishedEvent, SampledEvent, SampleRequest } from '../engine/protocol.js';
 import type { Store } from '../store/index.js';
+import type { EngineLauncher } from './engine-launcher.js';
 import { startEngine } from './engine-process.js';
 
 export interface SampleJobOptions {
@@ -18,6 +19,8 @@ export interface SampleJobOptions {
   /** Passed through to the engine's SampleRequest (absent = the checkpoint's settings). */
   conditioning?: Pick<SampleRequest, 'label' | 'fs_hz' | 'guidance_scale' | 'sampler' | 'sample_steps' | 'use_ema'>;
   onEvent?: (event: EngineEvent) => void;
+  /** What starts the engine process (default: fork + tsx). */
+  launcher?: EngineLauncher;
 }
 
 export interface SampleJobResult {
@@ -63,6 +66,7 @@ export async function runSampleJob(options: SampleJobOptions): Promise<SampleJob
         if (event.event === 'sampled') sampled = event;
         options.onEvent?.(event);
       },
+      launcher: options.launcher,
     },
   );
   const exit = await handle.done;

@@ -10,6 +10,7 @@ import { specHash } from '../config/index.js';
 import { openDataSource } from '../data/index.js';
 import type { EngineEvent, FinishedEvent, TrainRequest } from '../engine/protocol.js';
 import { newRunId, type Store } from '../store/index.js';
+import type { EngineLauncher } from './engine-launcher.js';
 import { startEngine, type EngineHandle } from './engine-process.js';
 import { insideDir } from './paths.js';
 import { RunRecorder } from './run-recorder.js';
@@ -27,6 +28,8 @@ export interface TrainJobOptions {
   /** Called once the engine is running, e.g. to wire Ctrl-C to `handle.requestStop()`. */
   onStart?: (handle: EngineHandle, runId: string) => void;
   env?: NodeJS.ProcessEnv;
+  /** What starts the engine process (default: fork + tsx; Electron passes utilityProcess). */
+  launcher?: EngineLauncher;
 }
 
 export interface TrainJobResult {
@@ -69,7 +72,7 @@ export async function runTrainJob(options: TrainJobOptions): Promise<TrainJobRes
  * later `runs`/`resume` can tell a live run from one whose host died (run-liveness.ts).
  */
 export async function superviseTrainEngine(
-  options: Pick<TrainJobOptions, 'store' | 'onEvent' | 'onStart' | 'env'>,
+  options: Pick<TrainJobOptions, 'store' | 'onEvent' | 'onStart' | 'env' | 'launcher'>,
   runId: string,
   runDir: string,
   request: TrainRequest,
@@ -87,6 +90,7 @@ export async function superviseTrainEngine(
       },
       stderrLog: path.join(runDir, 'engine.log'),
       env: options.env,
+      launcher: options.launcher,
     },
   );
   options.onStart?.(handle, runId);

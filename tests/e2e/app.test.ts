@@ -17,7 +17,7 @@ import { readPdf, readPng, svgRoot } from './support/figure-files.js';
 
 const SHOTS = path.join(REPO, 'docs', 'screenshots');
 /** Seconds-long runs: 3 epochs × 8 steps of a 64-wide MLP on 256-sample windows. */
-const TINY = ['task.epochs=3', 'trainer.steps_per_epoch=8', 'trainer.log_every_n_steps=2', 'data.max_windows_per_file=16'].join('\n');
+const TINY = ['task.epochs=3', 'trainer.steps_per_epoch=8', 'trainer.log_every_n_steps=2', 'data.max_windows_per_file=16', 'trainer.preview_every_n_steps=4'].join('\n');
 
 if (!hasChromium) {
   console.warn(`[e2e] SKIPPED: ${CHROMIUM} not found — install Debian's chromium (apt-get install -y chromium) to run the browser tests.`);
@@ -126,6 +126,8 @@ describe.skipIf(!hasChromium)('Flowbench in browser host mode', () => {
     await expect.poll(points, { timeout: 60_000 }).toBeGreaterThan(0);
     const first = await points();
     await expect.poll(points, { timeout: 60_000 }).toBeGreaterThan(first);
+    // The generated-vs-real panel fills in from the engine's preview events.
+    await page.locator('[data-chart="preview-spectra"] .main-svg').first().waitFor({ timeout: 60_000 });
     await shot('dashboard');
     await expect.poll(() => page.getByTestId('live-status').innerText(), { timeout: 90_000 }).toBe('completed');
     expect(await page.getByLabel('Run timeline').innerText()).toContain('checkpoint');
@@ -274,6 +276,49 @@ describe.skipIf(!hasChromium)('Flowbench in browser host mode', () => {
     const runs = (await call(3, 'listRuns', {})) as unknown as { result: { runs: { id: string; status: string }[] } };
     ws.close();
     expect(runs.result.runs.find((r) => r.id === id)?.status).toBe('stopped');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('pauses a live run (no steps while paused), continues it, and the preview panel keeps updating', async () => {
+    await page.goto(serve.url);
+    await page.getByRole('button', { name: 'New run' }).click();
+    await page.getByRole('button', { name: '1. Dataset' }).click();
+    await page.getByLabel('Window length').selectOption('256');
+    for (let i = 0; i < 2; i++) await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByText('Advanced: extra overrides').click();
+    const long = ['task.epochs=200', 'trainer.steps_per_epoch=8', 'trainer.log_every_n_steps=1', 'data.max_windows_per_file=16', 'trainer.preview_every_n_steps=4', 'model.hidden_dim=64'];
+    await page.getByLabel('Extra overrides').fill(long.join('\n'));
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await expect.poll(() => page.locator('.scale.chosen').innerText()).toContain('200 epochs');
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('button', { name: 'Start run' }).click();
+    await page.getByRole('heading', { name: /^Run / }).waitFor({ timeout: 30_000 });
+
+    const panel = page.getByRole('region', { name: 'Generated vs real' });
+    const previewStep = async () => Number((await panel.getAttribute('data-preview-step')) || 0);
+    await expect.poll(previewStep, { timeout: 60_000 }).toBeGreaterThan(0);
+    const firstPreview = await previewStep();
+    await expect.poll(previewStep, { timeout: 60_000 }).toBeGreaterThan(firstPreview);
+
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await page.getByTestId('live-paused').waitFor({ timeout: 30_000 });
+    const step = async () => Number((await page.getByTestId('stat-step').innerText()).split(' ')[0]);
+    const atPause = await step();
+    const previewAtPause = await previewStep();
+    await page.waitForTimeout(1500);
+    expect(await step()).toBe(atPause);
+    expect(await previewStep()).toBe(previewAtPause);
+    expect(await page.getByTestId('live-status').innerText()).toBe('running');
+    await page.locator('[data-chart="preview-windows"] .main-svg').first().waitFor();
+    await shot('dashboard-paused');
+
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await expect.poll(() => page.getByTestId('live-paused').count(), { timeout: 30_000 }).toBe(0);
+    await expect.poll(step, { timeout: 60_000 }).toBeGreaterThan(atPause);
+    await expect.poll(previewStep, { timeout: 60_000 }).toBeGreaterThan(previewAtPause);
+    expect(await page.getByLabel('Run timeline').innerText()).toMatch(/paused[\s\S]*continued/);
+    await page.getByRole('button', { name: 'Stop' }).click();
+    await expect.poll(() => page.getByTestId('live-status').innerText(), { timeout: 60_000 }).toBe('stopped');
     expect(pageErrors).toEqual([]);
   });
 });

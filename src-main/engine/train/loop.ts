@@ -19,9 +19,13 @@ import { startReliability, statePart } from './reliability.js';
 import { JointObjective, type MicroBatch, type ValidationResult } from './objective-step.js';
 import { learningRate } from './schedules.js';
 import { rssMb, stamp, type Emit } from './events.js';
+import { waitWhilePaused } from './pause.js';
+import { PreviewMaker } from './preview.js';
 
 export interface TrainControl {
   stopRequested: boolean;
+  /** Set while the host has paused the run; the loop waits on it between steps (train/pause.ts). */
+  pause?: Promise<void> | null;
 }
 
 export interface TrainOptions {
@@ -79,6 +83,9 @@ export async function runTraining(
     const valEvery = trainer.val_every_n_steps;
     const stopper = task.early_stopping && data.val.n > 0 ? new EarlyStopping(task.es_patience, task.es_min_delta) : null;
     let earlyStop = null as string | null; // set by checkValidation()
+    // Real vs generated windows for the dashboard (train/preview.ts); 0 = off.
+    const previewEvery = trainer.preview_every_n_steps;
+    const preview = new PreviewMaker(model, data.val.n > 0 ? data.val : train, seed);
 
     emit(stamp(runId, 0, {
       event: 'started', backend: backend.name, backend_skipped: backend.skipped, versions: backend.versions,
@@ -200,8 +207,10 @@ export async function runTraining(
           }, order);
         }
         if (earlyStop) break;
-        // Let IPC (a 'stop' message) in between steps.
+        if (previewEvery > 0 && step % previewEvery === 0) emit(stamp(runId, step, preview.make()));
+        // Let IPC (a 'stop' / 'pause' message) in between steps; a pause waits here, idle.
         await new Promise<void>((r) => setImmediate(r));
+        logClock += await waitWhilePaused(control, (paused) => emit(stamp(runId, step, { event: 'paused', paused })));
       }
       if (lossCount === 0) continue;
       lastTrain = lossSum / lossCount;

@@ -56,3 +56,21 @@ export function curveFigure(id: string, title: string, xLabel: string, yLabel: s
     traces: [{ name, x: curve.x, y: curve.y }], runIds: [],
   };
 }
+
+/** Real and generated curves overlaid (the dashboard's preview panel): real first, then generated. */
+export function overlayFigure(
+  id: string,
+  title: string,
+  xLabel: string,
+  yLabel: string,
+  real: { x: number[]; y: number[] }[],
+  generated: { x: number[]; y: number[] }[],
+  runIds: string[],
+  opts: { yLog?: boolean } = {},
+): FigureSpec {
+  const traces: FigureTrace[] = [
+    ...real.map((c, i) => ({ name: `real ${i + 1}`, x: c.x, y: c.y })),
+    ...generated.map((c, i) => ({ name: `generated ${i + 1}`, x: c.x, y: c.y })),
+  ];
+  return { id, title, xLabel, yLabel, yLog: opts.yLog, traces, runIds };
+}

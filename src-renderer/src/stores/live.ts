@@ -7,6 +7,7 @@ import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import type { RunEvent, RunStatus } from '../../../src-preload/contract.js';
 import { errorText, useTransport } from './api.js';
+import { toPreview, type PreviewData } from './preview-data.js';
 
 /** Step-event fields plotted on the dashboard. */
 export const STEP_SERIES = [
@@ -51,6 +52,11 @@ export const useLiveStore = defineStore('live', () => {
   });
   const error = ref<string | null>(null);
   const stopping = ref(false);
+  /** The engine confirmed a pause (its `paused` event); pausing: a request is in flight. */
+  const paused = ref(false);
+  const pausing = ref(false);
+  /** The newest generated-vs-real preview (engine `preview` event), null before the first. */
+  const preview = shallowRef<PreviewData | null>(null);
   let lastStep = -1;
 
   const running = computed(() => status.value === 'running' || status.value === 'created');
@@ -100,7 +106,17 @@ export const useLiveStore = defineStore('live', () => {
       case 'log':
         if (e.level !== 'info') addTimeline({ step: e.step, kind: String(e.level), text: String(e.message), marker: e.level === 'error' });
         break;
+      case 'paused':
+        paused.value = e.paused === true;
+        pausing.value = false;
+        addTimeline({ step: e.step, kind: paused.value ? 'paused' : 'continued', text: '', marker: false });
+        break;
+      case 'preview':
+        preview.value = toPreview(e);
+        break;
       case 'finished':
+        paused.value = false;
+        pausing.value = false;
         status.value = e.status as RunStatus;
         reason.value = typeof e.reason === 'string' ? e.reason : null;
         stopping.value = false;
@@ -116,6 +132,9 @@ export const useLiveStore = defineStore('live', () => {
     runId.value = id;
     status.value = null;
     stopping.value = false;
+    paused.value = false;
+    pausing.value = false;
+    preview.value = null;
     series.value = emptySeries();
     timeline.value = [];
     latest.value = {};
@@ -163,6 +182,20 @@ export const useLiveStore = defineStore('live', () => {
     }
   }
 
+  /** Pauses (true) or continues (false) the live run; the engine's `paused` event confirms. */
+  async function setPaused(pause: boolean): Promise<void> {
+    if (!runId.value) return;
+    pausing.value = true;
+    error.value = null;
+    try {
+      const r = await api().call(pause ? 'pauseRun' : 'continueRun', { id: runId.value });
+      if (!r.sent) pausing.value = false;
+    } catch (err) {
+      pausing.value = false;
+      error.value = errorText(err);
+    }
+  }
+
   /** Resumes the run from its newest stable checkpoint and keeps watching it. */
   async function resume(id: string): Promise<boolean> {
     await open(id);
@@ -183,5 +216,8 @@ export const useLiveStore = defineStore('live', () => {
 
   const resumable = computed(() => status.value === 'failed' || status.value === 'stopped' || status.value === 'interrupted');
 
-  return { runId, status, reason, series, timeline, latest, progress, error, stopping, running, resumable, apply, open, stop, resume, listen };
+  return {
+    runId, status, reason, series, timeline, latest, progress, error, stopping, paused, pausing, preview, running, resumable,
+    apply, open, stop, setPaused, resume, listen,
+  };
 });

@@ -11,27 +11,40 @@ import { errorText, useTransport } from './api.js';
 
 export const WIZARD_STEPS = ['Dataset', 'Model & objective', 'Scale', 'Review'] as const;
 
+/** data.layout: how a folder's recordings are read (auto detects from a manifest or file names). */
+export const DATA_LAYOUTS = ['auto', 'manifest', 'CWRU', 'XJTU', 'PU', 'HUST', 'PHM-Vibench'] as const;
+export type DataLayout = (typeof DATA_LAYOUTS)[number];
+export const VELOCITY_NETS = ['mlp', 'dit'] as const;
+export type VelocityNet = (typeof VELOCITY_NETS)[number];
+/** task.balancing: how flow and contrastive losses combine (needs the contrastive branch). */
+export const BALANCINGS = ['fixed', 'uncertainty', 'gradnorm'] as const;
+export type Balancing = (typeof BALANCINGS)[number];
+
 export interface DatasetChoice {
   source: 'synthetic' | 'files';
   /** Folder with LABELS.csv, a manifest CSV or a signal file (source = files). */
   path: string;
   signalKey: string;
   windowLength: number;
+  layout: DataLayout;
 }
 
 export interface ModelChoice {
+  velocityNet: VelocityNet;
   hiddenDim: number;
   useConditional: boolean;
   useContrastive: boolean;
   contrastiveWeight: number;
+  balancing: Balancing;
   flowWeight: number;
   lr: number;
   batchSize: number;
 }
 
-export const DEFAULT_DATASET: DatasetChoice = { source: 'synthetic', path: '', signalKey: '', windowLength: 1024 };
+export const DEFAULT_DATASET: DatasetChoice = { source: 'synthetic', path: '', signalKey: '', windowLength: 1024, layout: 'auto' };
 export const DEFAULT_MODEL: ModelChoice = {
-  hiddenDim: 256, useConditional: true, useContrastive: false, contrastiveWeight: 0.1, flowWeight: 1, lr: 1e-4, batchSize: 32,
+  velocityNet: 'mlp', hiddenDim: 256, useConditional: true, useContrastive: false, contrastiveWeight: 0.1, balancing: 'fixed',
+  flowWeight: 1, lr: 1e-4, batchSize: 32,
 };
 
 /** The wizard's choices as `key=value` overrides; only what the wizard owns (the scale fills epochs/steps). */
@@ -40,15 +53,19 @@ export function draftSets(data: DatasetChoice, model: ModelChoice, extra: string
   if (data.source === 'files') {
     sets.push(`data.path=${JSON.stringify(data.path.trim())}`);
     if (data.signalKey.trim()) sets.push(`data.signal_key=${JSON.stringify(data.signalKey.trim())}`);
+    sets.push(`data.layout=${data.layout}`);
   }
   sets.push(
     `data.window_length=${data.windowLength}`,
     `data.stride=${Math.max(1, Math.floor(data.windowLength / 2))}`,
+    `model.velocity_net=${model.velocityNet}`,
     `model.hidden_dim=${model.hiddenDim}`,
     `task.use_conditional=${model.useConditional}`,
     `task.use_contrastive=${model.useContrastive}`,
     `task.flow_loss_weight=${model.flowWeight}`,
     `task.contrastive_loss_weight=${model.contrastiveWeight}`,
+    // Balancing needs the contrastive branch; without it the engine trains the flow alone (fixed).
+    `task.balancing=${model.useContrastive ? model.balancing : 'fixed'}`,
     `task.lr=${model.lr}`,
     `task.batch_size=${model.batchSize}`,
   );

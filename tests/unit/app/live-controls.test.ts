@@ -1,0 +1,135 @@
+// @vitest-environment happy-dom
+/** Pause / continue and the preview panel on the dashboard; the wizard's balancing, network and layout controls. */
+import { mount } from '@vue/test-utils';
+import { beforeEach, describe, expect, it } from 'vitest';
+import DashboardView from '../../../src-renderer/src/dashboard/DashboardView.vue';
+import PreviewPanel from '../../../src-renderer/src/dashboard/PreviewPanel.vue';
+import DatasetStep from '../../../src-renderer/src/wizard/DatasetStep.vue';
+import ModelStep from '../../../src-renderer/src/wizard/ModelStep.vue';
+import { overlayFigure } from '../../../src-renderer/src/lib/figures.js';
+import { useLiveStore } from '../../../src-renderer/src/stores/live.js';
+import { toPreview } from '../../../src-renderer/src/stores/preview-data.js';
+import { DEFAULT_DATASET, DEFAULT_MODEL, draftSets, useWizardStore } from '../../../src-renderer/src/stores/wizard.js';
+import { transportKey } from '../../../src-renderer/src/transport/transport.js';
+import { aRun, TableTransport, withTransport } from './support.js';
+
+const stubs = { Chart: { props: ['figure'], template: '<div class="chart-stub" :data-id="figure.id" :data-traces="figure.traces.length" />' } };
+const tick = () => new Promise((r) => setTimeout(r, 0));
+const curve = (n: number, v: number) => ({ x: Array.from({ length: n }, (_, i) => i), y: Array.from({ length: n }, () => v) });
+const previewEvent = (step: number) => ({
+  event: 'preview' as const, run_id: 'r1', step, real: [curve(4, 1), curve(4, 2)], generated: [curve(4, 3), { x: [0, 1], y: [null, 5] }],
+  real_spectra: [curve(3, 1)], generated_spectra: [curve(3, 2)], time_unit: 's', freq_unit: 'Hz', sample_steps: 10, seconds: 0.02,
+});
+
+let t: TableTransport;
+beforeEach(() => {
+  t = new TableTransport({
+    getRun: ({ id }) => ({ run: aRun(id, { status: 'running', active: true }), metrics: [], events: [], checkpoints: [], config: {} }),
+    getMetrics: ({ id }) => ({ id, series: [] }),
+    pauseRun: ({ id }) => ({ id, sent: true }),
+    continueRun: ({ id }) => ({ id, sent: true }),
+  });
+});
+
+describe('live store: pause, continue, preview', () => {
+  it('asks the host to pause, shows paused only once the engine confirms, and continues', async () => {
+    withTransport(t);
+    const live = useLiveStore();
+    live.listen();
+    await live.open('r1');
+    await live.setPaused(true);
+    expect(t.calls.at(-1)).toEqual({ method: 'pauseRun', req: { id: 'r1' } });
+    expect(live.pausing).toBe(true);
+    expect(live.paused).toBe(false);
+    t.emit({ event: 'paused', run_id: 'r1', step: 6, paused: true });
+    expect(live.paused).toBe(true);
+    expect(live.pausing).toBe(false);
+    t.emit({ event: 'paused', run_id: 'other', step: 1, paused: false });
+    expect(live.paused).toBe(true);
+    await live.setPaused(false);
+    expect(t.calls.at(-1)?.method).toBe('continueRun');
+    t.emit({ event: 'paused', run_id: 'r1', step: 6, paused: false });
+    expect(live.paused).toBe(false);
+    expect(live.timeline.map((i) => i.kind)).toEqual(['paused', 'continued']);
+  });
+
+  it('keeps the newest preview, dropping non-finite points', async () => {
+    withTransport(t);
+    const live = useLiveStore();
+    live.listen();
+    await live.open('r1');
+    expect(live.preview).toBeNull();
+    t.emit(previewEvent(200));
+    t.emit(previewEvent(400));
+    expect(live.preview?.step).toBe(400);
+    expect(live.preview?.generated[1]).toEqual({ x: [1], y: [5] });
+    expect(live.preview?.freqUnit).toBe('Hz');
+  });
+});
+
+describe('PreviewPanel and DashboardView', () => {
+  it('overlays real and generated windows and spectra', () => {
+    const w = mount(PreviewPanel, { props: { preview: toPreview(previewEvent(200) as never), runId: 'r1' }, global: { stubs } });
+    const charts = w.findAll('.chart-stub');
+    expect(charts.map((c) => c.attributes('data-id'))).toEqual(['preview-windows', 'preview-spectra']);
+    expect(charts[0].attributes('data-traces')).toBe('4');
+    expect(w.attributes('data-preview-step')).toBe('200');
+    const fig = overlayFigure('f', 't', 'x', 'y', [curve(2, 1)], [curve(2, 2)], ['r1'], { yLog: true });
+    expect(fig.traces.map((tr) => tr.name)).toEqual(['real 1', 'generated 1']);
+    expect(fig.yLog).toBe(true);
+  });
+
+  it('shows Pause on a running run and Continue once paused', async () => {
+    const pinia = withTransport(t);
+    const live = useLiveStore();
+    live.listen();
+    await live.open('r1');
+    const w = mount(DashboardView, { global: { plugins: [pinia], provide: { [transportKey as symbol]: t }, stubs } });
+    const button = (text: string) => w.findAll('button').find((b) => b.text() === text);
+    expect(button('Continue')).toBeUndefined();
+    await button('Pause')!.trigger('click');
+    await tick();
+    expect(t.methods()).toContain('pauseRun');
+    t.emit({ event: 'paused', run_id: 'r1', step: 3, paused: true });
+    await tick();
+    expect(w.get('[data-testid="live-paused"]').text()).toBe('paused');
+    await button('Continue')!.trigger('click');
+    expect(t.methods().at(-1)).toBe('continueRun');
+  });
+});
+
+describe('wizard: network, balancing and layout', () => {
+  it('defaults work (mlp, fixed, auto) and the choices become overrides', () => {
+    const sets = draftSets(DEFAULT_DATASET, DEFAULT_MODEL, '');
+    expect(sets).toContain('model.velocity_net=mlp');
+    expect(sets).toContain('task.balancing=fixed');
+    expect(sets.some((s) => s.startsWith('data.layout'))).toBe(false); // the demo has no layout
+    const files = draftSets({ ...DEFAULT_DATASET, source: 'files', path: '/d', layout: 'CWRU' }, { ...DEFAULT_MODEL, velocityNet: 'dit', useContrastive: true, balancing: 'gradnorm' }, '');
+    expect(files).toEqual(expect.arrayContaining(['data.layout=CWRU', 'model.velocity_net=dit', 'task.balancing=gradnorm', 'task.use_contrastive=true']));
+    // Balancing without the contrastive branch falls back to fixed (the engine would warn and ignore it).
+    expect(draftSets(DEFAULT_DATASET, { ...DEFAULT_MODEL, balancing: 'uncertainty' }, '')).toContain('task.balancing=fixed');
+  });
+
+  it('ModelStep enables balancing with the contrastive objective; DatasetStep offers every layout', async () => {
+    const pinia = withTransport(t);
+    const wiz = useWizardStore();
+    const m = mount(ModelStep, { global: { plugins: [pinia] } });
+    const balancing = m.get('select[aria-label="Balancing"]');
+    expect((balancing.element as unknown as { disabled: boolean }).disabled).toBe(true);
+    await m.get('input[aria-label="Contrastive objective"]').setValue(true);
+    expect((balancing.element as unknown as { disabled: boolean }).disabled).toBe(false);
+    await balancing.setValue('uncertainty');
+    await m.get('select[aria-label="Velocity network"]').setValue('dit');
+    expect(wiz.sets).toEqual(expect.arrayContaining(['task.balancing=uncertainty', 'model.velocity_net=dit']));
+
+    t.handlers.previewData = () => { throw new Error('no preview here'); };
+    wiz.dataset.source = 'files';
+    const d = mount(DatasetStep, { global: { plugins: [pinia], stubs } });
+    await tick();
+    const layout = d.get('select[aria-label="Dataset layout"]');
+    expect(layout.findAll('option').map((o) => o.attributes('value'))).toEqual(['auto', 'manifest', 'CWRU', 'XJTU', 'PU', 'HUST', 'PHM-Vibench']);
+    await layout.setValue('PHM-Vibench');
+    wiz.dataset.path = '/data/vibench';
+    expect(wiz.sets).toContain('data.layout=PHM-Vibench');
+  });
+});
