@@ -7,6 +7,7 @@
 import path from 'node:path';
 import { dataSchema } from '../config/schema.js';
 import { DataError, inspectPath, openDataSource } from '../data/index.js';
+import { fft, ifft } from '../data/fft.js';
 import type { ApiReply, ApiRequest } from '../../src-preload/contract.js';
 
 type PreviewRequest = ApiRequest<'previewData'>;
@@ -75,36 +76,6 @@ function pow2Floor(n: number): number {
   return 2 ** Math.floor(Math.log2(Math.max(2, n)));
 }
 
-/** In-place radix-2 DFT; sign −1 forward, +1 inverse (without the 1/n). re, im: [n], n a power of two. */
-function fft(re: Float64Array, im: Float64Array, sign: number): void {
-  const n = re.length;
-  for (let i = 1, j = 0; i < n; i++) {
-    let bit = n >> 1;
-    for (; j & bit; bit >>= 1) j ^= bit;
-    j ^= bit;
-    if (i < j) {
-      [re[i], re[j]] = [re[j], re[i]];
-      [im[i], im[j]] = [im[j], im[i]];
-    }
-  }
-  for (let len = 2; len <= n; len <<= 1) {
-    const ang = (sign * 2 * Math.PI) / len;
-    for (let k = 0; k < len / 2; k++) {
-      const wr = Math.cos(ang * k);
-      const wi = Math.sin(ang * k);
-      for (let i = k; i < n; i += len) {
-        const j = i + len / 2;
-        const tr = re[j] * wr - im[j] * wi;
-        const ti = re[j] * wi + im[j] * wr;
-        re[j] = re[i] - tr;
-        im[j] = im[i] - ti;
-        re[i] += tr;
-        im[i] += ti;
-      }
-    }
-  }
-}
-
 /** Single-sided amplitude spectrum of a Hann-windowed, mean-removed x: f[k] = k·fs/n, |X[k]|·2/Σw. */
 export function amplitudeSpectrum(x: Float64Array, fsHz: number): { x: number[]; y: number[] } {
   const n = pow2Floor(x.length);
@@ -118,12 +89,12 @@ export function amplitudeSpectrum(x: Float64Array, fsHz: number): { x: number[];
     wsum += w;
     re[i] = (x[i] - mean) * w;
   }
-  fft(re, im, -1);
+  const X = fft(re, im);
   const f: number[] = [];
   const a: number[] = [];
   for (let k = 0; k <= n / 2; k++) {
     f.push((k * fsHz) / n);
-    a.push((Math.hypot(re[k], im[k]) * (k === 0 || k === n / 2 ? 1 : 2)) / wsum);
+    a.push((Math.hypot(X.re[k], X.im[k]) * (k === 0 || k === n / 2 ? 1 : 2)) / wsum);
   }
   return { x: f, y: a };
 }
@@ -131,9 +102,7 @@ export function amplitudeSpectrum(x: Float64Array, fsHz: number): { x: number[];
 /** |x + i·H{x}|: the analytic signal's magnitude, via zeroing negative frequencies. x: [n]. */
 export function envelope(x: Float64Array): Float64Array {
   const n = pow2Floor(x.length);
-  const re = Float64Array.from(x.subarray(0, n));
-  const im = new Float64Array(n);
-  fft(re, im, -1);
+  const { re, im } = fft(x.subarray(0, n));
   for (let k = 1; k < n / 2; k++) {
     re[k] *= 2;
     im[k] *= 2;
@@ -142,8 +111,8 @@ export function envelope(x: Float64Array): Float64Array {
     re[k] = 0;
     im[k] = 0;
   }
-  fft(re, im, 1);
+  const analytic = ifft(re, im);
   const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = Math.hypot(re[i], im[i]) / n;
+  for (let i = 0; i < n; i++) out[i] = Math.hypot(analytic.re[i], analytic.im[i]);
   return out;
 }

@@ -1,12 +1,12 @@
 /**
  * Frequency-band masking for contrastive views, done in JS on the Float32Array before any
  * tensor exists: tfjs-backend-wasm has no FFT kernel. Power-of-two lengths use fft.js
- * (radix-4, fast); other lengths fall back to eval/fft.ts (Bluestein), which is slower but
+ * (radix-4, fast); other lengths fall back to data/fft.ts (Bluestein), which is slower but
  * exact. Conventions: rfft bins k = 0..⌊L/2⌋; zeroing bin k also zeroes its mirror L−k so
  * the inverse stays real.
  */
 import FFT from 'fft.js';
-import { fft as anyLengthFft, ifft as anyLengthIfft } from '../eval/fft.js';
+import { fft as anyLengthFft, ifft as anyLengthIfft } from '../../data/fft.js';
 import type { Rng } from '../rng.js';
 
 /** Number of one-sided (rfft) bins of a length-L signal. */

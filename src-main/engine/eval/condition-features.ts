@@ -4,7 +4,7 @@
  * pooled-amplitude KS could not do: white noise with the right std has the right
  * amplitude histogram but the wrong kurtosis, crest factor and spectrum.
  */
-import { rfftPower } from './fft.js';
+import { rfftPower } from '../../data/fft.js';
 import { type Matrix, checkMatrix, row } from './matrix.js';
 
 /** Columns of a feature table: names[j] labels column j of values [n, names.length]. */

@@ -6,7 +6,7 @@
  * impulses and modulation that carry a bearing fault.
  */
 import { Rng } from '../rng.js';
-import { fft, ifft } from './fft.js';
+import { fft, ifft } from '../../data/fft.js';
 import { type Matrix, checkMatrix, row } from './matrix.js';
 
 /** [n, L] Gaussian white noise, window i with the mean and population std of windows row i. */

@@ -6,7 +6,7 @@
  * defect frequency (BPFI/BPFO/BSF from bearing geometry and shaft speed).
  */
 import { SKF_6205, defectFrequencies, type BearingGeometry } from '../../data/bearing-geometry.js';
-import { type Complex, fft, ifft } from './fft.js';
+import { type Complex, fft, ifft } from '../../data/fft.js';
 import { type Matrix, checkMatrix, row } from './matrix.js';
 import { median } from './special.js';
 

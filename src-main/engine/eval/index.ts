@@ -1,6 +1,6 @@
 /** engine/eval/: metric library for generation quality, downstream value and controls (issue 5). */
 export { type Matrix, type Real, type ColumnStats, matrix, row, takeRows, concatRows, columnStats, standardizeWith, windowsOf } from './matrix.js';
-export { fft, ifft, rfftPower, type Complex } from './fft.js';
+export { fft, ifft, rfftPower, type Complex } from '../../data/fft.js';
 export { mmd2, mmdPermutationTest, medianBandwidth, type MmdResult, type MmdTestResult } from './mmd.js';
 export { conditionFeatures, windowMoments, featureColumn, defaultBands, BASE_FEATURES, type NamedFeatures, type ConditionFeatureOptions, type Moments } from './condition-features.js';
 export { ks2samp, ksStatistic, columnKs, featureKs, KS_MAX_EXACT_N, type KsResult, type FeatureKs } from './ks.js';

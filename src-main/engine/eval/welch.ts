@@ -3,7 +3,7 @@
  * windows, at the recording's real sample rate (the reference compared normalised |FFT|
  * shapes with no frequency axis at all).
  */
-import { fft } from './fft.js';
+import { fft } from '../../data/fft.js';
 import { type Matrix, checkMatrix, row } from './matrix.js';
 
 export interface WelchOptions {

@@ -2,13 +2,13 @@
  * The dashboard's "generated vs real" preview: a few fixed validation windows and a few
  * windows generated from fixed noise with the current weights (Euler, PREVIEW_STEPS
  * steps, conditioned like the real ones), channel 0, downsampled to ≤ TIME_POINTS, with
- * their one-sided magnitude spectra |X[k]|/n (eval/fft.ts, JS: wasm has no FFT kernel)
+ * their one-sided magnitude spectra |X[k]|/n (data/fft.ts, JS: wasm has no FFT kernel)
  * downsampled to ≤ FREQ_POINTS by bin averaging. Fixed windows and fixed noise make
  * successive previews comparable: what changes is the model.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { WindowSet } from '../../data/index.js';
-import { fft } from '../eval/fft.js';
+import { fft } from '../../data/fft.js';
 import type { ConditionIds } from '../flow/condition-encoder.js';
 import type { FlowModel } from '../flow/flow-model.js';
 import { integrate } from '../flow/samplers.js';

@@ -5,7 +5,7 @@ import {
   type AugmentationSpec,
 } from '../../../../src-main/engine/contrastive/augmentations.js';
 import { frequencyMask, maskBand, rfftBins } from '../../../../src-main/engine/contrastive/frequency-mask.js';
-import { rfftPower } from '../../../../src-main/engine/eval/fft.js';
+import { rfftPower } from '../../../../src-main/data/fft.js';
 import { Rng } from '../../../../src-main/engine/rng.js';
 
 const L = 128;

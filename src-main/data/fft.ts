@@ -1,5 +1,6 @@
 /**
- * Discrete Fourier transforms of any length on Float64Array pairs (re, im):
+ * Discrete Fourier transforms of any length (shared by the data preview, the engine's
+ * augmentations and previews, and the evaluation metrics) on Float64Array pairs (re, im):
  * iterative radix-2 for powers of two, Bluestein's chirp-z (three power-of-two FFTs)
  * otherwise, so Welch segments, Hilbert transforms and surrogates work at the window
  * length the user chose, as numpy.fft does. Conventions match numpy:
