@@ -56,7 +56,11 @@ function plainView(out: NodeJS.WritableStream): ProgressView {
           return;
         case 'epoch':
           out.write(
-            `epoch ${event.epoch}/${event.epochs} step ${event.step}: train flow_loss ${fmt(event.train_flow_loss)}, val ${fmt(event.val_flow_loss)} (${event.seconds.toFixed(1)} s)\n`,
+            `epoch ${event.epoch}/${event.epochs} step ${event.step}: train flow_loss ${fmt(event.train_flow_loss)}, val ${fmt(event.val_flow_loss)}` +
+              (event.train_contrastive_loss !== undefined
+                ? `; contrastive ${fmt(event.train_contrastive_loss)}, val ${fmt(event.val_contrastive_loss)}`
+                : '') +
+              ` (${event.seconds.toFixed(1)} s)\n`,
           );
           return;
         case 'recovery':
