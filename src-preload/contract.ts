@@ -239,6 +239,38 @@ export const exportFigureRequest = z.strictObject({
 });
 export const exportFigureReply = z.object({ path: z.string(), csvPath: z.string(), bytes: z.number() });
 
+// ---------------------------------------------------------------- evaluation figure
+
+/** One mean magnitude spectrum of an evaluation (real held-out or generated windows of a class). */
+export const evaluationSpectrumSchema = z.object({
+  class: z.string(),
+  domain: z.string(),
+  source: z.enum(['real', 'generated']),
+  hz: z.array(z.number()),
+  magnitude: z.array(z.number()),
+});
+export type EvaluationSpectrum = z.infer<typeof evaluationSpectrumSchema>;
+
+export const getEvaluationFigureRequest = z.strictObject({ id: runRefSchema });
+/** The panels of a run's evaluation figure; `evaluation` is null until `flowbench evaluate RUN` wrote a report. */
+export const getEvaluationFigureReply = z.object({
+  id: z.string(),
+  /** Step-scope flow_loss and contrastive_loss from the metrics table. */
+  losses: z.array(metricSeriesSchema),
+  evaluation: z.object({
+    /** The report folder (`<run dir>/evaluation/<timestamp>`) and when it was written. */
+    dir: z.string(),
+    created: z.string(),
+    spectra: z.array(evaluationSpectrumSchema),
+    /** 2-D PCA of held-out windows' encoder features: pc1[i], pc2[i], class[i], domain[i]. */
+    latent: z.object({
+      pc1: z.array(z.number()), pc2: z.array(z.number()), class: z.array(z.string()), domain: z.array(z.string()),
+      explained: z.array(z.number()),
+    }),
+  }).nullable(),
+});
+export type EvaluationFigure = z.infer<typeof getEvaluationFigureReply>;
+
 interface MethodSchemas {
   request: z.ZodType;
   reply: z.ZodType;
@@ -260,6 +292,7 @@ export const contract = {
   archiveRun: { request: archiveRunRequest, reply: archiveRunReply },
   deleteRun: { request: deleteRunRequest, reply: deleteRunReply },
   exportFigure: { request: exportFigureRequest, reply: exportFigureReply },
+  getEvaluationFigure: { request: getEvaluationFigureRequest, reply: getEvaluationFigureReply },
 } as const satisfies Record<ApiMethod, MethodSchemas>;
 
 export type Contract = typeof contract;

@@ -5,7 +5,7 @@
 export const API_METHODS = [
   'listRuns', 'getRun', 'getMetrics',
   'previewData', 'resolveSpec', 'startRun', 'stopRun', 'pauseRun', 'continueRun', 'resumeRun', 'activeRuns',
-  'archiveRun', 'deleteRun', 'exportFigure',
+  'archiveRun', 'deleteRun', 'exportFigure', 'getEvaluationFigure',
 ] as const;
 
 export type ApiMethod = (typeof API_METHODS)[number];

@@ -20,6 +20,7 @@ import path from 'node:path';
 import type { EngineEvent } from '../engine/protocol.js';
 import { deleteRun } from '../store/runs-delete.js';
 import { previewData } from './data-preview.js';
+import { evaluationFigure } from './evaluation-figure.js';
 import { writeFigure } from './figure-files.js';
 import type { JobManager } from './job-manager.js';
 import { insideDir } from './paths.js';
@@ -228,6 +229,11 @@ export function createApiHandlers(store: Store, deps: ApiHandlerDeps = {}): ApiH
       const root = deps.figuresDir ?? path.join(path.dirname(store.file), 'figures');
       const folder = req.runIds.length === 1 ? req.runIds[0] : `compare-${req.runIds.join('-')}`.slice(0, 120);
       return reply('exportFigure', writeFigure(insideDir(root, folder, 'figure folder'), req));
+    },
+
+    async getEvaluationFigure(raw) {
+      const req = parseRequest('getEvaluationFigure', raw);
+      return reply('getEvaluationFigure', evaluationFigure(store, rowOf(req.id)));
     },
   };
 }

@@ -7,6 +7,7 @@
  *
  * Skipped, saying so, when /usr/bin/chromium is missing (apt-get install chromium).
  */
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -203,6 +204,71 @@ describe.skipIf(!hasChromium)('Flowbench in browser host mode', () => {
     expect(info.images).toBe(false); // vector, not a raster in a PDF
     expect(info.keywords).toContain(runIds[0]);
     await shot('export');
+  });
+
+  it('evaluates a tiny run and shows and exports its three-panel evaluation figure', async () => {
+    const id = runIds[1]; // the contrastive run: flow and contrastive losses
+    execFileSync(process.execPath, [path.join(REPO, 'bin', 'flowbench.js'), 'evaluate', id, '--scale', 'quick', '--only', 'generation', '--episodes', '20'], {
+      cwd: REPO, env: { ...process.env, FLOWBENCH_HOME: serve.home }, stdio: 'pipe', timeout: 180_000,
+    });
+    await page.getByRole('button', { name: 'Run history' }).click();
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await page.locator(`tr[data-run-id="${id}"] button.link`).click();
+    const section = page.getByRole('region', { name: `Evaluation figure of run ${id}` });
+    const chart = section.locator('[data-chart="evaluation"]');
+    await chart.locator('.main-svg').first().waitFor({ timeout: 30_000 });
+    const onScreen = await chart.locator('.plot').innerText();
+    for (const t of ['(a)', 'losses', '(b)', 'real vs generated spectra', '(c)', 'latent map']) expect(onScreen).toContain(t);
+    // One subplot per panel (plotly names them xy, x2y2, x3y3), 2 losses + ≥ 2 spectra + ≥ 1 class of points.
+    for (const sub of ['xy', 'x2y2', 'x3y3']) expect(await chart.locator(`.plot g.subplot.${sub}`).count()).toBe(1);
+    expect(await chart.locator('.plot .scatterlayer .trace').count()).toBeGreaterThanOrEqual(5);
+    await section.screenshot({ path: path.join(SHOTS, 'evaluation-figure.png') });
+
+    const exportAs = async (format: string, preset: string): Promise<[string, string]> => {
+      await chart.getByLabel('Figure format').selectOption(format);
+      await chart.getByLabel('Journal preset').selectOption(preset);
+      const saved = chart.getByTestId('export-saved');
+      const before = (await saved.count()) ? await saved.innerText() : '';
+      await chart.getByRole('button', { name: 'Export' }).click();
+      await expect.poll(async () => ((await saved.count()) ? saved.innerText() : ''), { timeout: 60_000 }).not.toBe(before);
+      const [file, csv] = (await saved.innerText()).replace(/^saved /, '').split(' + ');
+      expect(existsSync(file) && existsSync(csv)).toBe(true);
+      const rows = readFileSync(csv, 'utf8').trim().split('\n');
+      expect(rows[0]).toBe('panel,series,x_axis,x,y_axis,y');
+      const panels = new Set(rows.slice(1).map((r) => r.split(',')[0]));
+      expect(panels).toEqual(new Set(['losses', 'real vs generated spectra', 'latent map (encoder PCA)']));
+      expect(rows.some((r) => r.startsWith('losses,contrastive loss,'))).toBe(true);
+      return [file, csv];
+    };
+
+    const [svg] = await exportAs('svg', 'double');
+    expect(svgRoot(svg)).toContain('width="7.16in"');
+    const svgText = readFileSync(svg, 'utf8');
+    expect(svgText).toContain(id);
+    for (const t of ['frequency (Hz)', 'PC 1', 'optimiser step']) expect(svgText).toContain(t);
+    for (const sub of ['xy', 'x2y2', 'x3y3']) expect(svgText).toContain(`class="subplot ${sub}"`);
+
+    const [png300] = await exportAs('png300', 'single');
+    const p300 = readPng(png300);
+    expect(p300).toMatchObject({ dpiX: 300, dpiY: 300 });
+    expect(Math.abs(p300.width - 3.5 * 300)).toBeLessThanOrEqual(2);
+    expect(Math.abs(p300.height - 7 * 300)).toBeLessThanOrEqual(2);
+    expect(p300.text['Flowbench-Run-Ids']).toBe(id);
+
+    const [png600] = await exportAs('png600', 'double');
+    copyFileSync(png600, path.join(SHOTS, 'evaluation-figure-export-600dpi.png'));
+    const p600 = readPng(png600);
+    expect(p600.dpiX).toBe(600);
+    expect(Math.abs(p600.width - 7.16 * 600)).toBeLessThanOrEqual(6);
+    expect(Math.abs(p600.height - 3 * 600)).toBeLessThanOrEqual(6);
+
+    const [pdf] = await exportAs('pdf', 'double');
+    const info = readPdf(pdf);
+    expect(info.mediaBox.map((v) => Math.round(v * 10) / 10)).toEqual([0, 0, 515.5, 216]);
+    expect(info.baseFonts).toContain('Helvetica');
+    expect(info.images).toBe(false);
+    expect(info.keywords).toContain(id);
+    expect(pageErrors).toEqual([]);
   });
 
   it('archives a run (hidden, then shown on request) and deletes it after confirmation', async () => {

@@ -7,12 +7,16 @@
  *   PDF — the SVG converted to vector PDF by svg2pdf.js/jsPDF, Info naming the runs.
  * The plotted data go to the host as CSV, written beside the figure.
  */
-import { JOURNAL_PRESETS, type ApiReply, type JournalPreset } from '../../../src-preload/contract.js';
+import type { ApiReply, JournalPreset } from '../../../src-preload/contract.js';
 import { figureCsv } from '../lib/csv.js';
+import { figureSize } from '../lib/figure-size.js';
 import type { FigureSpec } from '../lib/figure-spec.js';
 import type { Transport } from '../transport/transport.js';
+import { panelAxes } from './panels.js';
 import { loadPlotly, markerShapes, toTraces } from './plotly.js';
 import type { PlotLayout } from 'plotly.js-dist-min';
+
+export { figureSize };
 
 export type ExportFormat = 'svg' | 'png300' | 'png600' | 'pdf';
 export const EXPORT_FORMATS: { value: ExportFormat; label: string }[] = [
@@ -26,18 +30,22 @@ const PX_PER_IN = 96;
 const PT_PX = PX_PER_IN / 72;
 const FONT = 'Helvetica, Arial, sans-serif';
 
-/** Width × height in inches: single column 3.5 × 2.6, double column 7.16 × 3.2. */
-export function figureSize(preset: JournalPreset): { widthIn: number; heightIn: number } {
-  const widthIn = JOURNAL_PRESETS[preset];
-  return { widthIn, heightIn: preset === 'single' ? 2.6 : 3.2 };
-}
-
 export function publicationLayout(fig: FigureSpec, widthPx: number, heightPx: number): PlotLayout {
   const font = { family: FONT, size: 8 * PT_PX, color: '#000000' };
   const axis = {
     linewidth: PT_PX, showline: true, mirror: true, ticks: 'outside' as const, tickwidth: PT_PX, ticklen: 3 * PT_PX,
     gridwidth: 0.5 * PT_PX, zeroline: false, tickfont: font, automargin: true, exponentformat: 'power' as const,
   };
+  if (fig.panels) {
+    const column = widthPx < 5 * PX_PER_IN;
+    return {
+      width: widthPx, height: heightPx, font, paper_bgcolor: '#ffffff', plot_bgcolor: '#ffffff',
+      margin: { l: 42, r: 8, t: 16, b: column ? 70 : 60 },
+      ...panelAxes(fig, column ? 'column' : 'row', { ...axis, title: { text: '', font, standoff: 2 } }, font, column ? 0.07 : 0.08),
+      showlegend: true,
+      legend: { font: { ...font, size: 7 * PT_PX }, orientation: 'h', x: 0, xanchor: 'left', y: column ? -0.04 : -0.22, yanchor: 'top' },
+    };
+  }
   return {
     width: widthPx,
     height: heightPx,
@@ -100,7 +108,7 @@ export async function exportFigure(
 ): Promise<ApiReply<'exportFigure'>> {
   if (fig.runIds.length === 0) throw new Error('export: this chart belongs to no run yet');
   const Plotly = await loadPlotly();
-  const { widthIn, heightIn } = figureSize(preset);
+  const { widthIn, heightIn } = figureSize(preset, fig);
   const width = Math.round(widthIn * PX_PER_IN);
   const height = Math.round(heightIn * PX_PER_IN);
   const figure = { data: toTraces(fig, 1.1 * PT_PX), layout: publicationLayout(fig, width, height) };

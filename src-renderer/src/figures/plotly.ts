@@ -4,6 +4,7 @@
  */
 import type { PlotLayout, PlotTrace } from 'plotly.js-dist-min';
 import type { FigureSpec } from '../lib/figure-spec.js';
+import { panelAxes } from './panels.js';
 
 type Plotly = typeof import('plotly.js-dist-min').default;
 let plotly: Promise<Plotly> | null = null;
@@ -18,15 +19,21 @@ export function loadPlotly(): Promise<Plotly> {
 export const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#F0E442'];
 
 export function toTraces(fig: FigureSpec, lineWidth: number): PlotTrace[] {
-  return fig.traces.map((t, i) => ({
-    x: t.x,
-    y: t.y,
-    type: 'scatter',
-    mode: t.mode ?? 'lines',
-    name: t.name,
-    line: { width: lineWidth, color: PALETTE[i % PALETTE.length] },
-    marker: { size: 4 },
-  }));
+  return fig.traces.map((t, i) => {
+    const color = t.color ?? PALETTE[i % PALETTE.length];
+    const p = t.panel ?? 0;
+    return {
+      x: t.x,
+      y: t.y,
+      type: 'scatter',
+      mode: t.mode ?? 'lines',
+      name: t.name,
+      line: { width: lineWidth, color, dash: t.dash ?? 'solid' },
+      marker: { size: t.mode === 'markers' ? 1.6 * lineWidth + 1 : 4, color },
+      ...(t.showLegend === false ? { showlegend: false } : {}),
+      ...(fig.panels && p > 0 ? { xaxis: `x${p + 1}`, yaxis: `y${p + 1}` } : {}),
+    };
+  });
 }
 
 export function markerShapes(fig: FigureSpec, width: number): NonNullable<PlotLayout['shapes']> {
@@ -38,6 +45,17 @@ export function markerShapes(fig: FigureSpec, width: number): NonNullable<PlotLa
 
 /** The on-screen layout (the app's own look; export uses publicationLayout). */
 export function screenLayout(fig: FigureSpec, height: number): PlotLayout {
+  if (fig.panels) {
+    // No figure title on screen: the panels carry "(a) …" labels and the section its heading.
+    return {
+      ...panelAxes(fig, 'row', { automargin: true, exponentformat: 'power' }, { size: 12 }),
+      margin: { l: 55, r: 10, t: 28, b: 40 },
+      height,
+      showlegend: true,
+      legend: { font: { size: 10 }, orientation: 'h', y: -0.2, yanchor: 'top' },
+      font: { family: 'Helvetica, Arial, sans-serif' },
+    };
+  }
   return {
     title: { text: fig.title, font: { size: 13 } },
     xaxis: { title: { text: fig.xLabel }, automargin: true },

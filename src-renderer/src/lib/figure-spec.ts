@@ -4,6 +4,21 @@ export interface FigureTrace {
   x: number[];
   y: (number | null)[];
   mode?: 'lines' | 'markers' | 'lines+markers';
+  /** Multi-panel figures: index into FigureSpec.panels (default 0). */
+  panel?: number;
+  /** Fixed colour and dash (default: the palette in trace order, solid). */
+  color?: string;
+  dash?: 'solid' | 'dash' | 'dot';
+  /** False hides the legend entry (e.g. a second panel repeating a class's colour). */
+  showLegend?: boolean;
+}
+
+/** One panel of a multi-panel figure: its own axes; the figure's xLabel/yLabel are unused then. */
+export interface FigurePanel {
+  title: string;
+  xLabel: string;
+  yLabel: string;
+  yLog?: boolean;
 }
 
 export interface FigureMarker {
@@ -22,6 +37,8 @@ export interface FigureSpec {
   traces: FigureTrace[];
   /** Vertical lines on the x axis (recovery events on the timeline). */
   markers?: FigureMarker[];
+  /** Side-by-side panels (one row on screen and in double column, stacked in single column). */
+  panels?: FigurePanel[];
   /** Runs the figure shows (stamped into exported files); empty for a data preview. */
   runIds: string[];
 }

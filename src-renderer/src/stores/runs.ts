@@ -4,7 +4,7 @@
  */
 import { defineStore } from 'pinia';
 import { computed, inject, ref } from 'vue';
-import type { ApiReply, MetricSeries, Run, RunEvent, RunStatus } from '../../../src-preload/contract.js';
+import type { ApiReply, EvaluationFigure, MetricSeries, Run, RunEvent, RunStatus } from '../../../src-preload/contract.js';
 import { transportKey, type Transport } from '../transport/transport.js';
 
 export type RunDetail = ApiReply<'getRun'>;
@@ -47,6 +47,8 @@ export const useRunsStore = defineStore('runs', () => {
   const selectedId = ref<string | null>(null);
   const detail = ref<RunDetail | null>(null);
   const lossSeries = ref<MetricSeries[]>([]);
+  /** The selected run's evaluation figure data (null until loaded; its `evaluation` is null before `flowbench evaluate`). */
+  const evaluation = ref<EvaluationFigure | null>(null);
   // Guards against a slow reply for an earlier selection overwriting a later one.
   let selectToken = 0;
 
@@ -83,6 +85,7 @@ export const useRunsStore = defineStore('runs', () => {
     const token = ++selectToken;
     selectedId.value = id;
     error.value = null;
+    if (evaluation.value?.id !== id) evaluation.value = null;
     try {
       const [run, metrics] = await Promise.all([
         api().call('getRun', { id }),
@@ -93,6 +96,13 @@ export const useRunsStore = defineStore('runs', () => {
       lossSeries.value = metrics.series;
     } catch (err) {
       if (token === selectToken) error.value = errorText(err);
+      return;
+    }
+    try {
+      const ev = await api().call('getEvaluationFigure', { id });
+      if (token === selectToken) evaluation.value = ev;
+    } catch (err) {
+      if (token === selectToken) error.value = `evaluation figure: ${errorText(err)}`;
     }
   }
 
@@ -101,6 +111,7 @@ export const useRunsStore = defineStore('runs', () => {
     selectedId.value = null;
     detail.value = null;
     lossSeries.value = [];
+    evaluation.value = null;
   }
 
   function toggleCompare(id: string): void {
@@ -157,7 +168,7 @@ export const useRunsStore = defineStore('runs', () => {
 
   return {
     runs, statusFilter, showArchived, search, sortKey, sortDesc, compareIds, visibleRuns,
-    loading, error, selectedId, detail, lossSeries, selectedRun,
+    loading, error, selectedId, detail, lossSeries, evaluation, selectedRun,
     refresh, select, clearSelection, applyEvent, listen, toggleCompare, sortBy, archive, remove,
   };
 });

@@ -7,8 +7,10 @@ declare module 'plotly.js-dist-min' {
     mode?: 'lines' | 'markers' | 'lines+markers';
     name?: string;
     line?: { width?: number; color?: string; dash?: string };
-    marker?: { size?: number };
+    marker?: { size?: number; color?: string };
+    xaxis?: string;
     yaxis?: string;
+    showlegend?: boolean;
   }
   export interface PlotFont {
     family?: string;
@@ -30,6 +32,20 @@ declare module 'plotly.js-dist-min' {
     tickfont?: PlotFont;
     automargin?: boolean;
     exponentformat?: 'none' | 'e' | 'E' | 'power' | 'SI' | 'B';
+    /** Multi-panel figures: the axis's share of the paper and the axis it is drawn against. */
+    domain?: [number, number];
+    anchor?: string;
+  }
+  export interface PlotAnnotation {
+    text: string;
+    xref: 'paper';
+    yref: 'paper';
+    x: number;
+    y: number;
+    xanchor?: 'left' | 'center' | 'right';
+    yanchor?: 'top' | 'middle' | 'bottom';
+    showarrow: false;
+    font?: PlotFont;
   }
   export interface PlotShape {
     type: 'line';
@@ -52,6 +68,9 @@ declare module 'plotly.js-dist-min' {
     legend?: { font?: PlotFont; x?: number; y?: number; xanchor?: string; yanchor?: string; bgcolor?: string; orientation?: 'h' | 'v' };
     font?: PlotFont;
     shapes?: PlotShape[];
+    annotations?: PlotAnnotation[];
+    /** Further panels' axes (xaxis2, yaxis2, …). */
+    [axis: `${'x' | 'y'}axis${number}`]: PlotAxis | undefined;
     paper_bgcolor?: string;
     plot_bgcolor?: string;
   }
