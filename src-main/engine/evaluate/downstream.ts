@@ -43,13 +43,13 @@ export function countOverlaps(a: EvalSplit, b: EvalSplit, rowsA: number[], rowsB
 /** Logistic regression on train rows → accuracy on test rows. */
 export function linearProbe(
   feats: SplitFeatures, data: EvalData, labels: 'label10' | 'label4', protocol: string, seed: number, budget: EvalBudget,
-  rows: { train?: number[]; test?: number[] } = {},
+  rows: { train?: number[]; test?: number[] } = {}, C = 1,
 ): MetricResult {
   const tr = rows.train ?? Array.from({ length: data.train.set.n }, (_, i) => i);
   const te = rows.test ?? Array.from({ length: data.test.set.n }, (_, i) => i);
   const yTr = tr.map((i) => data.train[labels][i]);
   const yTe = te.map((i) => data.test[labels][i]);
-  const model = fitLogisticRegression(takeRows(feats.train, tr), yTr, { maxIter: budget.logisticIter });
+  const model = fitLogisticRegression(takeRows(feats.train, tr), yTr, { maxIter: budget.logisticIter, C });
   const pred = predict(model, takeRows(feats.test, te));
   const names = labels === 'label10' ? data.label10Names : data.label4Names;
   const classes = [...new Set(yTr)].sort((a, b) => a - b).map((c) => names[c]);
@@ -60,7 +60,7 @@ export function linearProbe(
     perClass[names[c]] = idx.filter((k) => pred[k] === c).length / idx.length;
   }
   return {
-    value: accuracy(yTe, pred), protocol, split: data.split, seed, higher_is_better: true,
+    value: accuracy(yTe, pred), protocol, split: data.split, seed, higher_is_better: true, C,
     classes: classes.length, class_names: classes, n_train: tr.length, n_test: te.length,
     per_class: perClass, converged: model.converged, overlapping_windows: countOverlaps(data.train, data.test, tr, te),
   };
@@ -99,7 +99,7 @@ export async function supervisedFewShot(data: EvalData, seed: number, budget: Ev
 }
 
 /** Cross-load transfer: fit on `from` domain's training windows, test on `to` domain's test windows (fault classes only). */
-export function crossLoad(feats: SplitFeatures, data: EvalData, from: string, to: string, seed: number, budget: EvalBudget, protocol: string): MetricResult | string {
+export function crossLoad(feats: SplitFeatures, data: EvalData, from: string, to: string, seed: number, budget: EvalBudget, protocol: string, C = 1): MetricResult | string {
   const fi = data.prepared.domainNames.indexOf(from), ti = data.prepared.domainNames.indexOf(to);
   if (fi < 0 || ti < 0) return `not available: domains ${data.prepared.domainNames.join(', ')} lack ${fi < 0 ? from : to}`;
   const normal = data.label4Names.indexOf('normal');
@@ -108,7 +108,7 @@ export function crossLoad(feats: SplitFeatures, data: EvalData, from: string, to
   const trClasses = new Set(tr.map((i) => data.train.label10[i]));
   const teRows = te.filter((i) => trClasses.has(data.test.label10[i]));
   if (tr.length === 0 || teRows.length === 0) return `not available: no shared fault classes between ${from} and ${to}`;
-  const r = linearProbe(feats, data, 'label10', protocol, seed, budget, { train: tr, test: teRows });
+  const r = linearProbe(feats, data, 'label10', protocol, seed, budget, { train: tr, test: teRows }, C);
   return { ...r, from, to, split: `fit on ${from} train split, test on ${to} test split (${data.split})` };
 }
 

@@ -1,24 +1,54 @@
 /**
- * Frozen encoder features of windows: FlowModel.encoderFeatures in batches, no gradients.
+ * Frozen encoder features of windows, in batches, no gradients. Readouts:
+ *   mean      FlowModel.encoderFeatures (the trunk's token mean for dit, the first hidden
+ *             layer for mlp) — what contrastive pretraining shapes;
+ *   mean_max  dit only: [token mean ‖ token max] of the same trunk output, same context
+ *             (t = 1, unknown condition), width 2·token_dim.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { WindowSet } from '../../data/index.js';
 import type { Matrix } from '../eval/index.js';
+import { VelocityDit } from '../flow/dit-velocity.js';
 import type { FlowModel } from '../flow/flow-model.js';
+
+export type Readout = 'mean' | 'mean_max';
+
+/** Readouts this model offers (mean_max needs a token trunk). */
+export function readoutsOf(model: FlowModel): Readout[] {
+  return model.net instanceof VelocityDit ? ['mean', 'mean_max'] : ['mean'];
+}
+
+export function readoutDim(model: FlowModel, readout: Readout): number {
+  return readout === 'mean_max' ? 2 * model.featureDim : model.featureDim;
+}
+
+/** x: [B, L, C] → [B, readoutDim]. */
+export function readoutFeatures(model: FlowModel, x: tf.Tensor3D, readout: Readout = 'mean'): tf.Tensor2D {
+  if (readout === 'mean') return model.encoderFeatures(x);
+  const net = model.net;
+  if (!(net instanceof VelocityDit)) throw new Error(`evaluate: readout "${readout}" needs a dit trunk; this model's is ${model.spec.velocity_net}`);
+  return tf.tidy(() => {
+    const [b] = x.shape;
+    const flat = tf.reshape(x, [b, model.signalDim]) as tf.Tensor2D;
+    const ctx = model.context(tf.ones([b]) as tf.Tensor1D, model.cond.unknownIds(b), null);
+    const h = tf.reshape(net.trunk(net.embedTokens(flat), ctx), [b, net.tokens, model.featureDim]);
+    return tf.concat([tf.mean(h, 1), tf.max(h, 1)], 1) as tf.Tensor2D;
+  });
+}
 
 const BATCH = 128;
 
 /** Windows `rows` of `set` ([n, L, C]) → features [rows, featureDim]. */
-export async function encodeWindows(model: FlowModel, set: WindowSet, rows?: ArrayLike<number>): Promise<Matrix> {
+export async function encodeWindows(model: FlowModel, set: WindowSet, rows?: ArrayLike<number>, readout: Readout = 'mean'): Promise<Matrix> {
   const idx = rows ?? Int32Array.from({ length: set.n }, (_, i) => i);
   const size = set.length * set.channels;
-  const d = model.featureDim;
+  const d = readoutDim(model, readout);
   const out = new Float64Array(idx.length * d);
   const buf = new Float32Array(Math.min(BATCH, Math.max(idx.length, 1)) * size);
   for (let i = 0; i < idx.length; i += BATCH) {
     const b = Math.min(BATCH, idx.length - i);
     for (let k = 0; k < b; k++) buf.set(set.x.subarray(idx[i + k] * size, (idx[i + k] + 1) * size), k * size);
-    const f = tf.tidy(() => model.encoderFeatures(tf.tensor3d(buf.subarray(0, b * size), [b, set.length, set.channels])));
+    const f = tf.tidy(() => readoutFeatures(model, tf.tensor3d(buf.subarray(0, b * size), [b, set.length, set.channels]), readout));
     out.set(f.dataSync() as Float32Array, i * d);
     f.dispose();
     await new Promise<void>((r) => setImmediate(r));

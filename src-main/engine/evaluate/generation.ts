@@ -61,7 +61,7 @@ export function labelConditioning(model: FlowModel): { available: boolean; why: 
   return { available: true, why: '' };
 }
 
-function sample(model: FlowModel, n: number, ids: { domain: number; dataset: number; label: number; fsHz: number }, seed: number): Matrix {
+export function sample(model: FlowModel, n: number, ids: { domain: number; dataset: number; label: number; fsHz: number }, seed: number): Matrix {
   const D = model.signalDim;
   const rng = Rng.derive(seed, 'eval-generate');
   const out = new Float64Array(n * model.shape.length);

@@ -16,8 +16,10 @@ import type { EvaluateRequest, FinishedEvent } from '../protocol.js';
 import { stamp, type Emit } from '../train/events.js';
 import { loadEvalData, type EvalData } from './eval-data.js';
 import { crossLoad, fewShot, knnAnomaly, linearProbe, supervisedFewShot, type SplitFeatures } from './downstream.js';
-import { encodeWindows } from './features.js';
+import { encodeWindows, readoutsOf, type Readout } from './features.js';
+import { PROBE_CS, normalizeFeatures, safeStats, selectC, selectFewShotReadout, type CvResult, type FeatureNorm, type FewShotChoice } from './readout.js';
 import { generationQuality } from './generation.js';
+import { evaluationFigureTables } from './figure-data.js';
 import { evalBudget, type EvalBudget } from './scales.js';
 import type { MetricResult, ResultTree } from './types.js';
 
@@ -53,29 +55,37 @@ export async function runEvaluation(req: EvaluateRequest, emit: Emit, options: E
       budget: budget as unknown as ResultTree,
     }, t);
 
-    const feats = await features(model, data);
-    const twinFeats = await features(twin, data);
+    const readouts = readoutsOf(model);
+    const allFeats = await featureSets(model, data, readouts);
+    const twinAll = await featureSets(twin, data, readouts);
+    const feats = allFeats.mean, twinFeats = twinAll.mean;
+    // Readout choices from the training split only, made the same way for both encoders.
+    const needProbe = req.sections.some((s) => s === 'linear_probe' || s === 'cross_condition' || s === 'baselines');
+    const needFew = req.sections.some((s) => s === 'few_shot' || s === 'baselines');
+    t = performance.now();
+    const plan = readoutPlan(allFeats, data, seed, budget, needProbe, needFew);
+    const twinPlan = req.sections.includes('baselines') ? readoutPlan(twinAll, data, seed, budget, needProbe, needFew) : null;
+    section('readout', { pretrained: planTree(plan), ...(twinPlan ? { random_init: planTree(twinPlan) } : {}) }, t);
     if (req.sections.includes('linear_probe')) {
       t = performance.now();
-      section('linear_probe', probes(feats, data, seed, budget), t);
+      section('linear_probe', probes(allFeats, plan, data, seed, budget), t);
     }
     if (req.sections.includes('few_shot')) {
       t = performance.now();
-      section('few_shot', { accuracy: fewShot(feats.test, data, seed, budget.episodes, WAY, SHOT, QUERY) }, t);
+      section('few_shot', fewShots(allFeats, plan, data, seed, budget), t);
     }
     if (req.sections.includes('cross_condition')) {
       t = performance.now();
-      section('cross_condition', {
-        accuracy: crossLoad(feats, data, 'load_0HP', 'load_1HP', seed, budget, 'cross-load-linear-probe-0hp-to-1hp-9fault') as ResultTree[string],
-      }, t);
+      section('cross_condition', crossTree(allFeats, plan, data, seed, budget), t);
     }
     if (req.sections.includes('baselines')) {
       t = performance.now();
       const randomInit: ResultTree = {
         note: 'same architecture and shapes as the pretrained model, initialised from a different seed, never trained',
-        linear_probe: probes(twinFeats, data, seed, budget),
-        few_shot: { accuracy: fewShot(twinFeats.test, data, seed, budget.episodes, WAY, SHOT, QUERY) },
-        cross_condition: { accuracy: crossLoad(twinFeats, data, 'load_0HP', 'load_1HP', seed, budget, 'cross-load-linear-probe-0hp-to-1hp-9fault') as ResultTree[string] },
+        readout: planTree(twinPlan!),
+        linear_probe: probes(twinAll, twinPlan!, data, seed, budget),
+        few_shot: fewShots(twinAll, twinPlan!, data, seed, budget),
+        cross_condition: crossTree(twinAll, twinPlan!, data, seed, budget),
         anomaly: { auroc_knn: knnAnomaly(twinFeats, data, seed, 'anomaly-knn-encoder-features') as ResultTree[string] },
       };
       const supervised = { few_shot: { accuracy: await supervisedFewShot(data, seed, budget, WAY, SHOT, QUERY) } };
@@ -91,6 +101,8 @@ export async function runEvaluation(req: EvaluateRequest, emit: Emit, options: E
       section('generation', g.tree, t);
       emit(stamp(req.run_id, meta.step, { event: 'evaluation', section: 'figures', results: { tables: g.figures as unknown as ResultTree[string] }, seconds: 0 }));
     }
+    // The evaluation figure's data (latent PCA, real vs generated spectra): see figure-data.ts.
+    emit(stamp(req.run_id, meta.step, { event: 'evaluation', section: 'figures', results: { tables: evaluationFigureTables(model, data, feats.test, seed) as unknown as ResultTree[string] }, seconds: 0 }));
     const finished = stamp(req.run_id, meta.step, { event: 'finished', status: 'completed', seconds: (performance.now() - t0) / 1000 }) as FinishedEvent;
     emit(finished);
     return finished;
@@ -100,15 +112,77 @@ export async function runEvaluation(req: EvaluateRequest, emit: Emit, options: E
   }
 }
 
-async function features(model: FlowModel, data: EvalData): Promise<SplitFeatures> {
-  return { train: await encodeWindows(model, data.train.set), test: await encodeWindows(model, data.test.set) };
+type FeatureSets = Partial<Record<Readout, SplitFeatures>> & { mean: SplitFeatures };
+
+async function featureSets(model: FlowModel, data: EvalData, readouts: Readout[]): Promise<FeatureSets> {
+  const out: Partial<Record<Readout, SplitFeatures>> = {};
+  for (const r of readouts) out[r] = { train: await encodeWindows(model, data.train.set, undefined, r), test: await encodeWindows(model, data.test.set, undefined, r) };
+  return out as FeatureSets;
 }
 
-function probes(f: SplitFeatures, data: EvalData, seed: number, budget: EvalBudget): ResultTree {
+/** What the training split decided: the probe's readout and C, the few-shot readout and normalisation. */
+export interface ReadoutPlan {
+  probe: { readout: Readout; C: number; cv: { readout: Readout; cv: CvResult }[] } | null;
+  fewShot: FewShotChoice<Readout> | null;
+}
+
+/**
+ * Probe: every (readout, C) by group k-fold CV of the 10-class probe on training rows;
+ * the best is used for the 10-class, 4-class and cross-load probes. Few-shot: every
+ * (readout, normalisation) by prototypical episodes on the training split.
+ */
+export function readoutPlan(all: FeatureSets, data: EvalData, seed: number, budget: EvalBudget, probe = true, few = true): ReadoutPlan {
+  const readouts = Object.keys(all) as Readout[];
+  let p: ReadoutPlan['probe'] = null;
+  if (probe) {
+    const cv = readouts.map((r) => ({ readout: r, cv: selectC(all[r]!.train, data.train.label10, data.train.group, PROBE_CS, budget.cvFolds, budget.cvIter) }));
+    let best = cv[0];
+    const score = (x: typeof best) => x.cv.scores.find((s) => s.C === x.cv.C)!.cv_accuracy;
+    for (const c of cv) if (score(c) > score(best) + 1e-12) best = c;
+    p = { readout: best.readout, C: best.cv.C, cv };
+  }
+  let f: ReadoutPlan['fewShot'] = null;
+  if (few) {
+    const train = Object.fromEntries(readouts.map((r) => [r, all[r]!.train])) as Record<Readout, SplitFeatures['train']>;
+    f = selectFewShotReadout(train, data.train.label4, data.train.group, { way: WAY, shot: SHOT, query: QUERY, episodes: budget.episodes, seed: seed + 1 });
+  }
+  return { probe: p, fewShot: f };
+}
+
+function planTree(plan: ReadoutPlan): ResultTree {
   return {
-    accuracy: linearProbe(f, data, 'label10', `linear-probe-${data.label10Names.length}class-segment`, seed, budget),
-    accuracy_4class: linearProbe(f, data, 'label4', `linear-probe-${data.label4Names.length}class-segment`, seed, budget),
+    chosen_on: 'training split only (group k-fold CV for the probe, training-split episodes for few-shot)',
+    probe: plan.probe ? { readout: plan.probe.readout, C: plan.probe.C, cv: plan.probe.cv.map((c) => ({ readout: c.readout, folds: c.cv.folds, scores: c.cv.scores })) } : null,
+    few_shot: plan.fewShot ? { readout: plan.fewShot.readout, norm: plan.fewShot.norm, candidates: plan.fewShot.candidates } : null,
+  } as ResultTree;
+}
+
+function probes(all: FeatureSets, plan: ReadoutPlan, data: EvalData, seed: number, budget: EvalBudget): ResultTree {
+  const { readout, C } = plan.probe!;
+  const f = all[readout]!;
+  const tag = (r: MetricResult) => ({ ...r, readout, C_selection: `group ${budget.cvFolds}-fold CV on the training split over C ∈ {${PROBE_CS.join(', ')}}` });
+  return {
+    accuracy: tag(linearProbe(f, data, 'label10', `linear-probe-${data.label10Names.length}class-segment`, seed, budget, {}, C)),
+    accuracy_4class: tag(linearProbe(f, data, 'label4', `linear-probe-${data.label4Names.length}class-segment`, seed, budget, {}, C)),
+    // The earlier fixed protocol (mean readout, C = 1), for comparison; not selected on anything.
+    accuracy_fixed_readout: { ...linearProbe(all.mean, data, 'label10', `linear-probe-${data.label10Names.length}class-segment-mean-C1`, seed, budget), readout: 'mean' },
   };
+}
+
+function fewShots(all: FeatureSets, plan: ReadoutPlan, data: EvalData, seed: number, budget: EvalBudget): ResultTree {
+  const { readout, norm } = plan.fewShot!;
+  const f = all[readout]!;
+  const test = normalizeFeatures(f.test, norm as FeatureNorm, safeStats(f.train), f.train);
+  return {
+    accuracy: { ...fewShot(test, data, seed, budget.episodes, WAY, SHOT, QUERY), readout, norm, norm_statistics: 'training-split columns' },
+    accuracy_fixed_readout: (() => { const r = fewShot(all.mean.test, data, seed, budget.episodes, WAY, SHOT, QUERY); return { ...r, protocol: `${r.protocol}-mean-raw`, readout: 'mean', norm: 'raw' }; })(),
+  };
+}
+
+function crossTree(all: FeatureSets, plan: ReadoutPlan, data: EvalData, seed: number, budget: EvalBudget): ResultTree {
+  const { readout, C } = plan.probe!;
+  const r = crossLoad(all[readout]!, data, 'load_0HP', 'load_1HP', seed, budget, 'cross-load-linear-probe-0hp-to-1hp-9fault', C);
+  return { accuracy: (typeof r === 'string' ? r : { ...r, readout }) as ResultTree[string] };
 }
 
 /** Flow anomaly scores (latent radius, per-window flow loss) and the kNN feature score, AUROC normal vs faulty. */
