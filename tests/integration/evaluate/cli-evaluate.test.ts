@@ -51,6 +51,12 @@ describe.skipIf(!hasCwru)('flowbench evaluate on a tiny CWRU run', () => {
     // Probe train and test windows never share a sample.
     expect(lp.overlapping_windows).toBe(0);
     expect((report.linear_probe!.accuracy_4class as Leaf).classes).toBe(4);
+    // Readout chosen on the training split only; an mlp trunk offers only the mean readout.
+    const readout = report.readout as Record<string, { chosen_on: string; probe: { readout: string; C: number } }>;
+    expect(readout.pretrained!.chosen_on).toMatch(/training split only/);
+    expect(readout.random_init!.probe.readout).toBe('mean');
+    expect(lp.readout).toBe('mean');
+    expect([0.01, 0.1, 1, 10]).toContain(lp.C);
     const fs = report.few_shot!.accuracy as Leaf;
     expect(fs).toMatchObject({ episodes: 30, way: 4, shot: 5 });
     expect(fs.ci95).toBeGreaterThan(0);
