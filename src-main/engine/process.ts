@@ -9,6 +9,7 @@ import { initBackend } from './backend.js';
 import { runEvaluation } from './evaluate/run-evaluation.js';
 import { runFewShotFinetune } from './evaluate/fewshot-finetune.js';
 import type { EngineEvent, EvaluateRequest, FewShotRequest, FinishedEvent, HostMessage, SampleRequest, TrainRequest } from './protocol.js';
+import { acquireRunLock } from './run-lock.js';
 import { runSampling } from './sample.js';
 import { runTraining, type TrainControl } from './train/loop.js';
 import { stamp } from './train/events.js';
@@ -67,6 +68,7 @@ async function run(msg: TrainRequest | SampleRequest | EvaluateRequest | FewShot
   runId = typeof msg.run_id === 'string' ? msg.run_id : 'unknown';
   const t0 = performance.now();
   try {
+    if (msg.type === 'train') acquireRunLock(msg.run_dir); // released at exit
     const backend = await initBackend();
     const finished = msg.type === 'train'
       ? await runTraining(msg, send, control, { backend })
