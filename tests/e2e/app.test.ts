@@ -18,7 +18,12 @@ import { readPdf, readPng, svgRoot } from './support/figure-files.js';
 
 const SHOTS = path.join(REPO, 'docs', 'screenshots');
 /** Seconds-long runs: 3 epochs × 8 steps of a 64-wide MLP on 256-sample windows. */
-const TINY = ['task.epochs=3', 'trainer.steps_per_epoch=8', 'trainer.log_every_n_steps=2', 'data.max_windows_per_file=16', 'trainer.preview_every_n_steps=4'].join('\n');
+const tiny = (epochs: number) =>
+  [`task.epochs=${epochs}`, 'trainer.steps_per_epoch=8', 'trainer.log_every_n_steps=2', 'data.max_windows_per_file=16', 'trainer.preview_every_n_steps=4'].join('\n');
+const TINY = tiny(3);
+// Long enough (320 steps) that the live charts are seen growing even on an idle machine,
+// where a 24-step run can finish before the dashboard first draws.
+const LIVE = tiny(40);
 
 if (!hasChromium) {
   console.warn(`[e2e] SKIPPED: ${CHROMIUM} not found — install Debian's chromium (apt-get install -y chromium) to run the browser tests.`);
@@ -78,7 +83,7 @@ describe.skipIf(!hasChromium)('Flowbench in browser host mode', () => {
     expect(JSON.stringify(r.error)).toContain('limit');
   });
 
-  async function runWizard(hiddenWidth: number, contrastive: boolean): Promise<string> {
+  async function runWizard(hiddenWidth: number, contrastive: boolean, overrides = TINY): Promise<string> {
     await page.getByRole('button', { name: 'New run' }).click();
     await page.getByRole('button', { name: '1. Dataset' }).click();
     await page.getByLabel('Window length').selectOption('256');
@@ -97,9 +102,9 @@ describe.skipIf(!hasChromium)('Flowbench in browser host mode', () => {
       await shot('wizard-scale');
     }
     await page.getByText('Advanced: extra overrides').click();
-    await page.getByLabel('Extra overrides').fill(TINY);
+    await page.getByLabel('Extra overrides').fill(overrides);
     await page.getByRole('button', { name: 'Apply' }).click();
-    await expect.poll(() => page.locator('.scale.chosen').innerText()).toContain('3 epochs × 8 steps');
+    await expect.poll(() => page.locator('.scale.chosen').innerText()).toContain(`${overrides.match(/task\.epochs=(\d+)/)![1]} epochs × 8 steps`);
     await page.getByRole('button', { name: 'Next' }).click();
     const yaml = page.getByLabel('Run config YAML');
     await expect.poll(() => yaml.innerText()).toContain(`hidden_dim: ${hiddenWidth}`);
@@ -108,7 +113,7 @@ describe.skipIf(!hasChromium)('Flowbench in browser host mode', () => {
       await shot('wizard-review');
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download YAML' }).click()]);
       expect(download.suggestedFilename()).toBe('flowbench-run.yaml');
-      expect(readFileSync((await download.path())!, 'utf8')).toContain('epochs: 3');
+      expect(readFileSync((await download.path())!, 'utf8')).toContain(`epochs: ${overrides.match(/task\.epochs=(\d+)/)![1]}`);
     }
     await page.getByRole('button', { name: 'Start run' }).click();
     const title = page.getByRole('heading', { name: /^Run / });
@@ -121,7 +126,7 @@ describe.skipIf(!hasChromium)('Flowbench in browser host mode', () => {
   it('runs the wizard on the demo dataset to a live run whose charts update', async () => {
     await page.goto(serve.url);
     await page.getByRole('button', { name: 'Run history' }).waitFor();
-    await runWizard(64, false);
+    await runWizard(64, false, LIVE);
     const losses = page.locator('[data-chart="losses"] .plot');
     const points = async () => Number((await losses.getAttribute('data-points')) ?? 0);
     await expect.poll(points, { timeout: 60_000 }).toBeGreaterThan(0);
@@ -153,7 +158,8 @@ describe.skipIf(!hasChromium)('Flowbench in browser host mode', () => {
     await expect.poll(() => diff.innerText()).toContain('model.hidden_dim');
     const diffText = await diff.innerText();
     expect(diffText).toContain('task.use_contrastive');
-    expect(diffText).not.toContain('task.epochs'); // equal keys are not shown
+    expect(diffText).toContain('task.epochs'); // 40 vs 3: differs, so shown
+    expect(diffText).not.toContain('trainer.steps_per_epoch'); // equal keys are not shown
     expect(await page.getByLabel('Metric comparison').innerText()).toContain('flow_loss');
     const chart = page.locator('[data-chart="compare-flow_loss"]');
     await chart.locator('.main-svg').first().waitFor();
