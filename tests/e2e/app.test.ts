@@ -10,7 +10,7 @@
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { childPids, CHROMIUM, ensureRendererBuilt, hasChromium, launchBrowser, REPO, startServe, type ServeProcess } from './support/host.js';
@@ -24,6 +24,19 @@ const TINY = tiny(3);
 // Long enough (320 steps) that the live charts are seen growing even on an idle machine,
 // where a 24-step run can finish before the dashboard first draws.
 const LIVE = tiny(40);
+
+/** Exports `chart` from its menu and waits for the saved files; returns [figure, csv], both on disk. */
+async function exportFigure(chart: Locator, format: string, preset: string): Promise<[string, string]> {
+  await chart.getByLabel('Figure format').selectOption(format);
+  await chart.getByLabel('Journal preset').selectOption(preset);
+  const saved = chart.getByTestId('export-saved');
+  const before = (await saved.count()) ? await saved.innerText() : '';
+  await chart.getByRole('button', { name: 'Export' }).click();
+  await expect.poll(async () => ((await saved.count()) ? saved.innerText() : ''), { timeout: 60_000 }).not.toBe(before);
+  const [file, csv] = (await saved.innerText()).replace(/^saved /, '').split(' + ');
+  expect(existsSync(file!) && existsSync(csv!)).toBe(true);
+  return [file!, csv!];
+}
 
 if (!hasChromium) {
   console.warn(`[e2e] SKIPPED: ${CHROMIUM} not found — install Debian's chromium (apt-get install -y chromium) to run the browser tests.`);
@@ -166,14 +179,7 @@ describe.skipIf(!hasChromium)('Flowbench in browser host mode', () => {
     await shot('compare');
 
     const exportAs = async (format: string, preset: string): Promise<[string, string]> => {
-      await chart.getByLabel('Figure format').selectOption(format);
-      await chart.getByLabel('Journal preset').selectOption(preset);
-      const saved = chart.getByTestId('export-saved');
-      const before = (await saved.count()) ? await saved.innerText() : '';
-      await chart.getByRole('button', { name: 'Export' }).click();
-      await expect.poll(async () => ((await saved.count()) ? saved.innerText() : ''), { timeout: 60_000 }).not.toBe(before);
-      const [file, csv] = (await saved.innerText()).replace(/^saved /, '').split(' + ');
-      expect(existsSync(file) && existsSync(csv)).toBe(true);
+      const [file, csv] = await exportFigure(chart, format, preset);
       const header = readFileSync(csv, 'utf8').split('\n')[0];
       expect(header).toBe('series,optimiser step (–),"flow loss (MSE, a.u.)"');
       expect(readFileSync(csv, 'utf8')).toContain(`${runIds[0]},`);
@@ -231,14 +237,7 @@ describe.skipIf(!hasChromium)('Flowbench in browser host mode', () => {
     await section.screenshot({ path: path.join(SHOTS, 'evaluation-figure.png') });
 
     const exportAs = async (format: string, preset: string): Promise<[string, string]> => {
-      await chart.getByLabel('Figure format').selectOption(format);
-      await chart.getByLabel('Journal preset').selectOption(preset);
-      const saved = chart.getByTestId('export-saved');
-      const before = (await saved.count()) ? await saved.innerText() : '';
-      await chart.getByRole('button', { name: 'Export' }).click();
-      await expect.poll(async () => ((await saved.count()) ? saved.innerText() : ''), { timeout: 60_000 }).not.toBe(before);
-      const [file, csv] = (await saved.innerText()).replace(/^saved /, '').split(' + ');
-      expect(existsSync(file) && existsSync(csv)).toBe(true);
+      const [file, csv] = await exportFigure(chart, format, preset);
       const rows = readFileSync(csv, 'utf8').trim().split('\n');
       expect(rows[0]).toBe('panel,series,x_axis,x,y_axis,y');
       const panels = new Set(rows.slice(1).map((r) => r.split(',')[0]));

@@ -2,14 +2,14 @@
  * Pause / continue and the generated-vs-real preview, through the job manager with a real
  * engine process and a real SQLite file (no mocks).
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EngineEvent, PreviewEvent } from '../../../src-main/engine/protocol.js';
-import { createJobManager, type JobManager } from '../../../src-main/host/job-manager.js';
+import type { JobManager } from '../../../src-main/host/job-manager.js';
 import { resolveDraft } from '../../../src-main/host/run-draft.js';
-import { openStore, type Store } from '../../../src-main/store/index.js';
-import { tempHome } from '../../support/cli.js';
+import type { Store } from '../../../src-main/store/index.js';
+import { closeJobFixture, openJobFixture } from './job-fixture.js';
 
 const TINY = [
   'data.window_length=256', 'data.stride=128', 'model.hidden_dim=64', 'trainer.steps_per_epoch=4',
@@ -21,15 +21,9 @@ let store: Store;
 let jobs: JobManager;
 
 beforeEach(() => {
-  home = tempHome('flowbench-pause-');
-  store = openStore(path.join(home, 'db.sqlite'));
-  jobs = createJobManager({ store, workdir: path.join(home, 'runs'), cwd: process.cwd() });
+  ({ home, store, jobs } = openJobFixture('flowbench-pause-'));
 });
-afterEach(async () => {
-  await jobs.close();
-  store.close();
-  rmSync(home, { recursive: true, force: true });
-});
+afterEach(() => closeJobFixture({ home, store, jobs }));
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
