@@ -86,6 +86,8 @@ interface Json {
   minItems?: number;
   items?: Json;
   properties?: Record<string, Json>;
+  propertyNames?: Json;
+  additionalProperties?: Json | boolean;
 }
 
 const HUGE = 9e15; // zod's safe-integer bounds: not worth printing
@@ -115,6 +117,11 @@ function describeJson(js: Json): string {
       return `a list${min} of: ${items}`;
     }
     case 'object':
+      // A record (free keys, e.g. data.fs_overrides): what its keys and values accept.
+      if (!js.properties && typeof js.additionalProperties === 'object') {
+        const keys = js.propertyNames ? describeJson(js.propertyNames) : 'a string';
+        return `a mapping of keys (${keys}) to values (${describeJson(js.additionalProperties)})`;
+      }
       return `a mapping with keys ${Object.keys(js.properties ?? {}).join(', ')}`;
     default:
       return 'a valid value';

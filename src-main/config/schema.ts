@@ -55,6 +55,13 @@ export const dataSchema = z.strictObject({
   signal_key: z.string().min(1).nullable().default(null),
   /** Channels by name or index; null = the signal_key channel (or all columns of a CSV). */
   channels: z.array(z.union([z.string().min(1), z.number().int().min(0)])).min(1).nullable().default(null),
+  /** Every recording is resampled to this rate (Hz, scipy resample_poly) before windowing; null keeps each file's own rate. */
+  resample_hz: z.number().positive().max(1e6).nullable().default(null),
+  /**
+   * Corrected sample rates (Hz) of named recordings, applied before resampling: record id (as
+   * `flowbench data inspect` lists it, the manifest path, e.g. `12k_DE/Normal_0.mat`) → rate.
+   */
+  fs_overrides: z.record(z.string().min(1), z.number().positive().max(1e7)).default({}),
   /** Window length in samples (PHM-Vibench: sequence_length). */
   window_length: positiveInt.min(8).max(1 << 20).default(1024),
   /** Hop between window starts; equal to window_length for no overlap. */

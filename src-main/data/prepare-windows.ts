@@ -1,6 +1,7 @@
 /**
  * prepareWindows: records → normalised, validated train / val / test windows.
- * Per recording, in order: read once → split (by file or by segment) → window starts per
+ * Per recording, in order: read once → correct its rate (data.fs_overrides) and resample it
+ * to data.resample_hz when set → split (by file or by segment) → window starts per
  * split (capped by max_windows_per_file, evenly spaced) → copy windows → normalise →
  * validate (drop and count) → append. Only one recording is held in memory at a time.
  *
@@ -8,12 +9,14 @@
  * stretch only when splitting by segment (val/test samples never inform them), and on the
  * whole recording when splitting by file (the file lies in a single split).
  */
+import { distance } from 'fastest-levenshtein';
 import type { DataSpec } from '../config/schema.js';
 import { validateWindows } from './batch-validation.js';
-import { DataError } from './errors.js';
+import { DataError, listNames } from './errors.js';
 import { channelStats, normalizePerWindow, normalizeWithStats } from './normalization.js';
+import { resampleTo } from './resample.js';
 import { segmentBounds, splitFiles, type SegmentBounds } from './splits.js';
-import type { DataSource, PreparedData, PreparedFile, SkipReason, SplitName, WindowSet } from './types.js';
+import type { DataSource, PreparedData, PreparedFile, Signal, SignalRecord, SkipReason, SplitName, WindowSet } from './types.js';
 import { evenlySpaced, extractWindows, windowStarts } from './windowing.js';
 
 const SPLITS: SplitName[] = ['train', 'val', 'test'];
@@ -40,6 +43,7 @@ export async function prepareWindows(source: DataSource, spec: DataSpec, seed: n
   const warnings = [...source.warnings];
   const byFile = spec.split.by === 'file' ? splitFiles(records.map((r) => r.label), fractions, seed) : null;
   if (byFile) warnings.push(...byFile.warnings);
+  checkFsOverrides(spec.fs_overrides, records.map((r) => r.id));
 
   const chunks: Record<SplitName, Chunk[]> = { train: [], val: [], test: [] };
   const skipReasons: Record<SkipReason, number> = { non_finite: 0, amplitude: 0, flat: 0 };
@@ -50,18 +54,18 @@ export async function prepareWindows(source: DataSource, spec: DataSpec, seed: n
 
   // Files are indexed by position in source.records (WindowSet.file, PreparedData.files).
   for (const [ri, r] of records.entries()) {
-    const sig = await source.readSignal(r);
-    if (sig.channels.length === 0) throw new DataError(`${r.path}: no signal channel was read`, { file: r.path });
-    if (channels < 0) [channels, firstChannelsFile] = [sig.channels.length, r.path];
-    if (sig.channels.length !== channels) {
+    const read = await source.readSignal(r);
+    if (read.channels.length === 0) throw new DataError(`${r.path}: no signal channel was read`, { file: r.path });
+    if (channels < 0) [channels, firstChannelsFile] = [read.channels.length, r.path];
+    if (read.channels.length !== channels) {
       throw new DataError(
-        `${r.path} gave ${sig.channels.length} channel(s) (${sig.channelNames.join(', ')}) but ${firstChannelsFile} gave ${channels}: ` +
+        `${r.path} gave ${read.channels.length} channel(s) (${read.channelNames.join(', ')}) but ${firstChannelsFile} gave ${channels}: ` +
           `every recording must have the same channels (set data.channels or data.signal_key)`,
         { file: r.path, key: 'data.channels' },
       );
     }
+    const { sig, fsHz } = toCommonRate(read, r, spec);
     const samples = Math.min(...sig.channels.map((c) => c.length));
-    const fsHz = r.fsHz ?? sig.fsHz;
     fsOf.push(fsHz ?? 0);
 
     // Window starts per split; a segment split keeps each window inside its stretch.
@@ -134,6 +138,56 @@ export async function prepareWindows(source: DataSource, spec: DataSpec, seed: n
     if (prepared[s].n === 0 && (s === 'val' ? fractions.val : fractions.test) > 0) warnings.push(`the ${s} split has no windows`);
   }
   return prepared;
+}
+
+/** Every data.fs_overrides key must name a record (a typo would silently correct nothing). */
+function checkFsOverrides(overrides: Record<string, number>, ids: string[]): void {
+  const known = new Set(ids);
+  for (const key of Object.keys(overrides)) {
+    if (known.has(key)) continue;
+    throw new DataError(
+      `data.fs_overrides: '${key}' names no recording${nearestId(key, ids)}; keys are record ids as \`flowbench data inspect\` lists them: ${listNames(ids)}`,
+      { key: 'data.fs_overrides', value: key },
+    );
+  }
+}
+
+/** " (did you mean …?)" for an unknown record id: the same file name in a folder, else the nearest id by edit distance. */
+function nearestId(key: string, ids: string[]): string {
+  const base = (s: string): string => s.slice(s.lastIndexOf('/') + 1).toLowerCase();
+  const sameName = ids.filter((id) => base(id) === base(key));
+  if (sameName.length === 1) return ` (did you mean '${sameName[0]}'?)`;
+  let best: string | null = null;
+  let bestD = Infinity;
+  for (const id of ids) {
+    const d = distance(key.toLowerCase(), id.toLowerCase());
+    if (d < bestD) [best, bestD] = [id, d];
+  }
+  return best !== null && bestD <= Math.max(2, Math.floor(key.length / 3)) ? ` (did you mean '${best}'?)` : '';
+}
+
+/**
+ * The recording's effective rate (data.fs_overrides, else the manifest's, else the file's) and,
+ * when data.resample_hz is set and differs, every channel resampled to it.
+ */
+function toCommonRate(sig: Signal, r: SignalRecord, spec: DataSpec): { sig: Signal; fsHz: number | null } {
+  const override = Object.hasOwn(spec.fs_overrides, r.id) ? spec.fs_overrides[r.id] : undefined;
+  const fsHz = override ?? r.fsHz ?? sig.fsHz;
+  const target = spec.resample_hz;
+  if (target === null || fsHz === target) return { sig, fsHz };
+  if (fsHz === null) {
+    throw new DataError(
+      `${r.path}: data.resample_hz is ${target} Hz but the sample rate of ${r.id} is unknown (neither the manifest nor the file gives one); ` +
+        `add it to the manifest's fs_hz column or to data.fs_overrides`,
+      { file: r.path, key: 'data.resample_hz', value: target },
+    );
+  }
+  try {
+    return { sig: { ...sig, fsHz: target, channels: sig.channels.map((c) => resampleTo(c, fsHz, target)) }, fsHz: target };
+  } catch (err) {
+    if (!(err instanceof DataError)) throw err;
+    throw new DataError(`${r.path}: ${err.message}`, { file: r.path, key: 'data.resample_hz', value: target, cause: err });
+  }
 }
 
 /** Keeps the valid windows of x [n, size] (size = length·channels). */
