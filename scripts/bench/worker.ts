@@ -55,6 +55,7 @@ async function main(): Promise<void> {
     ...result,
     seconds: (performance.now() - t0) / 1000,
     backend: backend.name,
+    backend_threads: backend.threads,
     backend_skipped: backend.skipped,
     tensors_alive: tf.memory().numTensors,
     peak_rss_mb: process.resourceUsage().maxRSS / 1024,

@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { shareIdentityOnWasm } from './train/fused.js';
+import { prepareWasmThreads, wasmThreadCount } from './wasm-threads.js';
 
 export type BackendPreference = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 
@@ -16,6 +17,8 @@ export interface BackendInfo {
   /** Why each faster backend was not used, e.g. { 'tensorflow-gpu': 'not installed' }. */
   skipped: Record<string, string>;
   versions: Record<string, string>;
+  /** Threads the backend computes on (wasm: XNNPACK's pool, see wasm-threads.ts; else 1 as far as we know). */
+  threads: number;
 }
 
 const PREFERENCES: readonly BackendPreference[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
@@ -37,14 +40,25 @@ async function tryNative(pkg: string): Promise<string | null> {
   }
 }
 
+interface WasmModule {
+  setThreadsCount(n: number): void;
+  getThreadsCount(): number;
+}
+
+let wasmModule: WasmModule | null = null;
+
 async function tryWasm(): Promise<string | null> {
+  let restore = (): void => {};
   try {
     const name = '@tensorflow/tfjs-backend-wasm';
-    await import(name);
+    wasmModule = (await import(name)) as WasmModule;
+    restore = prepareWasmThreads(tf.env(), wasmModule, wasmThreadCount());
     if (!(await tf.setBackend('wasm'))) return 'did not initialise';
     return null;
   } catch (err) {
     return reasonOf(err);
+  } finally {
+    restore();
   }
 }
 
@@ -89,5 +103,6 @@ export async function initBackend(prefer?: BackendPreference): Promise<BackendIn
   }
   await tf.ready();
   shareIdentityOnWasm(); // wasm's Identity copies; gradients clone ~140 tensors a step (train/fused.ts)
-  return { name: tf.getBackend(), skipped, versions: { tfjs: tf.version.tfjs, node: process.versions.node } };
+  const threads = name === 'wasm' && wasmModule ? wasmModule.getThreadsCount() : 1;
+  return { name: tf.getBackend(), skipped, versions: { tfjs: tf.version.tfjs, node: process.versions.node }, threads };
 }

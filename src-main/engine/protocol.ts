@@ -124,6 +124,8 @@ export interface StartedEvent extends EventBase {
   backend: string;
   /** Why faster backends were not used, e.g. {"tensorflow-gpu": "not installed"}. */
   backend_skipped: Record<string, string>;
+  /** Threads the backend computes on (wasm: XNNPACK's pool). */
+  backend_threads: number;
   versions: Record<string, string>;
   params: number;
   total_steps: number;

@@ -34,6 +34,10 @@ function fmt(value: number | null | undefined, digits = 4): string {
 }
 
 /** Why the faster backends were not used, e.g. " (tensorflow-gpu: not installed)". */
+function threadsText(threads: number | undefined): string {
+  return threads && threads > 1 ? ` on ${threads} threads` : '';
+}
+
 export function skippedText(skipped: Record<string, string>): string {
   const parts = Object.entries(skipped).map(([name, why]) => `${name}: ${why}`);
   return parts.length ? ` (skipped ${parts.join('; ')})` : '';
@@ -44,7 +48,7 @@ function plainView(out: NodeJS.WritableStream): ProgressView {
     onEvent(event) {
       switch (event.event) {
         case 'started':
-          out.write(`run ${event.run_id}: backend ${event.backend}${skippedText(event.backend_skipped)}, ${event.params} parameters, ${event.total_steps} steps over ${event.epochs} epochs\n`);
+          out.write(`run ${event.run_id}: backend ${event.backend}${threadsText(event.backend_threads)}${skippedText(event.backend_skipped)}, ${event.params} parameters, ${event.total_steps} steps over ${event.epochs} epochs\n`);
           return;
         case 'data':
           out.write(

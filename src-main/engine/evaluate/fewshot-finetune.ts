@@ -24,7 +24,7 @@ import { prototypicalLoss } from './prototypical-loss.js';
 
 export async function runFewShotFinetune(req: FewShotRequest, emit: Emit, control: TrainControl, options: { backend?: BackendInfo } = {}): Promise<FinishedEvent> {
   const t0 = performance.now();
-  if (!options.backend) await initBackend();
+  const backend = options.backend ?? (await initBackend());
   const ckpt = await loadCheckpoint(req.checkpoint_path);
   const { meta } = ckpt;
   const model = restoreModel(ckpt);
@@ -39,7 +39,7 @@ export async function runFewShotFinetune(req: FewShotRequest, emit: Emit, contro
     if (way < req.way) notes.push(`${req.way}-way requested, the data has ${classes} classes: ${way}-way episodes (${data.label4Names.join(', ')})`);
     for (const n of notes) emit(stamp(req.run_id, 0, { event: 'log', level: 'warn', message: n }));
     emit(stamp(req.run_id, 0, {
-      event: 'started', backend: tf.getBackend(), backend_skipped: {}, versions: { tfjs: tf.version_core },
+      event: 'started', backend: backend.name, backend_skipped: backend.skipped, backend_threads: backend.threads, versions: backend.versions,
       params: model.params.count(), total_steps: req.train_episodes, epochs: 1, steps_per_epoch: req.train_episodes,
     }));
     const before = fewShot((await encodeWindows(model, data.test.set)), data, req.seed, req.eval_episodes, way, req.shot, req.query);

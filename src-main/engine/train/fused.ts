@@ -37,12 +37,13 @@ interface WasmLike {
   makeOutput(shape: number[], dtype: tf.DataType): DataRef;
   typedArrayFromHeap(t: DataRef): Float32Array;
   dataIdMap: { get(id: object): { memoryOffset: number } };
-  wasm: { asm?: { memory?: WasmMemory } };
+  /** The heap: exported by the single-threaded build, imported (shared) by the threaded one. */
+  wasm: { asm?: { memory?: WasmMemory }; wasmMemory?: WasmMemory };
 }
 
 /** The SIMD loops bound to the wasm backend's heap, or null (no SIMD, or not wasm). */
 function wasmSimd(be: WasmLike): SimdKernels | null {
-  const memory = be.wasm.asm?.memory;
+  const memory = be.wasm.asm?.memory ?? be.wasm.wasmMemory;
   return wasmApi && memory instanceof wasmApi.Memory ? simdKernels(memory) : null;
 }
 

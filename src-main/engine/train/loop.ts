@@ -88,7 +88,7 @@ export async function runTraining(
     const preview = new PreviewMaker(model, data.val.n > 0 ? data.val : train, seed);
 
     emit(stamp(runId, 0, {
-      event: 'started', backend: backend.name, backend_skipped: backend.skipped, versions: backend.versions,
+      event: 'started', backend: backend.name, backend_skipped: backend.skipped, backend_threads: backend.threads, versions: backend.versions,
       params: model.params.count(), total_steps: totalSteps, epochs, steps_per_epoch: stepsPerEpoch,
     }));
     emit(stamp(runId, 0, {

@@ -134,13 +134,18 @@ function sumsqBody(): number[] {
   return [...locals, ...code];
 }
 
-export function simdModuleBytes(): Uint8Array {
+/**
+ * The module's bytes; `shared` declares the memory import shared (the threaded wasm build's
+ * heap is a shared memory, and an import must match it: flags 0x03 with a maximum of 4 GiB).
+ */
+export function simdModuleBytes(shared = false): Uint8Array {
+  const memoryLimits = shared ? [0x03, 0x00, ...uleb(65536)] : [0x00, 0x00];
   const adamwType = [0x60, ...vec([...Array(8).fill([I32]), ...Array(10).fill([F32])]), ...vec([])];
   const sumsqType = [0x60, ...vec([[I32], [I32]]), ...vec([[F64]])];
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, vec([adamwType, sumsqType])),
-    ...section(2, vec([[...str('env'), ...str('memory'), 0x02, 0x00, 0x00]])),
+    ...section(2, vec([[...str('env'), ...str('memory'), 0x02, ...memoryLimits]])),
     ...section(3, vec([[0], [1]])),
     ...section(7, vec([[...str('adamw'), 0x00, 0], [...str('sumsq'), 0x00, 1]])),
     ...section(10, vec([adamwBody(), sumsqBody()].map((b) => [...uleb(b.length), ...b]))),
@@ -150,7 +155,7 @@ export function simdModuleBytes(): Uint8Array {
 
 /** The slice of the WebAssembly JS API used here (the node tsconfig has no DOM/wasm lib types). */
 export interface WasmMemory {
-  readonly buffer: ArrayBuffer;
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
 }
 interface WasmApi {
   Memory: new (d: { initial: number }) => WasmMemory;
@@ -168,7 +173,8 @@ export function simdKernels(memory: WasmMemory): SimdKernels | null {
   let k: SimdKernels | null = null;
   try {
     if (!wasmApi) throw new Error('no WebAssembly');
-    const mod = new wasmApi.Module(simdModuleBytes());
+    const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+    const mod = new wasmApi.Module(simdModuleBytes(shared));
     k = new wasmApi.Instance(mod, { env: { memory } }).exports as unknown as SimdKernels;
   } catch {
     k = null;
