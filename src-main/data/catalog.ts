@@ -31,7 +31,9 @@ const base = (rel: string): string => rel.split('/').pop() ?? rel;
 /**
  * CWRU (Case Western Reserve University Bearing Data Center): {IR|B|OR}{size}[@{pos}]_{load}.mat
  * and Normal_{load}.mat; size in mils (007 = 0.007 in), OR position 3/6/12 o'clock; load 0–3 HP.
- * 12 kHz drive-end unless the folder says 48k; signal by key suffix _DE_time (_FE_time for FE folders).
+ * 12 kHz drive-end unless the folder says 48k, except the normal baseline, which CWRU recorded
+ * at 48 kHz only (measured: its machine lines match the 12 kHz fault files' at 48 kHz);
+ * signal by key suffix _DE_time (_FE_time for FE folders).
  */
 export function parseCwru(rel: string): CatalogEntry | null {
   const m = /^(normal|ir|or|b)(\d{3})?(?:@(\d+))?_(\d)\.mat$/i.exec(base(rel));
@@ -49,7 +51,7 @@ export function parseCwru(rel: string): CatalogEntry | null {
     label,
     domain: `load_${load}HP`,
     dataset: 'CWRU',
-    fsHz: /48k/i.test(folder) ? 48000 : 12000,
+    fsHz: kind === 'normal' || /48k/i.test(folder) ? 48000 : 12000,
     signalKey: fe ? '_FE_time' : '_DE_time',
     severity: m[2] !== undefined ? Number(m[2]) / 1000 : null,
     // Nominal motor speeds of the CWRU rig per load; the files carry the measured RPM.

@@ -113,6 +113,12 @@ describe.skipIf(!hasCwru)('data.resample_hz / data.fs_overrides (real CWRU)', ()
     const relabelled = await prepare({ ...base, fs_overrides: { [NORMAL]: 48000 } }, [NORMAL]);
     expect(relabelled.files[0]).toMatchObject({ fsHz: 48000, samples: NORMAL_SAMPLES });
     expect(relabelled.train.fsHz.every((fs) => fs === 48000)).toBe(true);
+
+    // The confounds are named: the manifest's 12 kHz normal baseline, then mixed rates without resample_hz.
+    expect(before.warnings.some((w) => w.includes(`${NORMAL} is declared 12000 Hz, but CWRU's normal baseline was recorded at 48 kHz`))).toBe(true);
+    const mixed = await prepare({ ...base, fs_overrides: { [NORMAL]: 48000 } }, [NORMAL, '12k_DE/B007_0.mat']);
+    expect(mixed.warnings.some((w) => w.includes('different sample rates (12000 Hz: 1, 48000 Hz: 1)') && w.includes('data.resample_hz'))).toBe(true);
+    expect(after.warnings.filter((w) => /48 kHz|different sample rates/.test(w))).toEqual([]);
   });
 
   it('an override key naming no recording is a DataError with the key, a suggestion and the valid ids', async () => {
