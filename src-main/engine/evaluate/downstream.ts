@@ -112,17 +112,24 @@ export function crossLoad(feats: SplitFeatures, data: EvalData, from: string, to
   return { ...r, from, to, split: `fit on ${from} train split, test on ${to} test split (${data.split})` };
 }
 
+/**
+ * One-class score against a healthy reference: mean distance to the k nearest reference
+ * rows, every column standardised by the reference's own statistics (no faulty window and
+ * no test window informs the model).
+ */
+export function healthyReferenceKnn(reference: Matrix, test: Matrix, k = 5): Float64Array {
+  const stats = columnStats(reference);
+  for (let j = 0; j < stats.std.length; j++) if (!(stats.std[j] > 1e-12)) stats.std[j] = 1;
+  return knnAnomalyScore(standardizeWith(reference, stats), standardizeWith(test, stats), { k });
+}
+
 /** kNN distance to normal training windows' features (standardised by them): AUROC normal (0) vs faulty (1) on the test split. */
 export function knnAnomaly(feats: SplitFeatures, data: EvalData, seed: number, protocol: string): MetricResult | string {
   const normal = data.label4Names.indexOf('normal');
   if (normal < 0) return 'not available: no class named "normal"';
   const nTr = rowsOf(data.train, (i) => data.train.label4[i] === normal);
   if (nTr.length < 6) return `not available: ${nTr.length} normal training windows`;
-  const stats = columnStats(takeRows(feats.train, nTr));
-  for (let j = 0; j < stats.std.length; j++) if (!(stats.std[j] > 1e-12)) stats.std[j] = 1;
-  const ref = standardizeWith(takeRows(feats.train, nTr), stats);
-  const test = standardizeWith(feats.test, stats);
-  const scores = knnAnomalyScore(ref, test, { k: 5 });
+  const scores = healthyReferenceKnn(takeRows(feats.train, nTr), feats.test, 5);
   const y = Array.from(data.test.label4, (l) => (l === normal ? 0 : 1));
   return {
     value: auroc(y, scores), protocol, split: `${data.split}; fitted on normal training windows only`, seed, higher_is_better: true,

@@ -72,3 +72,28 @@ export function drawEpisode(pool: EpisodePool, way: number, shot: number, query:
   });
   return ep;
 }
+
+/**
+ * The largest query count ≤ maxQuery that every draw can fill for the `way` best-stocked
+ * classes, whatever groups the support happens to take: support takes whole groups until it
+ * holds `shot` rows, so it consumes at most shot − 1 + (largest group) rows of a class.
+ * Used where a class is short (CWRU's normal recording is 5 s at 12 kHz, half a fault file).
+ * Returns 0 when not even one query fits.
+ */
+export function fittingQuery(labels: ArrayLike<number>, groups: ArrayLike<number>, way: number, shot: number, maxQuery: number): number {
+  const m = new Map<number, Map<number, number>>();
+  for (let i = 0; i < labels.length; i++) {
+    if (!m.has(labels[i])) m.set(labels[i], new Map());
+    const g = m.get(labels[i])!;
+    g.set(groups[i], (g.get(groups[i]) ?? 0) + 1);
+  }
+  const room = [...m.values()]
+    .filter((g) => g.size >= 2)
+    .map((g) => {
+      const sizes = [...g.values()];
+      return sizes.reduce((a, b) => a + b, 0) - (shot - 1 + Math.max(...sizes));
+    })
+    .sort((a, b) => b - a);
+  if (room.length < way) return 0;
+  return Math.max(0, Math.min(maxQuery, room[way - 1]!));
+}

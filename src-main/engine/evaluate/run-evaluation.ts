@@ -8,18 +8,19 @@
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, type BackendInfo } from '../backend.js';
 import { loadCheckpoint, restoreModel } from '../checkpoint/checkpoint.js';
-import { auroc } from '../eval/index.js';
-import { anomalyScores } from '../flow/anomaly-score.js';
+import { auroc, type Matrix } from '../eval/index.js';
+import { anomalyScores, type AnomalyScores } from '../flow/anomaly-score.js';
 import { loadEmaWeights } from '../flow/ema-checkpoint.js';
 import { FlowModel } from '../flow/flow-model.js';
 import type { EvaluateRequest, FinishedEvent } from '../protocol.js';
 import { stamp, type Emit } from '../train/events.js';
 import { loadEvalData, type EvalData } from './eval-data.js';
-import { crossLoad, fewShot, knnAnomaly, linearProbe, supervisedFewShot, type SplitFeatures } from './downstream.js';
+import { crossLoad, fewShot, healthyReferenceKnn, knnAnomaly, linearProbe, supervisedFewShot, type SplitFeatures } from './downstream.js';
 import { encodeWindows, readoutsOf, type Readout } from './features.js';
 import { PROBE_CS, normalizeFeatures, safeStats, selectC, selectFewShotReadout, type CvResult, type FeatureNorm, type FewShotChoice } from './readout.js';
 import { generationQuality } from './generation.js';
 import { evaluationFigureTables } from './figure-data.js';
+import { fittingQuery } from './episodes.js';
 import { evalBudget, type EvalBudget } from './scales.js';
 import type { MetricResult, ResultTree } from './types.js';
 
@@ -28,6 +29,11 @@ export interface EvaluateOptions {
 }
 
 const WAY = 4, SHOT = 5, QUERY = 15;
+
+/** QUERY, or fewer where a class of the split is short (see fittingQuery); the leaf reports the count used. */
+function queryOf(s: EvalData['test']): number {
+  return fittingQuery(s.label4, s.group, WAY, SHOT, QUERY);
+}
 
 export async function runEvaluation(req: EvaluateRequest, emit: Emit, options: EvaluateOptions = {}): Promise<FinishedEvent> {
   const t0 = performance.now();
@@ -88,12 +94,12 @@ export async function runEvaluation(req: EvaluateRequest, emit: Emit, options: E
         cross_condition: crossTree(twinAll, twinPlan!, data, seed, budget),
         anomaly: { auroc_knn: knnAnomaly(twinFeats, data, seed, 'anomaly-knn-encoder-features') as ResultTree[string] },
       };
-      const supervised = { few_shot: { accuracy: await supervisedFewShot(data, seed, budget, WAY, SHOT, QUERY) } };
+      const supervised = { few_shot: { accuracy: await supervisedFewShot(data, seed, budget, WAY, SHOT, queryOf(data.test)) } };
       section('baselines', { random_init: randomInit, supervised }, t);
     }
     if (req.sections.includes('anomaly')) {
       t = performance.now();
-      section('anomaly', await anomaly(model, feats, data, seed, budget), t);
+      section('anomaly', await anomaly(model, twin, feats, data, seed, budget), t);
     }
     if (req.sections.includes('generation')) {
       t = performance.now();
@@ -144,7 +150,7 @@ export function readoutPlan(all: FeatureSets, data: EvalData, seed: number, budg
   let f: ReadoutPlan['fewShot'] = null;
   if (few) {
     const train = Object.fromEntries(readouts.map((r) => [r, all[r]!.train])) as Record<Readout, SplitFeatures['train']>;
-    f = selectFewShotReadout(train, data.train.label4, data.train.group, { way: WAY, shot: SHOT, query: QUERY, episodes: budget.episodes, seed: seed + 1 });
+    f = selectFewShotReadout(train, data.train.label4, data.train.group, { way: WAY, shot: SHOT, query: queryOf(data.train), episodes: budget.episodes, seed: seed + 1 });
   }
   return { probe: p, fewShot: f };
 }
@@ -174,8 +180,8 @@ function fewShots(all: FeatureSets, plan: ReadoutPlan, data: EvalData, seed: num
   const f = all[readout]!;
   const test = normalizeFeatures(f.test, norm as FeatureNorm, safeStats(f.train), f.train);
   return {
-    accuracy: { ...fewShot(test, data, seed, budget.episodes, WAY, SHOT, QUERY), readout, norm, norm_statistics: 'training-split columns' },
-    accuracy_fixed_readout: (() => { const r = fewShot(all.mean.test, data, seed, budget.episodes, WAY, SHOT, QUERY); return { ...r, protocol: `${r.protocol}-mean-raw`, readout: 'mean', norm: 'raw' }; })(),
+    accuracy: { ...fewShot(test, data, seed, budget.episodes, WAY, SHOT, queryOf(data.test)), readout, norm, norm_statistics: 'training-split columns' },
+    accuracy_fixed_readout: (() => { const r = fewShot(all.mean.test, data, seed, budget.episodes, WAY, SHOT, queryOf(data.test)); return { ...r, protocol: `${r.protocol}-mean-raw`, readout: 'mean', norm: 'raw' }; })(),
   };
 }
 
@@ -185,45 +191,75 @@ function crossTree(all: FeatureSets, plan: ReadoutPlan, data: EvalData, seed: nu
   return { accuracy: (typeof r === 'string' ? r : { ...r, readout }) as ResultTree[string] };
 }
 
-/** Flow anomaly scores (latent radius, per-window flow loss) and the kNN feature score, AUROC normal vs faulty. */
-async function anomaly(model: FlowModel, feats: SplitFeatures, data: EvalData, seed: number, budget: EvalBudget): Promise<ResultTree> {
-  const normal = data.label4Names.indexOf('normal');
-  const out: ResultTree = { auroc_knn: knnAnomaly(feats, data, seed, 'anomaly-knn-encoder-features') as ResultTree[string] };
-  if (normal < 0) return { ...out, auroc: 'not available: no class named "normal"' };
-  const set = data.test.set;
-  // Up to flowAnomalyPerFile evenly spaced test windows per recording.
-  const perFile = new Map<number, number[]>();
-  for (let i = 0; i < set.n; i++) perFile.set(set.file[i], [...(perFile.get(set.file[i]) ?? []), i]);
-  const rows: number[] = [];
-  for (const r of perFile.values()) {
-    const k = budget.flowAnomalyPerFile === null ? r.length : Math.min(budget.flowAnomalyPerFile, r.length);
-    for (let j = 0; j < k; j++) rows.push(r[Math.floor((j * r.length) / k)]);
+/** Up to `perFile` evenly spaced rows per recording among `rows` (all when null), ascending. */
+function spreadByFile(set: EvalData['test']['set'], rows: number[], perFile: number | null): number[] {
+  const byFile = new Map<number, number[]>();
+  for (const i of rows) byFile.set(set.file[i], [...(byFile.get(set.file[i]) ?? []), i]);
+  const out: number[] = [];
+  for (const r of byFile.values()) {
+    const k = perFile === null ? r.length : Math.min(perFile, r.length);
+    for (let j = 0; j < k; j++) out.push(r[Math.floor((j * r.length) / k)]);
   }
-  rows.sort((a, b) => a - b);
+  return out.sort((a, b) => a - b);
+}
+
+function scoreRows(model: FlowModel, set: EvalData['test']['set'], rows: number[], seed: number, flowLossOnly: boolean): AnomalyScores {
   const size = set.length * set.channels;
   const x = new Float32Array(rows.length * size);
   rows.forEach((r, k) => x.set(set.x.subarray(r * size, (r + 1) * size), k * size));
   const xt = tf.tensor3d(x, [rows.length, set.length, set.channels]);
-  let scores;
   try {
-    scores = anomalyScores(model, xt, { seed });
+    return anomalyScores(model, xt, { seed, flowLossOnly });
   } finally {
     xt.dispose();
   }
+}
+
+/** log of each per-t flow-loss term: [rows, K] (losses span decades across t). */
+function logProfile(s: AnomalyScores): Matrix {
+  return { data: Float64Array.from(s.flow_loss_profile, (v) => Math.log(Math.max(v, 1e-12))), n: s.flow_loss.length, d: s.draws };
+}
+
+/**
+ * Flow anomaly scores, AUROC normal (0) vs faulty (1) on the test split: the per-window flow
+ * loss (declared primary), the encode-to-noise latent radius, the flow-loss profile against a
+ * healthy reference (kNN in the log per-t profile space of normal training windows, the
+ * one-class setting of condition monitoring: faulty labels are never used), the same profile
+ * score of the random-init twin as a control, and the kNN score on encoder features.
+ */
+async function anomaly(model: FlowModel, twin: FlowModel, feats: SplitFeatures, data: EvalData, seed: number, budget: EvalBudget): Promise<ResultTree> {
+  const normal = data.label4Names.indexOf('normal');
+  const out: ResultTree = { auroc_knn: knnAnomaly(feats, data, seed, 'anomaly-knn-encoder-features') as ResultTree[string] };
+  if (normal < 0) return { ...out, auroc: 'not available: no class named "normal"' };
+  const set = data.test.set;
+  const rows = spreadByFile(set, Array.from({ length: set.n }, (_, i) => i), budget.flowAnomalyPerFile);
   const y = rows.map((r) => (data.test.label4[r] === normal ? 0 : 1));
   const nFaulty = y.filter((v) => v === 1).length;
   if (nFaulty === 0 || nFaulty === y.length) return { ...out, auroc: 'not available: the test split lacks normal or faulty windows' };
+  const scores = scoreRows(model, set, rows, seed, false);
   const split = `${data.split}; test split, ${rows.length} windows (≤ ${budget.flowAnomalyPerFile ?? 'all'} per recording); no labels used`;
-  const leaf = (name: string, s: Float32Array, what: string): MetricResult => ({
+  const leaf = (name: string, s: ArrayLike<number>, what: string, extra: Record<string, unknown> = {}): MetricResult => ({
     value: auroc(y, s), protocol: `anomaly-flow-${name}`, split, seed, higher_is_better: true, what,
-    n_normal: y.length - nFaulty, n_faulty: nFaulty, sampler: `${model.spec.sampler} ${model.spec.sample_steps} steps`,
+    n_normal: y.length - nFaulty, n_faulty: nFaulty, sampler: `${model.spec.sampler} ${model.spec.sample_steps} steps`, ...extra,
   });
-  const fl = leaf('flow-loss', scores.flow_loss, 'per-window flow-matching loss over 8 fixed (t, ε) draws (primary score)');
-  return {
+  const fl = leaf('flow-loss', scores.flow_loss, `per-window flow-matching loss over ${scores.draws} fixed (t, ε) draws (primary score)`);
+  const tree: ResultTree = {
     auroc: fl,
     auroc_flow_loss: fl,
     auroc_latent: leaf('latent', scores.latent, '|‖z‖²/D − 1| of the encode-to-noise latent'),
     auroc_latent_norm: leaf('latent-norm', scores.latent_norm, '‖z‖₂ (the reference score)'),
-    ...out,
   };
+  const trainSet = data.train.set;
+  const refRows = spreadByFile(trainSet, Array.from({ length: trainSet.n }, (_, i) => i).filter((i) => data.train.label4[i] === normal), budget.flowReferencePerFile);
+  if (refRows.length >= 6) {
+    const profileScore = (m: FlowModel, test: AnomalyScores): Float64Array =>
+      healthyReferenceKnn(logProfile(scoreRows(m, trainSet, refRows, seed, true)), logProfile(test), 5);
+    const twinValue = auroc(y, profileScore(twin, scoreRows(twin, set, rows, seed, true)));
+    tree.auroc_flow_profile_knn = leaf('loss-profile-knn', profileScore(model, scores),
+      `mean distance to the 5 nearest healthy-reference windows in the log per-t flow-loss profile (${scores.draws} t values), standardised by the reference`,
+      { n_reference_normal: refRows.length, reference: 'normal windows of the training split only', random_init_value: twinValue });
+  } else {
+    tree.auroc_flow_profile_knn = `not available: ${refRows.length} normal training windows (need 6)`;
+  }
+  return { ...tree, ...out };
 }

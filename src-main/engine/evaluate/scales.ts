@@ -20,6 +20,8 @@ export interface EvalBudget {
   permutations: number;
   /** Test windows per recording scored by the flow (encode-to-noise is the costly part). */
   flowAnomalyPerFile: number | null;
+  /** Normal training windows per recording in the flow-loss profile's healthy reference. */
+  flowReferencePerFile: number | null;
   /** L-BFGS iterations of the logistic regressions. */
   logisticIter: number;
   /** Group folds and L-BFGS iterations of the probe's C / readout cross-validation (training split only). */
@@ -28,9 +30,9 @@ export interface EvalBudget {
 }
 
 export const EVAL_BUDGETS: Readonly<Record<EvalScale, EvalBudget>> = {
-  quick: { maxWindowsPerFile: 120, episodes: 200, supervisedEpisodes: 20, supervisedSteps: 60, generatedPerCell: 48, permutations: 100, flowAnomalyPerFile: 12, logisticIter: 300, cvFolds: 3, cvIter: 100 },
-  medium: { maxWindowsPerFile: 240, episodes: 600, supervisedEpisodes: 100, supervisedSteps: 100, generatedPerCell: 128, permutations: 300, flowAnomalyPerFile: 40, logisticIter: 1000, cvFolds: 3, cvIter: 200 },
-  full: { maxWindowsPerFile: null, episodes: 1000, supervisedEpisodes: 200, supervisedSteps: 150, generatedPerCell: 256, permutations: 1000, flowAnomalyPerFile: null, logisticIter: 1000, cvFolds: 5, cvIter: 300 },
+  quick: { maxWindowsPerFile: 120, episodes: 200, supervisedEpisodes: 20, supervisedSteps: 60, generatedPerCell: 48, permutations: 100, flowAnomalyPerFile: 12, flowReferencePerFile: 64, logisticIter: 300, cvFolds: 3, cvIter: 100 },
+  medium: { maxWindowsPerFile: 240, episodes: 600, supervisedEpisodes: 100, supervisedSteps: 100, generatedPerCell: 128, permutations: 300, flowAnomalyPerFile: 40, flowReferencePerFile: 256, logisticIter: 1000, cvFolds: 3, cvIter: 200 },
+  full: { maxWindowsPerFile: null, episodes: 1000, supervisedEpisodes: 200, supervisedSteps: 150, generatedPerCell: 256, permutations: 1000, flowAnomalyPerFile: null, flowReferencePerFile: null, logisticIter: 1000, cvFolds: 5, cvIter: 300 },
 };
 
 export function evalBudget(scale: EvalScale, overrides: Partial<EvalBudget> = {}): EvalBudget {

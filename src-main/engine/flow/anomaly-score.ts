@@ -5,7 +5,9 @@
  *   latent_norm ‖z‖₂ (the reference's score, kept for comparison);
  *   flow_loss   mean over K fixed draws of MSE(v̂(x_t, t_k), x − ε_k), t_k = (k + ½)/K and
  *               ε_k ~ N(0, I) drawn once from `seed` and shared by every window, so a
- *               window's score does not depend on the batch it was scored in.
+ *               window's score does not depend on the batch it was scored in;
+ *   flow_loss_profile  the K per-t terms of that mean, [N·K] row-major: which noise levels a
+ *               window is hard at (a density fitted on healthy windows' profiles scores it).
  * Conditions default to the unknown tokens (scores of the unconditional field).
  */
 import * as tf from '@tensorflow/tfjs';
@@ -23,6 +25,8 @@ export interface AnomalyOptions {
   draws?: number;
   /** Seed of the ε draws (default 0). */
   seed?: number;
+  /** Skip encode-to-noise (latent scores stay 0): the flow-loss terms only, K forward passes per window. */
+  flowLossOnly?: boolean;
   /** Conditions of all N windows; default unknown. */
   ids?: ConditionIds;
   batchSize?: number;
@@ -33,6 +37,10 @@ export interface AnomalyScores {
   latent: Float32Array;
   latent_norm: Float32Array;
   flow_loss: Float32Array;
+  /** [N·K]: window i's loss at t_k is [i·K + k]. */
+  flow_loss_profile: Float32Array;
+  /** K, the number of fixed (t, ε) draws. */
+  draws: number;
 }
 
 function sliceIds(ids: ConditionIds, from: number, to: number): ConditionIds {
@@ -56,37 +64,47 @@ export function anomalyScores(model: FlowModel, x: tf.Tensor2D | tf.Tensor3D, op
   const ids = opts.ids ?? model.cond.unknownIds(n);
   if (ids.domain.length !== n) throw new Error(`anomalyScores: ids for ${ids.domain.length} windows, x has ${n}`);
   const eps = new Rng(opts.seed ?? 0).normalArray(K * D);
-  const out: AnomalyScores = { latent: new Float32Array(n), latent_norm: new Float32Array(n), flow_loss: new Float32Array(n) };
+  const out: AnomalyScores = {
+    latent: new Float32Array(n), latent_norm: new Float32Array(n), flow_loss: new Float32Array(n), flow_loss_profile: new Float32Array(n * K), draws: K,
+  };
   const flat = tf.reshape(x, [n, D]) as tf.Tensor2D;
   try {
     for (let i = 0; i < n; i += bs) {
       const b = Math.min(bs, n - i);
       const bIds = sliceIds(ids, i, i + b);
-      const sq = tf.tidy(() => {
-        const xb = tf.slice(flat, [i, 0], [b, D]) as tf.Tensor2D;
-        const z = encodeToNoise(model.field(bIds), xb, method, steps);
-        return tf.sum(tf.square(z), 1);
-      });
-      const r2 = sq.dataSync();
-      sq.dispose();
-      for (let j = 0; j < b; j++) {
-        out.latent[i + j] = Math.abs(r2[j] / D - 1);
-        out.latent_norm[i + j] = Math.sqrt(r2[j]);
+      if (!opts.flowLossOnly) {
+        const sq = tf.tidy(() => {
+          const xb = tf.slice(flat, [i, 0], [b, D]) as tf.Tensor2D;
+          const z = encodeToNoise(model.field(bIds), xb, method, steps);
+          return tf.sum(tf.square(z), 1);
+        });
+        const r2 = sq.dataSync();
+        sq.dispose();
+        for (let j = 0; j < b; j++) {
+          out.latent[i + j] = Math.abs(r2[j] / D - 1);
+          out.latent_norm[i + j] = Math.sqrt(r2[j]);
+        }
       }
-      const fl = tf.tidy(() => {
+      const terms = tf.tidy(() => {
         const xb = tf.slice(flat, [i, 0], [b, D]) as tf.Tensor2D;
-        let acc: tf.Tensor = tf.zeros([b]);
+        const perT: tf.Tensor[] = [];
         for (let k = 0; k < K; k++) {
           const tk = (k + 0.5) / K;
           const e = tf.tensor2d(eps.subarray(k * D, (k + 1) * D), [1, D]);
           const xt = tf.add(tf.mul(e, 1 - tk), tf.mul(xb, tk)) as tf.Tensor2D;
           const v = model.velocity(xt, tf.fill([b], tk) as tf.Tensor1D, bIds, null);
-          acc = tf.add(acc, tf.mean(tf.squaredDifference(v, tf.sub(xb, e)), 1));
+          perT.push(tf.mean(tf.squaredDifference(v, tf.sub(xb, e)), 1));
         }
-        return tf.div(acc, K);
+        return tf.stack(perT, 1); // [b, K]
       });
-      out.flow_loss.set(fl.dataSync() as Float32Array, i);
-      fl.dispose();
+      const t = terms.dataSync() as Float32Array;
+      terms.dispose();
+      out.flow_loss_profile.set(t, i * K);
+      for (let j = 0; j < b; j++) {
+        let s = 0;
+        for (let k = 0; k < K; k++) s += t[j * K + k];
+        out.flow_loss[i + j] = s / K;
+      }
     }
   } finally {
     if (flat !== x) flat.dispose();

@@ -62,6 +62,13 @@ describe.skipIf(!hasCwru)('flowbench evaluate on a tiny CWRU run', () => {
     expect(fs.ci95).toBeGreaterThan(0);
     expect(typeof (report.anomaly!.auroc as Leaf).value).toBe('number');
     expect(typeof (report.anomaly!.auroc_knn as Leaf).value).toBe('number');
+    // The flow-loss profile scored against normal training windows only, with the random-init twin beside it.
+    const profile = report.anomaly!.auroc_flow_profile_knn as Leaf;
+    expect(profile.value).toBeGreaterThanOrEqual(0);
+    expect(profile.value).toBeLessThanOrEqual(1);
+    expect(profile.n_reference_normal).toBeGreaterThanOrEqual(6);
+    expect(profile.reference).toMatch(/normal windows of the training split only/);
+    expect(typeof profile.random_init_value).toBe('number');
     const baselines = report.baselines as Record<string, Record<string, Record<string, Leaf>>>;
     expect(typeof baselines.random_init!.few_shot!.accuracy!.value).toBe('number');
     expect(typeof baselines.supervised!.few_shot!.accuracy!.value).toBe('number');

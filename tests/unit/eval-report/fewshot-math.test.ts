@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../src-main/engine/backend.js';
-import { drawEpisode, episodePool } from '../../../src-main/engine/evaluate/episodes.js';
+import { drawEpisode, episodePool, fittingQuery } from '../../../src-main/engine/evaluate/episodes.js';
 import { severityLabel } from '../../../src-main/engine/evaluate/eval-data.js';
 import { prototypicalLoss } from '../../../src-main/engine/evaluate/prototypical-loss.js';
 import { fitSupervised } from '../../../src-main/engine/evaluate/supervised-baseline.js';
@@ -118,5 +118,30 @@ describe('report flattening', () => {
     expect(severityLabel('inner_race', 0.007)).toBe('inner_race_007');
     expect(severityLabel('outer_race', 0.021)).toBe('outer_race_021');
     expect(severityLabel('normal', null)).toBe('normal');
+  });
+});
+
+describe('fittingQuery', () => {
+  // Class 0: 17 rows in groups of 4,4,4,4,1 (a short recording); classes 1-3: 40 rows in groups of 4.
+  const labels: number[] = [], groups: number[] = [];
+  [4, 4, 4, 4, 1].forEach((size, g) => { for (let i = 0; i < size; i++) { labels.push(0); groups.push(g); } });
+  for (let c = 1; c <= 3; c++) for (let i = 0; i < 40; i++) { labels.push(c); groups.push(100 * c + Math.floor(i / 4)); }
+
+  it('shrinks the query to what the short class can always fill, and every draw then succeeds', () => {
+    const q = fittingQuery(labels, groups, 4, 5, 15);
+    expect(q).toBe(17 - (5 - 1 + 4)); // support may swallow shot − 1 + the largest group
+    const pool = episodePool(labels, groups, 5, q);
+    const rng = new Rng(11);
+    for (let e = 0; e < 500; e++) {
+      const ep = drawEpisode(pool, 4, 5, q, rng);
+      expect(ep.query).toHaveLength(4 * q);
+      const sup = new Set(ep.support.map((r) => groups[r]));
+      expect(ep.query.some((r) => sup.has(groups[r]))).toBe(false);
+    }
+  });
+
+  it('keeps the requested query when every class has room, and gives 0 when too few classes have two groups', () => {
+    expect(fittingQuery(labels.filter((l) => l > 0), groups.filter((_, i) => labels[i] > 0), 3, 5, 15)).toBe(15);
+    expect(fittingQuery(labels, groups, 5, 5, 15)).toBe(0);
   });
 });
