@@ -3,7 +3,11 @@
  *   mean      FlowModel.encoderFeatures (the trunk's token mean for dit, the first hidden
  *             layer for mlp) — what contrastive pretraining shapes;
  *   mean_max  dit only: [token mean ‖ token max] of the same trunk output, same context
- *             (t = 1, unknown condition), width 2·token_dim.
+ *             (t = 1, unknown condition), width 2·token_dim;
+ *   std       dit only: the per-channel standard deviation of the trunk's tokens over the
+ *             window — an energy per learned feature, like a filterbank's band energies;
+ *             measured on CWRU 5-shot it beats the mean by ~30 points (docs/EVALUATION.md);
+ *   mean_std  dit only: [token mean ‖ token std].
  */
 import * as tf from '@tensorflow/tfjs';
 import type { WindowSet } from '../../data/index.js';
@@ -11,15 +15,15 @@ import type { Matrix } from '../eval/index.js';
 import { VelocityDit } from '../flow/dit-velocity.js';
 import type { FlowModel } from '../flow/flow-model.js';
 
-export type Readout = 'mean' | 'mean_max';
+export type Readout = 'mean' | 'mean_max' | 'std' | 'mean_std';
 
 /** Readouts this model offers (mean_max needs a token trunk). */
 export function readoutsOf(model: FlowModel): Readout[] {
-  return model.net instanceof VelocityDit ? ['mean', 'mean_max'] : ['mean'];
+  return model.net instanceof VelocityDit ? ['mean', 'mean_max', 'std', 'mean_std'] : ['mean'];
 }
 
 export function readoutDim(model: FlowModel, readout: Readout): number {
-  return readout === 'mean_max' ? 2 * model.featureDim : model.featureDim;
+  return readout === 'mean_max' || readout === 'mean_std' ? 2 * model.featureDim : model.featureDim;
 }
 
 /** x: [B, L, C] → [B, readoutDim]. */
@@ -32,7 +36,10 @@ export function readoutFeatures(model: FlowModel, x: tf.Tensor3D, readout: Reado
     const flat = tf.reshape(x, [b, model.signalDim]) as tf.Tensor2D;
     const ctx = model.context(tf.ones([b]) as tf.Tensor1D, model.cond.unknownIds(b), null);
     const h = tf.reshape(net.trunk(net.embedTokens(flat), ctx), [b, net.tokens, model.featureDim]);
-    return tf.concat([tf.mean(h, 1), tf.max(h, 1)], 1) as tf.Tensor2D;
+    if (readout === 'mean_max') return tf.concat([tf.mean(h, 1), tf.max(h, 1)], 1) as tf.Tensor2D;
+    const { mean, variance } = tf.moments(h, 1);
+    const std = tf.sqrt(tf.add(variance, 1e-6));
+    return (readout === 'std' ? std : tf.concat([mean, std], 1)) as tf.Tensor2D;
   });
 }
 

@@ -72,6 +72,9 @@ describe.skipIf(!hasCwru)('flowbench evaluate on a tiny CWRU run', () => {
     const baselines = report.baselines as Record<string, Record<string, Record<string, Leaf>>>;
     expect(typeof baselines.random_init!.few_shot!.accuracy!.value).toBe('number');
     expect(typeof baselines.supervised!.few_shot!.accuracy!.value).toBe('number');
+    // The hand-crafted log-PSD reference under the same protocols.
+    expect(baselines.log_psd!.linear_probe!.accuracy!.classes).toBe(10);
+    expect(baselines.log_psd!.few_shot!.accuracy).toMatchObject({ way: 4, shot: 5, norm: 'zscore' });
     expect((report.cross_condition!.accuracy as Leaf).from).toBe('load_0HP');
     const gen = report.generation as Record<string, Leaf | string>;
     const mmd = gen.mmd2_windows as Leaf;

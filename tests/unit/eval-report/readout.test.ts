@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../src-main/engine/backend.js';
 import { readoutDim, readoutFeatures, readoutsOf } from '../../../src-main/engine/evaluate/features.js';
 import { applyWhitener, fitWhitener, groupFolds, l2NormalizeRows, symmetricEigen, normalizeFeatures, safeStats, selectC, selectFewShotReadout } from '../../../src-main/engine/evaluate/readout.js';
+import { VelocityDit } from '../../../src-main/engine/flow/dit-velocity.js';
 import { FlowModel } from '../../../src-main/engine/flow/flow-model.js';
 import { Rng } from '../../../src-main/engine/rng.js';
 import type { Matrix } from '../../../src-main/engine/eval/index.js';
@@ -19,16 +20,36 @@ beforeAll(async () => {
 
 const mat = (rows: number[][]): Matrix => ({ data: Float64Array.from(rows.flat()), n: rows.length, d: rows[0].length });
 
-describe('mean_max readout', () => {
-  it('is [encoderFeatures ‖ token max] for dit, and mlp offers only mean', () => {
+describe('pooled readouts', () => {
+  it('mean_max is [encoderFeatures ‖ token max], std the tokens\' standard deviation, mean_std both; mlp offers only mean', () => {
     const spec = tinySpec({ model: { velocity_net: 'dit', token_dim: 16, heads: 2, depth: 2, hidden_dim: 32, patch_size: 8 } }).model;
     const model = new FlowModel(spec, { length: 64, channels: 1, domains: 2, datasets: 1, labels: 3, conditional: true }, 4);
-    expect(readoutsOf(model)).toEqual(['mean', 'mean_max']);
+    expect(readoutsOf(model)).toEqual(['mean', 'mean_max', 'std', 'mean_std']);
     expect(readoutDim(model, 'mean_max')).toBe(32);
     const x = tf.tensor3d(new Rng(2).normalArray(3 * 64), [3, 64, 1]);
     const mean = model.encoderFeatures(x).arraySync() as number[][];
     const mm = readoutFeatures(model, x, 'mean_max').arraySync() as number[][];
+    const sd = readoutFeatures(model, x, 'std').arraySync() as number[][];
+    const ms = readoutFeatures(model, x, 'mean_std').arraySync() as number[][];
+    // The trunk's tokens by hand: [3, tokens, 16] at t = 1, unknown condition.
+    const net = model.net as VelocityDit;
+    const tokens = tf.tidy(() => {
+      const ctx = model.context(tf.ones([3]) as tf.Tensor1D, model.cond.unknownIds(3), null);
+      return tf.reshape(net.trunk(net.embedTokens(tf.reshape(x, [3, 64]) as tf.Tensor2D), ctx), [3, net.tokens, 16]).arraySync() as number[][][];
+    });
     x.dispose();
+    expect(readoutDim(model, 'std')).toBe(16);
+    expect(readoutDim(model, 'mean_std')).toBe(32);
+    for (let i = 0; i < 3; i++) {
+      for (let j = 0; j < 16; j++) {
+        const col = tokens[i].map((tok) => tok[j]);
+        const m = col.reduce((a, b) => a + b, 0) / col.length;
+        const s = Math.sqrt(col.reduce((a, b) => a + (b - m) ** 2, 0) / col.length);
+        expect(sd[i][j]).toBeCloseTo(s, 3);
+        expect(ms[i][j]).toBeCloseTo(mean[i][j], 5);
+        expect(ms[i][16 + j]).toBeCloseTo(sd[i][j], 5);
+      }
+    }
     for (let i = 0; i < 3; i++) {
       expect(mm[i]).toHaveLength(32);
       for (let j = 0; j < 16; j++) {
