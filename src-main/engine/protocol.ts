@@ -75,6 +75,8 @@ export interface EvaluateRequest {
   sections: string[];
   /** Overrides of the scale's budget (tests: fewer episodes). */
   budget?: Record<string, number>;
+  /** Classifier-free guidance scale of the generation section; absent = the checkpoint's model.guidance_scale. */
+  guidance_scale?: number;
 }
 
 /** Pipeline stage 2: episodic prototypical fine-tuning from a stage-1 checkpoint (engine/evaluate/fewshot-finetune.ts). */

@@ -22,6 +22,8 @@ export interface EvaluateJobOptions {
   cwd: string;
   sections?: string[];
   budget?: Record<string, number>;
+  /** Classifier-free guidance scale for the generated windows (default: the run's model.guidance_scale). */
+  guidanceScale?: number;
   onEvent?: (event: EngineEvent) => void;
 }
 
@@ -41,6 +43,9 @@ export async function runEvaluateJob(o: EvaluateJobOptions): Promise<EvaluateJob
   const sections = o.sections ?? [...EVAL_SECTIONS];
   for (const s of sections) {
     if (!(EVAL_SECTIONS as readonly string[]).includes(s)) throw new Error(`evaluate: unknown section "${s}"; valid: ${EVAL_SECTIONS.join(', ')}`);
+  }
+  if (o.guidanceScale !== undefined && !(o.guidanceScale >= 0 && o.guidanceScale <= 100)) {
+    throw new Error(`evaluate: --guidance-scale ${o.guidanceScale} is out of range; valid: 0 to 100 (1 = plain conditional, 0 = unconditional)`);
   }
   const ckptRows = store.checkpoints.forRun(runId);
   let checkpointPath: string;
@@ -62,6 +67,7 @@ export async function runEvaluateJob(o: EvaluateJobOptions): Promise<EvaluateJob
     {
       type: 'evaluate', run_id: runId, checkpoint_path: checkpointPath, scale: o.scale, seed, cwd: o.cwd,
       data_path: o.dataPath ? path.resolve(o.cwd, o.dataPath) : null, sections, ...(o.budget ? { budget: o.budget } : {}),
+      ...(o.guidanceScale !== undefined ? { guidance_scale: o.guidanceScale } : {}),
     },
     {
       onEvent: (event) => {

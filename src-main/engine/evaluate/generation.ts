@@ -61,7 +61,8 @@ export function labelConditioning(model: FlowModel): { available: boolean; why: 
   return { available: true, why: '' };
 }
 
-export function sample(model: FlowModel, n: number, ids: { domain: number; dataset: number; label: number; fsHz: number }, seed: number): Matrix {
+/** n windows of one condition; guidanceScale defaults to the checkpoint's model.guidance_scale. */
+export function sample(model: FlowModel, n: number, ids: { domain: number; dataset: number; label: number; fsHz: number }, seed: number, guidanceScale = model.spec.guidance_scale): Matrix {
   const D = model.signalDim;
   const rng = Rng.derive(seed, 'eval-generate');
   const out = new Float64Array(n * model.shape.length);
@@ -72,7 +73,7 @@ export function sample(model: FlowModel, n: number, ids: { domain: number; datas
       domain: new Int32Array(b).fill(ids.domain), dataset: new Int32Array(b).fill(ids.dataset),
       label: new Int32Array(b).fill(ids.label), fsHz: new Float32Array(b).fill(ids.fsHz),
     };
-    const x1 = tf.tidy(() => integrate(model.field(cond, model.spec.guidance_scale), tf.tensor2d(rng.normalArray(b * D), [b, D]), model.spec.sampler, model.spec.sample_steps));
+    const x1 = tf.tidy(() => integrate(model.field(cond, guidanceScale), tf.tensor2d(rng.normalArray(b * D), [b, D]), model.spec.sampler, model.spec.sample_steps));
     const v = x1.dataSync() as Float32Array;
     x1.dispose();
     const L = model.shape.length, C = model.shape.channels;
@@ -101,7 +102,7 @@ function safeStats(m: Matrix) {
   return s;
 }
 
-export async function generationQuality(model: FlowModel, data: EvalData, seed: number, budget: EvalBudget): Promise<GenerationOutput> {
+export async function generationQuality(model: FlowModel, data: EvalData, seed: number, budget: EvalBudget, guidanceScale = model.spec.guidance_scale): Promise<GenerationOutput> {
   const lc = labelConditioning(model);
   const test = data.test;
   const set = test.set;
@@ -155,7 +156,7 @@ export async function generationQuality(model: FlowModel, data: EvalData, seed: 
       fsHz: set.fsHz[first],
     };
     const cands: Record<Candidate, Matrix> = {
-      generated: sample(model, n, ids, seed + 101 * cellIndex),
+      generated: sample(model, n, ids, seed + 101 * cellIndex, guidanceScale),
       real_vs_real: Bm,
       white_noise: whiteNoiseControl(Bm, seed + cellIndex),
       phase_random: phaseRandomizedControl(Bm, seed + cellIndex),
@@ -219,7 +220,8 @@ export async function generationQuality(model: FlowModel, data: EvalData, seed: 
     cells: cellIndex,
     label_conditioning: lc.available ? 'available' : `not available: ${lc.why}`,
     cell_kind: lc.available ? 'class × condition' : byDomain ? 'condition (domain) only: generated windows carry no class' : 'one pool (unconditional model)',
-    sampler: `${model.spec.sampler}, ${model.spec.sample_steps} steps, guidance ${model.spec.guidance_scale}`,
+    sampler: `${model.spec.sampler}, ${model.spec.sample_steps} steps, guidance ${guidanceScale}`,
+    guidance_scale: guidanceScale,
   };
   for (const m of METRICS) tree[m.name] = leaf(m.name, m.higherIsBetter, m.what, m.name.startsWith('mmd2') ? { p_value: mean(`${m.name}_p`, 'generated'), p_value_controls: { real_vs_real: mean(`${m.name}_p`, 'real_vs_real'), white_noise: mean(`${m.name}_p`, 'white_noise'), phase_random: mean(`${m.name}_p`, 'phase_random') } } : {});
   tree.c2st_accuracy = leaf('c2st_accuracy', false, 'C2ST held-out accuracy (0.5 = indistinguishable); ranked by its gap to 0.5 above');

@@ -112,7 +112,7 @@ export async function runEvaluation(req: EvaluateRequest, emit: Emit, options: E
     }
     if (req.sections.includes('generation')) {
       t = performance.now();
-      const g = await generationQuality(model, data, seed, budget);
+      const g = await generationQuality(model, data, seed, budget, req.guidance_scale ?? model.spec.guidance_scale);
       section('generation', g.tree, t);
       emit(stamp(req.run_id, meta.step, { event: 'evaluation', section: 'figures', results: { tables: g.figures as unknown as ResultTree[string] }, seconds: 0 }));
     }

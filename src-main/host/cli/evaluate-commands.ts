@@ -5,7 +5,7 @@ import { type Command, Option } from 'commander';
 import path from 'node:path';
 import type { Scale } from '../../config/schema.js';
 import { defaultHome, defaultRunsDir } from '../paths.js';
-import { collect, parseInteger, openDb, dbOption, EXIT_FAILED } from './options.js';
+import { collect, parseInteger, parseNumber, openDb, dbOption, EXIT_FAILED } from './options.js';
 
 export function registerEvaluateCommands(program: Command): void {
   program
@@ -18,6 +18,7 @@ export function registerEvaluateCommands(program: Command): void {
     .option('--seed <n>', 'seed of episodes, permutations and samples (default: the run seed)', parseInteger('--seed'))
     .option('--only <sections>', 'comma-separated subset: linear_probe,few_shot,cross_condition,baselines,anomaly,generation')
     .option('--episodes <n>', 'override the scale: few-shot episodes', parseInteger('--episodes'))
+    .option('--guidance-scale <w>', "classifier-free guidance for the generated windows (default: the run's model.guidance_scale)", parseNumber('--guidance-scale'))
     .addOption(dbOption())
     .option('--json', 'JSON events on stdout, ending with finished and the report path')
     .action(async (ref: string, opts) => {
@@ -28,6 +29,7 @@ export function registerEvaluateCommands(program: Command): void {
           store, runRef: ref, scale: opts.scale as Scale, checkpointPath: opts.checkpoint ?? null, dataPath: opts.data ?? null,
           seed: opts.seed, cwd: process.cwd(), sections: opts.only ? String(opts.only).split(',').map((x: string) => x.trim()) : undefined,
           budget: opts.episodes ? { episodes: opts.episodes } : undefined,
+          guidanceScale: opts.guidanceScale,
           onEvent: opts.json ? (e) => process.stdout.write(JSON.stringify(e) + '\n') : (e) => {
             if (e.event === 'evaluation') process.stderr.write(`evaluated ${e.section} (${e.seconds.toFixed(1)} s)\n`);
           },

@@ -25,7 +25,11 @@ describe.skipIf(!hasCwru)('flowbench evaluate on a tiny CWRU run', () => {
     expect(train.code, train.stderr).toBe(0);
     const runId = jsonLines(train.stdout)[0]!.run_id as string;
 
-    const res = await runCli(['evaluate', runId, '--scale', 'quick', '--episodes', '30', '--json'], { home, timeoutMs: 240_000 });
+    const bad = await runCli(['evaluate', runId, '--guidance-scale', '200'], { home, timeoutMs: 60_000 });
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/--guidance-scale 200 is out of range; valid: 0 to 100/);
+
+    const res = await runCli(['evaluate', runId, '--scale', 'quick', '--episodes', '30', '--guidance-scale', '1.5', '--json'], { home, timeoutMs: 240_000 });
     expect(res.code, res.stderr).toBe(0);
     const events = jsonLines(res.stdout);
     const last = events[events.length - 1] as { event: string; report_path: string; quality_rows: number };
@@ -77,6 +81,8 @@ describe.skipIf(!hasCwru)('flowbench evaluate on a tiny CWRU run', () => {
     expect(baselines.log_psd!.few_shot!.accuracy).toMatchObject({ way: 4, shot: 5, norm: 'zscore' });
     expect((report.cross_condition!.accuracy as Leaf).from).toBe('load_0HP');
     const gen = report.generation as Record<string, Leaf | string>;
+    expect(gen.guidance_scale).toBe(1.5);
+    expect(gen.sampler).toMatch(/guidance 1\.5/);
     const mmd = gen.mmd2_windows as Leaf;
     expect(Object.keys(mmd.controls as object).sort()).toEqual(['phase_random', 'real_vs_real', 'white_noise']);
     expect(mmd.p_value).toBeGreaterThan(0);
