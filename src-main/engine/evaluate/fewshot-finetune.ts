@@ -17,7 +17,7 @@ import { Rng } from '../rng.js';
 import { stamp, type Emit } from '../train/events.js';
 import type { TrainControl } from '../train/loop.js';
 import { fewShot } from './downstream.js';
-import { drawEpisode, episodePool } from './episodes.js';
+import { drawEpisode, episodePool, fittingQuery } from './episodes.js';
 import { loadEvalData } from './eval-data.js';
 import { encodeWindows } from './features.js';
 import { prototypicalLoss } from './prototypical-loss.js';
@@ -42,7 +42,12 @@ export async function runFewShotFinetune(req: FewShotRequest, emit: Emit, contro
       event: 'started', backend: backend.name, backend_skipped: backend.skipped, backend_threads: backend.threads, versions: backend.versions,
       params: model.params.count(), total_steps: req.train_episodes, epochs: 1, steps_per_epoch: req.train_episodes,
     }));
-    const before = fewShot((await encodeWindows(model, data.test.set)), data, req.seed, req.eval_episodes, way, req.shot, req.query);
+    // A short class (CWRU's 5 s normal recording) cannot always fill req.query disjoint queries.
+    const evalQuery = fittingQuery(data.test.label4, data.test.group, way, req.shot, req.query);
+    if (evalQuery < req.query) {
+      emit(stamp(req.run_id, 0, { event: 'log', level: 'warn', message: `test episodes use ${evalQuery} queries per class, not ${req.query}: a class of the test split is too short` }));
+    }
+    const before = fewShot((await encodeWindows(model, data.test.set)), data, req.seed, req.eval_episodes, way, req.shot, evalQuery);
 
     const pool = episodePool(data.train.label4, data.train.group, req.shot, req.query);
     const rng = Rng.derive(req.seed, 'fewshot-finetune');
@@ -71,7 +76,7 @@ export async function runFewShotFinetune(req: FewShotRequest, emit: Emit, contro
       if ((step + 1) % 10 === 0) emit(stamp(req.run_id, step + 1, { event: 'log', level: 'info', message: `episode ${step + 1}/${req.train_episodes}: prototypical loss ${v.toFixed(4)}` }));
       await new Promise<void>((r) => setImmediate(r));
     }
-    const after = fewShot((await encodeWindows(model, data.test.set)), data, req.seed, req.eval_episodes, way, req.shot, req.query);
+    const after = fewShot((await encodeWindows(model, data.test.set)), data, req.seed, req.eval_episodes, way, req.shot, evalQuery);
     emit(stamp(req.run_id, step, {
       event: 'evaluation', section: 'few_shot', seconds: (performance.now() - t0) / 1000,
       results: {
