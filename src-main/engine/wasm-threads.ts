@@ -24,7 +24,8 @@ import { resolveObjectURL } from 'node:buffer';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 
-const require = createRequire(import.meta.url);
+// Not named `require`: electron-vite's ESM shim declares one in the bundled engine.
+const requireCjs = createRequire(import.meta.url);
 
 /** Threads for XNNPACK: FLOWBENCH_WASM_THREADS (1..8), else 1. */
 export function wasmThreadCount(env: NodeJS.ProcessEnv = process.env): number {
@@ -73,7 +74,7 @@ let workerPatched = false;
 
 function patchWorker(): void {
   if (workerPatched) return;
-  const wt = require('node:worker_threads') as typeof import('node:worker_threads');
+  const wt = requireCjs('node:worker_threads') as typeof import('node:worker_threads');
   const NodeWorker = wt.Worker;
   class PoolWorker extends NodeWorker {
     private readonly pooled: boolean;
