@@ -158,6 +158,7 @@ export function statePart(name: string, owner: { getState(): unknown; setState(s
 export async function startReliability(d: ReliabilityDeps): Promise<RunReliability> {
   const rel = new RunReliability(d);
   rel.checkpoints.parts.push(...(d.parts ?? []));
+  rel.guard.parts = rel.checkpoints.parts; // rollbacks restore the same state a checkpoint keeps
   await rel.checkpoints.init();
   if (d.req.resume) {
     const ckpt = await openResumeCheckpoint(d.req, d.emit);

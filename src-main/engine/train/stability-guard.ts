@@ -14,6 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { RecoveryEvent } from '../protocol.js';
+import type { CheckpointPart } from '../checkpoint/resume-meta.js';
 import { InjectedOutOfMemory } from '../faults.js';
 import type { AdamState, AdamW } from './adamw.js';
 import type { Batch } from './batches.js';
@@ -54,7 +55,13 @@ export class StabilityGuard {
   private norms: number[] = [];
   private pendingAttempts = 0;
   private rssAtHalving: number | null = null;
-  private snapshot: { step: number; weights: Float32Array[]; optimizer: AdamState } | null = null;
+  private snapshot: { step: number; weights: Float32Array[]; optimizer: AdamState; parts: { name: string; saved: ReturnType<CheckpointPart['save']> }[] } | null = null;
+  /**
+   * State owned elsewhere (EMA shadow, balancing, early stopping: the checkpoint's parts),
+   * snapshotted and restored with the weights, so a rollback retries from one consistent
+   * state (before, the EMA kept averaging steps the rollback had discarded).
+   */
+  parts: readonly CheckpointPart[] = [];
 
   constructor(
     private readonly opts: GuardOptions,
@@ -74,6 +81,8 @@ export class StabilityGuard {
       step,
       weights: this.variables.map((v) => Float32Array.from(v.dataSync() as Float32Array)),
       optimizer: this.optimizer.getState(),
+      // structuredClone: a part's save() may hand out live objects its owner keeps mutating.
+      parts: this.parts.map((p) => ({ name: p.name, saved: structuredClone(p.save()) })),
     };
     this.pendingAttempts = 0;
   }
@@ -96,7 +105,12 @@ export class StabilityGuard {
     const snap = this.snapshot;
     tf.tidy(() => this.variables.forEach((v, i) => v.assign(tf.tensor(snap.weights[i], v.shape))));
     this.optimizer.setState(snap.optimizer);
-    this.event(step, 'rollback', details, `restored the weights and optimiser of step ${from}`);
+    for (const { name, saved } of snap.parts) {
+      const part = this.parts.find((p) => p.name === name);
+      part?.load(structuredClone(saved.state), new Map((saved.arrays ?? []).map((a) => [a.name, { ...a, data: a.data.slice() }])));
+    }
+    const restored = snap.parts.length ? ` and ${snap.parts.map((p) => p.name).join(', ')}` : '';
+    this.event(step, 'rollback', details, `restored the weights and optimiser${restored} of step ${from}`);
     this.reduceLr(step, `non-finite ${Object.keys(what).join('/')}`);
   }
 

@@ -7,6 +7,10 @@ import { FaultSpecError, parseFaults } from '../../../src-main/engine/faults.js'
 import type { EngineEvent } from '../../../src-main/engine/protocol.js';
 import { AdamW } from '../../../src-main/engine/train/adamw.js';
 import { StabilityGuard, isOutOfMemory, type GuardOptions } from '../../../src-main/engine/train/stability-guard.js';
+import { Ema } from '../../../src-main/engine/flow/ema.js';
+import { emaParts } from '../../../src-main/engine/flow/ema-checkpoint.js';
+import { FlowModel } from '../../../src-main/engine/flow/flow-model.js';
+import { tinySpec } from '../engine/fixtures.js';
 
 describe('FLOWBENCH_FAULTS', () => {
   it('is inert when unset or empty', () => {
@@ -57,6 +61,40 @@ describe('stability guard', () => {
     expect(kinds).toEqual(['rollback', 'lr_reduction', 'rollback', 'lr_reduction', 'rollback']);
     expect((events[4] as { outcome: string }).outcome).toMatch(/^failed/);
     dispose();
+  });
+
+  it('restores the EMA shadow (and any other checkpoint part) with the weights, not the steps the rollback discarded', () => {
+    const model = new FlowModel(tinySpec({}).model, { length: 64, channels: 1, domains: 1, datasets: 1, conditional: true }, 3);
+    const vars = model.params.variables();
+    const optimizer = new AdamW(vars, { kind: 'adamw', weightDecay: 0, fused: false });
+    const events: EngineEvent[] = [];
+    const guard = new StabilityGuard(
+      { maxRecoveries: 2, gradExplosionFactor: 10, minBatchSize: 2, memoryBudgetMb: null, batchSize: 8, accumulate: 1 },
+      'r', (e) => events.push(e), vars, optimizer,
+    );
+    const ema = new Ema(model.params, 0.9);
+    guard.parts = emaParts(ema, model);
+    ema.update();
+    guard.markStable(1);
+    const atStable = ema.values();
+    // Two steps the rollback will discard: the weights move and the shadow follows them.
+    for (let k = 0; k < 2; k++) {
+      optimizer.apply(vars.map((v) => tf.onesLike(v)), 0.5);
+      ema.update();
+    }
+    expect(ema.updates).toBe(3);
+    expect(ema.values()[0]).not.toEqual(atStable[0]);
+    guard.nonFinite(4, { flow_loss: NaN });
+    expect(ema.updates).toBe(1);
+    ema.values().forEach((v, i) => expect(v).toEqual(atStable[i]));
+    expect((events.find((e) => (e as { kind?: string }).kind === 'rollback') as { outcome: string }).outcome).toMatch(/optimiser and ema of step 1/);
+    // The snapshot is a copy: restoring twice gives the same shadow again.
+    ema.update();
+    guard.nonFinite(5, { flow_loss: NaN });
+    ema.values().forEach((v, i) => expect(v).toEqual(atStable[i]));
+    ema.dispose();
+    optimizer.dispose();
+    model.dispose();
   });
 
   it('a stable checkpoint in between resets the count', () => {
