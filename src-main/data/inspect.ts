@@ -7,7 +7,7 @@
  */
 import { statSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
-import { dataSchema } from '../config/schema.js';
+import { dataSchema, type DataSpec } from '../config/schema.js';
 import { openDataSource } from './data-source.js';
 import { DataError } from './errors.js';
 import { csvHeader } from './csv-table.js';
@@ -80,7 +80,13 @@ export interface DatasetInspectReport {
 
 export type InspectReport = FileInspectReport | DatasetInspectReport;
 
-export async function inspectPath(path: string, opts: { signalKey?: string | null } = {}): Promise<InspectReport> {
+export interface InspectOptions {
+  signalKey?: string | null;
+  /** data.layout for a dataset folder (default auto: detected). */
+  layout?: DataSpec['layout'];
+}
+
+export async function inspectPath(path: string, opts: InspectOptions = {}): Promise<InspectReport> {
   const abs = resolve(path);
   let isDir: boolean;
   try {
@@ -167,8 +173,8 @@ export function summarise(name: string, x: ArrayLike<number>): ChannelSummary {
   return { name, samples: x.length, mean, std: n ? Math.sqrt(ss / n) : NaN, min: n ? lo : NaN, max: n ? hi : NaN, nonFinite: x.length - n };
 }
 
-async function inspectDataset(path: string, opts: { signalKey?: string | null }): Promise<DatasetInspectReport> {
-  const spec = dataSchema.parse({ source: 'files', path, signal_key: opts.signalKey ?? null });
+async function inspectDataset(path: string, opts: InspectOptions): Promise<DatasetInspectReport> {
+  const spec = dataSchema.parse({ source: 'files', path, signal_key: opts.signalKey ?? null, layout: opts.layout ?? 'auto' });
   const source = await openDataSource(spec, { cwd: process.cwd(), seed: 0 });
   const count = (xs: string[]): Record<string, number> => {
     const out: Record<string, number> = {};

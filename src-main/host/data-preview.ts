@@ -21,14 +21,15 @@ export async function previewData(req: PreviewRequest, cwd: string): Promise<Pre
     throw new DataError('previewData: source "files" needs a path (a folder with LABELS.csv, a manifest CSV or a signal file)', {});
   }
   const dataPath = req.source === 'files' ? path.resolve(cwd, req.path ?? '.') : null;
-  const spec = dataSchema.parse({ source: req.source, path: dataPath, signal_key: req.signalKey ?? null, window_length: windowLength });
+  const layout = req.layout ?? 'auto';
+  const spec = dataSchema.parse({ source: req.source, path: dataPath, signal_key: req.signalKey ?? null, window_length: windowLength, layout });
   const source = await openDataSource(spec, { cwd, seed: 42 });
   if (source.records.length === 0) throw new DataError(`previewData: ${dataPath ?? 'the demo dataset'} holds no recordings`, {});
 
   let counts = countRecords(source.records);
   let warnings: string[] = [];
   if (dataPath) {
-    const report = await inspectPath(dataPath, { signalKey: req.signalKey ?? null });
+    const report = await inspectPath(dataPath, { signalKey: req.signalKey ?? null, layout });
     if (report.kind === 'dataset') {
       counts = { classes: report.classes, domains: report.domains, datasets: report.datasets, files: report.files };
       warnings = report.warnings;

@@ -99,6 +99,7 @@ export const useWizardStore = defineStore('wizard', () => {
         ...(dataset.source === 'files' ? { path: dataset.path.trim() } : {}),
         ...(dataset.signalKey.trim() ? { signalKey: dataset.signalKey.trim() } : {}),
         windowLength: dataset.windowLength,
+        ...(dataset.source === 'files' && dataset.layout !== 'auto' ? { layout: dataset.layout } : {}),
       });
     } catch (err) {
       preview.value = null;

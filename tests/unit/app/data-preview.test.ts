@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { amplitudeSpectrum, envelope, previewData } from '../../../src-main/host/data-preview.js';
+import { CWRU_DIR, hasCwru } from '../data/data-paths.js';
 
 const FS = 8192;
 const N = 4096;
@@ -33,6 +34,17 @@ describe('data preview', () => {
     expect(p.window.xUnit).toBe('s');
     expect(p.spectrum.x.at(-1)).toBeCloseTo(p.windowOf.fsHz / 2, 6);
     expect(p.envelope.y.every(Number.isFinite)).toBe(true);
+  });
+
+  it.skipIf(!hasCwru)('reads the folder the way the chosen layout says (the run will read it the same way)', async () => {
+    // The CWRU folder holds LABELS.csv (every file 12 kHz) and CWRU file names (the catalogue knows Normal is 48 kHz).
+    const byManifest = await previewData({ source: 'files', path: CWRU_DIR, layout: 'manifest', windowLength: 256 }, process.cwd());
+    const byNames = await previewData({ source: 'files', path: CWRU_DIR, layout: 'CWRU', windowLength: 256 }, process.cwd());
+    expect(byManifest.description).toMatch(/^manifest .*LABELS\.csv: 19 recordings/);
+    expect(byManifest.sampleRates).toEqual([12000]);
+    expect(byNames.description).toMatch(/^CWRU folder .*: 19 recordings/);
+    expect(byNames.sampleRates).toEqual([12000, 48000]);
+    expect(byNames.files).toBe(19);
   });
 
   it('names the missing path for a folder that does not exist', async () => {

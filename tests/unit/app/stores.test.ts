@@ -24,6 +24,16 @@ describe('wizard store', () => {
     expect(files.at(-1)).toBe('task.epochs=3');
   });
 
+  it('asks the preview for the chosen layout, and for none when it is auto', async () => {
+    t.handlers.previewData = () => { throw new Error('no preview in this test'); };
+    const w = useWizardStore();
+    Object.assign(w.dataset, { source: 'files', path: '/d/cwru', layout: 'CWRU' });
+    await w.loadPreview();
+    w.dataset.layout = 'auto';
+    await w.loadPreview();
+    expect(t.calls.map((c) => (c.req as { layout?: string }).layout)).toEqual(['CWRU', undefined]);
+  });
+
   it('resolves on reaching the scale step and starts with the same draft', async () => {
     t.handlers.resolveSpec = () => ({ spec: {}, yaml: 'scale: quick\n', warnings: [], estimates: [] });
     t.handlers.startRun = () => ({ id: 'r9' });
