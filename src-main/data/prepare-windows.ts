@@ -14,6 +14,7 @@ import type { DataSpec } from '../config/schema.js';
 import { validateWindows } from './batch-validation.js';
 import { DataError, listNames } from './errors.js';
 import { channelStats, normalizePerWindow, normalizeWithStats } from './normalization.js';
+import { rateWarnings } from './rate-warnings.js';
 import { resampleTo } from './resample.js';
 import { segmentBounds, splitFiles, type SegmentBounds } from './splits.js';
 import type { DataSource, PreparedData, PreparedFile, Signal, SignalRecord, SkipReason, SplitName, WindowSet } from './types.js';
@@ -171,38 +172,6 @@ function nearestId(key: string, ids: string[]): string {
  * The recording's effective rate (data.fs_overrides, else the manifest's, else the file's) and,
  * when data.resample_hz is set and differs, every channel resampled to it.
  */
-/**
- * Sample-rate confounds worth a warning: recordings at different rates windowed as they are
- * (a window then spans different durations and every frequency shifts), and a CWRU normal
- * baseline declared 12 kHz: CWRU recorded its normal baseline (files 97–100) at 48 kHz;
- * read at 48 kHz, Normal_0.mat shows the machine lines the 12 kHz fault files show
- * (147.8, 161.6, 360, 419, 449 Hz), read at 12 kHz it shows them at a quarter.
- */
-function rateWarnings(records: readonly SignalRecord[], spec: DataSpec): string[] {
-  const out: string[] = [];
-  const rateOf = (r: SignalRecord): number | null => (Object.hasOwn(spec.fs_overrides, r.id) ? spec.fs_overrides[r.id] : r.fsHz);
-  for (const r of records) {
-    if (r.dataset === 'CWRU' && r.label === 'normal' && rateOf(r) === 12000) {
-      out.push(
-        `${r.id} is declared 12000 Hz, but CWRU's normal baseline was recorded at 48 kHz: ` +
-          `set data.fs_overrides {${r.id}: 48000} and data.resample_hz 12000, or normal-vs-fault results are confounded by the rate`,
-      );
-    }
-  }
-  if (spec.resample_hz === null) {
-    const byRate = new Map<number, number>();
-    for (const r of records) {
-      const hz = rateOf(r);
-      if (hz !== null) byRate.set(hz, (byRate.get(hz) ?? 0) + 1);
-    }
-    if (byRate.size > 1) {
-      const list = [...byRate.entries()].sort((a, b) => a[0] - b[0]).map(([hz, n]) => `${hz} Hz: ${n}`).join(', ');
-      out.push(`recordings have different sample rates (${list}) and data.resample_hz is not set: a ${spec.window_length}-sample window spans a different duration in each; set data.resample_hz`);
-    }
-  }
-  return out;
-}
-
 function toCommonRate(sig: Signal, r: SignalRecord, spec: DataSpec): { sig: Signal; fsHz: number | null } {
   const override = Object.hasOwn(spec.fs_overrides, r.id) ? spec.fs_overrides[r.id] : undefined;
   const fsHz = override ?? r.fsHz ?? sig.fsHz;

@@ -1,7 +1,7 @@
 /**
  * `data inspect`: look at a signal file or dataset.
  */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import path from 'node:path';
 import { inspectPath } from '../../data/index.js';
 import { formatInspectReport } from '../inspect-report.js';
@@ -13,9 +13,10 @@ export function registerDataCommands(program: Command): void {
     .description('Channels, sample rate, length, per-channel statistics, classes and domains')
     .argument('<path>', 'a signal file (.mat, .h5, .csv) or a dataset folder / manifest')
     .option('--signal-key <key>', 'variable or column (or a suffix of one, e.g. _DE_time)')
+    .addOption(new Option('--layout <layout>', 'how a dataset folder is read (data.layout)').choices(['auto', 'manifest', 'CWRU', 'XJTU', 'PU', 'HUST', 'PHM-Vibench']).default('auto'))
     .option('--json', 'JSON object')
     .action(async (target: string, opts) => {
-      const report = await inspectPath(path.resolve(target), { signalKey: opts.signalKey ?? null });
+      const report = await inspectPath(path.resolve(target), { signalKey: opts.signalKey ?? null, layout: opts.layout });
       process.stdout.write(opts.json ? JSON.stringify(report, null, 2) + '\n' : formatInspectReport(report));
     });
 }

@@ -62,6 +62,16 @@ describe('inspectPath', () => {
       expect(r.totalDurationS).toBeCloseTo(total, 6);
       const normal = r.perFile.find((f) => f.label === 'normal')!;
       expect(normal).toMatchObject({ samples: 243938, channels: 1, rpm: 1796 });
+      // The manifest's 12 kHz for the 48 kHz normal baseline is named before anyone trains on it.
+      expect(r.warnings.some((w) => w.startsWith("12k_DE/Normal_0.mat is declared 12000 Hz, but CWRU's normal baseline was recorded at 48 kHz"))).toBe(true);
+    });
+
+    it('reads the folder by CWRU file names with --layout CWRU: Normal at 48 kHz, and mixed rates are flagged', async () => {
+      const r = await inspectPath(CWRU_DIR, { layout: 'CWRU' });
+      if (r.kind !== 'dataset') throw new Error('expected a dataset report');
+      expect(r.sampleRates).toEqual([12000, 48000]);
+      expect(r.warnings.some((w) => w.includes('different sample rates (12000 Hz: 18, 48000 Hz: 1)'))).toBe(true);
+      expect(r.warnings.some((w) => w.includes('is declared 12000 Hz'))).toBe(false);
     });
   });
 });
