@@ -81,16 +81,10 @@ export function drawEpisode(pool: EpisodePool, way: number, shot: number, query:
  * Returns 0 when not even one query fits.
  */
 export function fittingQuery(labels: ArrayLike<number>, groups: ArrayLike<number>, way: number, shot: number, maxQuery: number): number {
-  const m = new Map<number, Map<number, number>>();
-  for (let i = 0; i < labels.length; i++) {
-    if (!m.has(labels[i])) m.set(labels[i], new Map());
-    const g = m.get(labels[i])!;
-    g.set(groups[i], (g.get(groups[i]) ?? 0) + 1);
-  }
-  const room = [...m.values()]
-    .filter((g) => g.size >= 2)
-    .map((g) => {
-      const sizes = [...g.values()];
+  // Every class with ≥ 2 groups (no row minimum), grouped as episodes draw from it.
+  const room = [...episodePool(labels, groups, 0, 0).byClass.values()]
+    .map((byGroup) => {
+      const sizes = byGroup.map((rows) => rows.length);
       return sizes.reduce((a, b) => a + b, 0) - (shot - 1 + Math.max(...sizes));
     })
     .sort((a, b) => b - a);

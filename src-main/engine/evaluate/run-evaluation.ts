@@ -15,7 +15,7 @@ import { FlowModel } from '../flow/flow-model.js';
 import type { EvaluateRequest, FinishedEvent } from '../protocol.js';
 import { stamp, type Emit } from '../train/events.js';
 import { loadEvalData, type EvalData } from './eval-data.js';
-import { crossLoad, fewShot, healthyReferenceKnn, knnAnomaly, linearProbe, supervisedFewShot, type SplitFeatures } from './downstream.js';
+import { crossLoad, fewShot, healthyReferenceKnn, knnAnomaly, linearProbe, rowsOf, supervisedFewShot, type SplitFeatures } from './downstream.js';
 import { encodeWindows, readoutsOf, type Readout } from './features.js';
 import { PROBE_CS, normalizeFeatures, safeStats, selectC, selectFewShotReadout, type CvResult, type FeatureNorm, type FewShotChoice } from './readout.js';
 import { generationQuality } from './generation.js';
@@ -112,7 +112,7 @@ export async function runEvaluation(req: EvaluateRequest, emit: Emit, options: E
     }
     if (req.sections.includes('generation')) {
       t = performance.now();
-      const g = await generationQuality(model, data, seed, budget, req.guidance_scale ?? model.spec.guidance_scale);
+      const g = await generationQuality(model, data, seed, budget, req.guidance_scale);
       section('generation', g.tree, t);
       emit(stamp(req.run_id, meta.step, { event: 'evaluation', section: 'figures', results: { tables: g.figures as unknown as ResultTree[string] }, seconds: 0 }));
     }
@@ -203,7 +203,11 @@ function crossTree(all: FeatureSets, plan: ReadoutPlan, data: EvalData, seed: nu
 /** Up to `perFile` evenly spaced rows per recording among `rows` (all when null), ascending. */
 function spreadByFile(set: EvalData['test']['set'], rows: number[], perFile: number | null): number[] {
   const byFile = new Map<number, number[]>();
-  for (const i of rows) byFile.set(set.file[i], [...(byFile.get(set.file[i]) ?? []), i]);
+  for (const i of rows) {
+    const list = byFile.get(set.file[i]);
+    if (list) list.push(i);
+    else byFile.set(set.file[i], [i]);
+  }
   const out: number[] = [];
   for (const r of byFile.values()) {
     const k = perFile === null ? r.length : Math.min(perFile, r.length);
@@ -230,18 +234,18 @@ function logProfile(s: AnomalyScores): Matrix {
 }
 
 /**
- * Flow anomaly scores, AUROC normal (0) vs faulty (1) on the test split: the per-window flow
- * loss (declared primary), the encode-to-noise latent radius, the flow-loss profile against a
- * healthy reference (kNN in the log per-t profile space of normal training windows, the
- * one-class setting of condition monitoring: faulty labels are never used), the same profile
- * score of the random-init twin as a control, and the kNN score on encoder features.
+ * Flow anomaly scores, AUROC normal (0) vs faulty (1) on the test split: the flow-loss profile
+ * against a healthy reference (primary: kNN in the log per-t profile space of normal training
+ * windows, the one-class setting of condition monitoring; faulty labels are never used), the
+ * same profile score of the random-init twin as a control, the per-window flow loss, the
+ * encode-to-noise latent radius, and the kNN score on encoder features.
  */
 async function anomaly(model: FlowModel, twin: FlowModel, feats: SplitFeatures, data: EvalData, seed: number, budget: EvalBudget): Promise<ResultTree> {
   const normal = data.label4Names.indexOf('normal');
   const out: ResultTree = { auroc_knn: knnAnomaly(feats, data, seed, 'anomaly-knn-encoder-features') as ResultTree[string] };
   if (normal < 0) return { ...out, auroc: 'not available: no class named "normal"' };
   const set = data.test.set;
-  const rows = spreadByFile(set, Array.from({ length: set.n }, (_, i) => i), budget.flowAnomalyPerFile);
+  const rows = spreadByFile(set, rowsOf(data.test, () => true), budget.flowAnomalyPerFile);
   const y = rows.map((r) => (data.test.label4[r] === normal ? 0 : 1));
   const nFaulty = y.filter((v) => v === 1).length;
   if (nFaulty === 0 || nFaulty === y.length) return { ...out, auroc: 'not available: the test split lacks normal or faulty windows' };
@@ -258,7 +262,7 @@ async function anomaly(model: FlowModel, twin: FlowModel, feats: SplitFeatures, 
     auroc_latent_norm: leaf('latent-norm', scores.latent_norm, '‖z‖₂ (the reference score)'),
   };
   const trainSet = data.train.set;
-  const refRows = spreadByFile(trainSet, Array.from({ length: trainSet.n }, (_, i) => i).filter((i) => data.train.label4[i] === normal), budget.flowReferencePerFile);
+  const refRows = spreadByFile(trainSet, rowsOf(data.train, (i) => data.train.label4[i] === normal), budget.flowReferencePerFile);
   if (refRows.length >= 6) {
     const profileScore = (m: FlowModel, test: AnomalyScores): Float64Array =>
       healthyReferenceKnn(logProfile(scoreRows(m, trainSet, refRows, seed, true)), logProfile(test), 5);
