@@ -50,7 +50,7 @@ export const dataSchema = z.strictObject({
   /** Folder holding a manifest (LABELS.csv), a manifest CSV, or a single signal file. */
   path: z.string().min(1).nullable().default(null),
   /** Dataset layout convention; auto detects from the manifest or file names. */
-  layout: z.enum(['auto', 'manifest', 'CWRU', 'XJTU', 'PU', 'HUST', 'PHM-Vibench']).default('auto'),
+  layout: z.enum(['auto', 'manifest', 'CWRU', 'XJTU', 'PU', 'HUST', 'IMS', 'PHM-Vibench']).default('auto'),
   /** Variable/column name or a suffix of one (e.g. `_DE_time`); null = the manifest's, or the only signal. */
   signal_key: z.string().min(1).nullable().default(null),
   /** Channels by name or index; null = the signal_key channel (or all columns of a CSV). */

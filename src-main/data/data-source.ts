@@ -17,6 +17,7 @@ import { DataError } from './errors.js';
 import { findTable, isManifestHeader, readHead, readManifest } from './manifest.js';
 import { csvHeader } from './csv-table.js';
 import { isPhmHeader, readPhmSignal, readPhmVibench } from './phm-vibench.js';
+import { isImsSnapshot } from './readers/ims-snapshot.js';
 import { readSignalFile } from './readers/signal-file.js';
 import { syntheticRecords, syntheticSignal } from './synthetic-bearing.js';
 import type { DataSource, DataSourceKind, Signal, SignalRecord } from './types.js';
@@ -103,7 +104,7 @@ async function resolveRecords(path: string, layout: DataSpec['layout']): Promise
     what: `PHM-Vibench metadata ${file}`,
   });
 
-  if (layout === 'CWRU' || layout === 'XJTU' || layout === 'PU' || layout === 'HUST') {
+  if (layout === 'CWRU' || layout === 'XJTU' || layout === 'PU' || layout === 'HUST' || layout === 'IMS') {
     if (!isDir) throw new DataError(`data.layout ${layout} reads a folder by its file names, but data.path ${path} is a file`, { file: path, key: 'data.layout', value: layout });
     return catalogue(path, layout);
   }
@@ -122,8 +123,8 @@ async function resolveRecords(path: string, layout: DataSpec['layout']): Promise
     if (found?.kind === 'phm-vibench') return phm(found.file);
     return catalogue(path, 'auto');
   }
-  if (!SIGNAL_EXT.test(path)) {
-    throw new DataError(`data.path ${path} is neither a folder nor a .mat, .h5, .hdf5 or .csv file`, { file: path, key: 'data.path' });
+  if (!SIGNAL_EXT.test(path) && !isImsSnapshot(path)) {
+    throw new DataError(`data.path ${path} is neither a folder nor a .mat, .h5, .hdf5, .csv or IMS snapshot file`, { file: path, key: 'data.path' });
   }
   if (/\.csv$/i.test(path)) {
     const header = csvHeader(await readHead(path));
