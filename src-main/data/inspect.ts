@@ -9,7 +9,7 @@ import { statSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { dataSchema, type DataSpec } from '../config/schema.js';
 import { openDataSource } from './data-source.js';
-import { rateWarnings } from './rate-warnings.js';
+import { commonRate, rateWarnings } from './rate-warnings.js';
 import { DataError } from './errors.js';
 import { csvHeader } from './csv-table.js';
 import { isManifestHeader, readHead } from './manifest.js';
@@ -214,6 +214,6 @@ async function inspectDataset(path: string, opts: InspectOptions): Promise<Datas
     sampleRates: [...new Set(perFile.map((f) => f.fsHz).filter((f): f is number => f !== null))].sort((a, b) => a - b),
     totalDurationS: perFile.reduce((a, f) => a + (f.durationS ?? 0), 0),
     perFile,
-    warnings: [...source.warnings, ...rateWarnings(source.records, spec)],
+    warnings: [...source.warnings, ...rateWarnings(source.records, spec), ...[commonRate(source.records, spec).note ?? []].flat()],
   };
 }

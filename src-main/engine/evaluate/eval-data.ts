@@ -6,8 +6,8 @@
  * Labels: `label4` is the manifest label (normal / IR / B / OR); `label10` adds the
  * severity (CWRU: normal + {IR, B, OR} × {007, 014, 021}).
  */
-import type { DataSpec } from '../../config/schema.js';
-import { openDataSource, prepareWindows, type DataSource, type PreparedData, type WindowSet } from '../../data/index.js';
+import type { DataSpec, RunSpec } from '../../config/schema.js';
+import { openDataSource, prepareWindows, type DataSource, type DatasetSelection, type PreparedData, type WindowSet } from '../../data/index.js';
 import { segmentGroups } from '../eval/index.js';
 
 export interface EvalSplit {
@@ -40,6 +40,14 @@ export function severityLabel(label: string, severity: number | null): string {
   return `${label}_${String(Math.round(severity * 1000)).padStart(3, '0')}`;
 }
 
+/**
+ * The training run's dataset selection, for evaluating on its own data: a run over several
+ * sources (data.path a list) used task.datasets / task.max_datasets; --data evaluates elsewhere.
+ */
+export function runSelection(config: RunSpec, dataPathOverride: string | null | undefined): DatasetSelection | undefined {
+  return !dataPathOverride && Array.isArray(config.data.path) ? config.task : undefined;
+}
+
 /** The evaluation's data spec: the run's, re-windowed without overlap under a segment split. */
 export function evalDataSpec(data: DataSpec, maxWindowsPerFile: number | null): DataSpec {
   const heldOut = data.split.val_fraction + data.split.test_fraction;
@@ -52,10 +60,10 @@ export function evalDataSpec(data: DataSpec, maxWindowsPerFile: number | null): 
 }
 
 export async function loadEvalData(
-  data: DataSpec, opts: { cwd: string; seed: number; maxWindowsPerFile: number | null; readRpm?: boolean },
+  data: DataSpec, opts: { cwd: string; seed: number; maxWindowsPerFile: number | null; readRpm?: boolean; select?: DatasetSelection },
 ): Promise<EvalData> {
   const spec = evalDataSpec(data, opts.maxWindowsPerFile);
-  const source = await openDataSource(spec, { cwd: opts.cwd, seed: opts.seed });
+  const source = await openDataSource(spec, { cwd: opts.cwd, seed: opts.seed, select: opts.select });
   const prepared = await prepareWindows(source, spec, opts.seed);
   const records = source.records;
   const label4Names = prepared.classNames;

@@ -14,7 +14,7 @@ import { loadEmaWeights } from '../flow/ema-checkpoint.js';
 import { FlowModel } from '../flow/flow-model.js';
 import type { EvaluateRequest, FinishedEvent } from '../protocol.js';
 import { stamp, type Emit } from '../train/events.js';
-import { loadEvalData, type EvalData } from './eval-data.js';
+import { loadEvalData, runSelection, type EvalData } from './eval-data.js';
 import { crossLoad, fewShot, healthyReferenceKnn, knnAnomaly, linearProbe, rowsOf, supervisedFewShot, type SplitFeatures } from './downstream.js';
 import { encodeWindows, readoutsOf, type Readout } from './features.js';
 import { PROBE_CS, normalizeFeatures, safeStats, selectC, selectFewShotReadout, type CvResult, type FeatureNorm, type FewShotChoice } from './readout.js';
@@ -52,7 +52,7 @@ export async function runEvaluation(req: EvaluateRequest, emit: Emit, options: E
   try {
     let t = performance.now();
     const dataSpec = req.data_path ? { ...meta.config.data, source: 'files' as const, path: req.data_path } : meta.config.data;
-    const data = await loadEvalData(dataSpec, { cwd: req.cwd, seed: meta.config.environment.seed, maxWindowsPerFile: budget.maxWindowsPerFile, readRpm: req.sections.includes('generation') });
+    const data = await loadEvalData(dataSpec, { cwd: req.cwd, seed: meta.config.environment.seed, maxWindowsPerFile: budget.maxWindowsPerFile, readRpm: req.sections.includes('generation'), select: runSelection(meta.config, req.data_path) });
     if (data.test.set.n === 0) throw new Error('evaluate: the test split has no windows (recordings too short for the window length?)');
     section('setup', {
       checkpoint: req.checkpoint_path, step: meta.step, weights: ema ? 'ema' : 'live', scale: req.scale,

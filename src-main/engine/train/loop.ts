@@ -15,6 +15,7 @@ import { Rng } from '../rng.js';
 import { AdamW } from './adamw.js';
 import { checkWindowSet, gatherBatch } from './batches.js';
 import { EarlyStopping } from './early-stopping.js';
+import { epochOrder } from './epoch-order.js';
 import { startReliability, statePart } from './reliability.js';
 import { JointObjective, type MicroBatch, type ValidationResult } from './objective-step.js';
 import { learningRate } from './schedules.js';
@@ -96,6 +97,16 @@ export async function runTraining(
       windows: { train: train.n, val: data.val.n, test: data.test.n }, window_length: length, channels,
       classes: data.classNames, domains: data.domainNames, datasets: data.datasetNames, skipped_windows: data.skippedWindows,
     }));
+    // What the data preparation decided or doubts (mixed rates resampled, datasets left out, confounds).
+    for (const w of data.warnings) emit(stamp(runId, 0, { event: 'log', level: 'warn', message: `data: ${w}` }));
+    if (data.datasetNames.length > 1) {
+      const conditioned = task.use_conditional && spec.model.conditions.includes('dataset');
+      emit(stamp(runId, 0, {
+        event: 'log', level: conditioned ? 'info' : 'warn',
+        message: `data: ${data.datasetNames.length} datasets (${data.datasetNames.join(', ')}), sampled in equal shares per batch; ` +
+          (conditioned ? 'the dataset id is a condition' : 'the dataset id is NOT a condition (add dataset to model.conditions)'),
+      }));
+    }
     if (task.use_contrastive) {
       emit(stamp(runId, 0, { event: 'log', level: 'info', message: `objective: flow + contrastive (NT-Xent τ=${task.temperature}), balancing ${task.balancing}` }));
     } else if (task.balancing !== 'fixed') {
@@ -124,7 +135,7 @@ export async function runTraining(
     for (epoch = rel.resumed?.cursor.epoch ?? 1; epoch <= epochs && step < totalSteps && !stopped && !earlyStop; epoch++) {
       const epochStart = performance.now();
       const carried = rel.takeCursor(epoch); // a resumed epoch continues where its checkpoint stood
-      const order = carried?.order ?? rng.permutation(train.n);
+      const order = carried?.order ?? epochOrder(train.dataset, train.n, rng); // datasets in balance (epoch-order.ts)
       let cursor = carried?.cursor ?? 0;
       let lossSum = carried?.loss_sum ?? 0;
       let lossCount = carried?.loss_count ?? 0;
@@ -264,7 +275,7 @@ export async function runTraining(
 
 async function loadData(req: TrainRequest): Promise<PreparedData> {
   const seed = req.spec.environment.seed;
-  const source = await openDataSource(req.spec.data, { cwd: req.cwd, seed });
+  const source = await openDataSource(req.spec.data, { cwd: req.cwd, seed, select: req.spec.task });
   return prepareWindows(source, req.spec.data, seed);
 }
 
