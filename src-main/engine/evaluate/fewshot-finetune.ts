@@ -17,7 +17,7 @@ import { Rng } from '../rng.js';
 import { stamp, type Emit } from '../train/events.js';
 import type { TrainControl } from '../train/loop.js';
 import { fewShot } from './downstream.js';
-import { drawEpisode, episodePool, fittingQuery } from './episodes.js';
+import { drawEpisode, episodePool, fittingQuery } from '../metrics/episodes.js';
 import { loadEvalData } from './eval-data.js';
 import { encodeWindows } from './features.js';
 import { prototypicalLoss } from './prototypical-loss.js';

@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../rng.js';
-import type { Matrix } from '../eval/index.js';
+import type { Matrix } from '../metrics/index.js';
 
 export interface SupervisedOptions {
   hidden?: number;

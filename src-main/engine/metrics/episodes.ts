@@ -1,6 +1,6 @@
 /**
  * N-way K-shot episode draws with support and query from disjoint groups (file or
- * contiguous segment) of each class — the same rule eval/prototypical.ts applies — for
+ * contiguous segment) of each class — the same rule metrics/prototypical-accuracy.ts applies — for
  * protocols that need the windows themselves (the supervised baseline, episodic
  * fine-tuning), not only features.
  */

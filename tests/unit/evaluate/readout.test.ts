@@ -11,7 +11,7 @@ import { applyWhitener, fitWhitener, groupFolds, l2NormalizeRows, symmetricEigen
 import { VelocityDit } from '../../../src-main/engine/flow/dit-velocity.js';
 import { FlowModel } from '../../../src-main/engine/flow/flow-model.js';
 import { Rng } from '../../../src-main/engine/rng.js';
-import type { Matrix } from '../../../src-main/engine/eval/index.js';
+import type { Matrix } from '../../../src-main/engine/metrics/index.js';
 import { tinySpec } from '../engine/fixtures.js';
 
 beforeAll(async () => {

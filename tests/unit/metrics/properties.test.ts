@@ -5,7 +5,7 @@ import {
   type Matrix, auroc, classifierTwoSampleTest, defectFrequencyHit, diversityRatio, fft, fitLogisticRegression, ifft,
   knnAnomalyScore, ks2samp, mmd2, mmdPermutationTest, modeCoverage, phaseRandomizedControl, predict, prototypicalEvaluation,
   realVsRealSplit, rfftPower, segmentGroups, welch, whiteNoiseControl,
-} from '../../../src-main/engine/eval/index.js';
+} from '../../../src-main/engine/metrics/index.js';
 
 function gaussian(n: number, d: number, seed: number, shift = 0, scale = 1): Matrix {
   const rng = new Rng(seed);
