@@ -8,7 +8,7 @@ import {
   accuracy, auroc, fitLogisticRegression, knnAnomalyScore, predict, prototypicalEvaluation, standardizeWith, columnStats, takeRows,
   type Matrix,
 } from '../metrics/index.js';
-import { Rng } from '../rng.js';
+import { Rng } from '../../data/rng.js';
 import { channel0, type EvalData, type EvalSplit } from './eval-data.js';
 import { drawEpisode, episodePool } from '../metrics/episodes.js';
 import type { EvalBudget } from './eval-budgets.js';

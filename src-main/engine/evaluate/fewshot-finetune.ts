@@ -13,7 +13,7 @@ import { initBackend, type BackendInfo } from '../backend.js';
 import { loadCheckpoint, restoreModel, saveCheckpoint } from '../checkpoint/checkpoint.js';
 import { loadEmaWeights } from '../flow/ema-checkpoint.js';
 import type { FewShotRequest, FinishedEvent } from '../protocol.js';
-import { Rng } from '../rng.js';
+import { Rng } from '../../data/rng.js';
 import { stamp, type Emit } from '../train/events.js';
 import type { TrainControl } from '../train/loop.js';
 import { fewShot } from './downstream.js';

@@ -17,7 +17,7 @@ import {
 } from '../metrics/index.js';
 import type { FlowModel } from '../flow/flow-model.js';
 import { integrate } from '../flow/samplers.js';
-import { Rng } from '../rng.js';
+import { Rng } from '../../data/rng.js';
 import { channel0, type EvalData } from './eval-data.js';
 import { encodeMatrix } from './features.js';
 import type { EvalBudget } from './eval-budgets.js';

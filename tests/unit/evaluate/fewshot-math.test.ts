@@ -10,7 +10,7 @@ import { drawEpisode, episodePool, fittingQuery } from '../../../src-main/engine
 import { severityLabel } from '../../../src-main/engine/evaluate/eval-data.js';
 import { prototypicalLoss } from '../../../src-main/engine/evaluate/prototypical-loss.js';
 import { fitSupervised } from '../../../src-main/engine/evaluate/supervised-baseline.js';
-import { Rng } from '../../../src-main/engine/rng.js';
+import { Rng } from '../../../src-main/data/rng.js';
 import { qualityLeaves } from '../../../src-main/host/evaluate-report.js';
 
 beforeAll(async () => {

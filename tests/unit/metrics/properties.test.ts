@@ -1,6 +1,6 @@
 /** Properties every metric must have, on synthetic data whose answer is known. */
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../../src-main/engine/rng.js';
+import { Rng } from '../../../src-main/data/rng.js';
 import {
   type Matrix, auroc, classifierTwoSampleTest, defectFrequencyHit, diversityRatio, fft, fitLogisticRegression, ifft,
   knnAnomalyScore, ks2samp, mmd2, mmdPermutationTest, modeCoverage, phaseRandomizedControl, predict, prototypicalEvaluation,
