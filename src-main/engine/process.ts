@@ -5,7 +5,7 @@
  * nothing is printed (stderr only for fatal diagnostics). Exit code: 0 completed,
  * 1 failed, 2 stopped — after every queued IPC message has been flushed.
  */
-import { initBackend } from './backend.js';
+import { initBackend } from './backend/select-backend.js';
 import { runEvaluation } from './evaluate/run-evaluation.js';
 import { runFewShotFinetune } from './evaluate/fewshot-finetune.js';
 import type { EngineEvent, EvaluateRequest, FewShotRequest, FinishedEvent, HostMessage, SampleRequest, TrainRequest } from './protocol.js';

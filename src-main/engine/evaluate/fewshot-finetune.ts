@@ -9,7 +9,7 @@
 import path from 'node:path';
 import { mkdirSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend, type BackendInfo } from '../backend.js';
+import { initBackend, type BackendInfo } from '../backend/select-backend.js';
 import { loadCheckpoint, restoreModel, saveCheckpoint } from '../checkpoint/checkpoint.js';
 import { loadEmaWeights } from '../flow/ema-checkpoint.js';
 import type { FewShotRequest, FinishedEvent } from '../protocol.js';

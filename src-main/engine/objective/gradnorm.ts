@@ -11,7 +11,7 @@
  * So a task that trains slower (larger r_i) or has a smaller gradient gets a larger weight.
  */
 import type * as tf from '@tensorflow/tfjs';
-import type { Balancer, BalancingState, LossParts, SharedNorms, TaskWeights } from './joint-loss.js';
+import type { Balancer, BalancingState, LossParts, SharedNorms, TaskWeights } from './balancer.js';
 
 export interface GradNormOptions {
   alpha: number;

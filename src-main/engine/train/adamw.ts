@@ -11,7 +11,7 @@
  * the same update (float64 vs float32 intermediates: equal to float tolerance).
  */
 import * as tf from '@tensorflow/tfjs';
-import { fusedAdamW, fusedAvailable } from './fused.js';
+import { fusedAdamW, fusedAvailable } from '../backend/fused.js';
 
 export interface AdamOptions {
   kind: 'adam' | 'adamw';

@@ -2,12 +2,12 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunSpec } from '../../../../src-main/config/schema.js';
 import { makeViews } from '../../../../src-main/engine/contrastive/augmentations.js';
-import { initBackend } from '../../../../src-main/engine/backend.js';
+import { initBackend } from '../../../../src-main/engine/backend/select-backend.js';
 import { FlowModel } from '../../../../src-main/engine/flow/flow-model.js';
 import { Rng } from '../../../../src-main/data/rng.js';
 import { AdamW } from '../../../../src-main/engine/train/adamw.js';
 import { gatherBatch, type Batch } from '../../../../src-main/engine/train/batches.js';
-import { JointObjective, type StepDraws } from '../../../../src-main/engine/train/objective-step.js';
+import { JointObjective, type StepDraws } from '../../../../src-main/engine/objective/joint-objective.js';
 import { sineWindows, tinySpec } from '../fixtures.js';
 
 beforeAll(async () => {

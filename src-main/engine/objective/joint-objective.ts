@@ -18,10 +18,10 @@ import { ntXent } from '../contrastive/nt-xent.js';
 import { ProjectionHead } from '../contrastive/projection-head.js';
 import type { FlowModel } from '../flow/flow-model.js';
 import { ParamRegistry } from '../nn/params.js';
-import { makeBalancer, type Balancer, type BalancingState, type LossParts, type SharedNorms } from '../objective/joint-loss.js';
+import { makeBalancer, type Balancer, type BalancingState, type LossParts, type SharedNorms } from './balancer.js';
 import { Rng } from '../../data/rng.js';
-import { gatherBatch, type Batch } from './batches.js';
-import { batchFlowLoss, drawEvaluation, drawTraining, type FlowDraws } from './flow-step.js';
+import { gatherBatch, type Batch } from '../train/batches.js';
+import { batchFlowLoss, drawEvaluation, drawTraining, type FlowDraws } from '../train/flow-step.js';
 
 export interface StepDraws {
   flow: FlowDraws;

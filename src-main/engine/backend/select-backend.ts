@@ -6,7 +6,7 @@
  * through a variable and their absence is a reason, not an error.
  */
 import * as tf from '@tensorflow/tfjs';
-import { shareIdentityOnWasm } from './train/fused.js';
+import { shareIdentityOnWasm } from './fused.js';
 import { prepareWasmThreads, wasmThreadCount } from './wasm-threads.js';
 
 export type BackendPreference = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
