@@ -11,9 +11,9 @@ import { runFewShotFinetune } from './evaluate/fewshot-finetune.js';
 import type { EngineEvent, EvaluateRequest, FewShotRequest, FinishedEvent, HostMessage, SampleRequest, TrainRequest } from './protocol.js';
 import { acquireRunLock } from './run-lock.js';
 import { runSampling } from './sample.js';
-import { runTraining, type TrainControl } from './train/loop.js';
+import { runTraining } from './train/loop.js';
 import { stamp } from './train/events.js';
-import { pauseSwitch } from './train/pause.js';
+import { pauseSwitch, type TrainControl } from './train/pause.js';
 
 const EXIT_CODES: Record<FinishedEvent['status'], number> = { completed: 0, failed: 1, stopped: 2 };
 

@@ -102,7 +102,7 @@ export async function initBackend(prefer?: BackendPreference): Promise<BackendIn
     name = 'cpu';
   }
   await tf.ready();
-  shareIdentityOnWasm(); // wasm's Identity copies; gradients clone ~140 tensors a step (train/fused.ts)
+  shareIdentityOnWasm(); // wasm's Identity copies; gradients clone ~140 tensors a step (fused.ts)
   const threads = name === 'wasm' && wasmModule ? wasmModule.getThreadsCount() : 1;
   return { name: tf.getBackend(), skipped, versions: { tfjs: tf.version.tfjs, node: process.versions.node }, threads };
 }

@@ -15,7 +15,7 @@ import { loadEmaWeights } from '../flow/ema-checkpoint.js';
 import type { FewShotRequest, FinishedEvent } from '../protocol.js';
 import { Rng } from '../../data/rng.js';
 import { stamp, type Emit } from '../train/events.js';
-import type { TrainControl } from '../train/loop.js';
+import type { TrainControl } from '../train/pause.js';
 import { fewShot } from './downstream.js';
 import { drawEpisode, episodePool, fittingQuery } from '../metrics/episodes.js';
 import { loadEvalData } from './eval-data.js';

@@ -1,14 +1,14 @@
 /**
- * The joint objective L = w_flow·L_flow + w_con·L_con (+ balancing terms), as named parts,
- * and the Balancer seam that decides the weights (task.balancing):
- *   fixed        w = (flow_loss_weight, contrastive_loss_weight)
- *   uncertainty  Kendall et al. 2018, learnable log-variances (uncertainty-weighting.ts)
- *   gradnorm     Chen et al. 2018, weights that equalise shared-layer gradient norms (gradnorm.ts)
+ * The Balancer seam: what decides the weights of the joint objective
+ * L = w_flow·L_flow + w_con·L_con (+ balancing terms), and the shapes every balancer shares.
+ * The implementations, one file each (make-balancer.ts picks one from task.balancing):
+ *   fixed        w = (flow_loss_weight, contrastive_loss_weight)       fixed-weights.ts
+ *   uncertainty  Kendall et al. 2018, learnable log-variances          uncertainty-weighting.ts
+ *   gradnorm     Chen et al. 2018, equalised shared-layer grad norms   gradnorm.ts
+ * Their checkpoint states are declared here too, so this file imports none of them.
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { TaskSpec } from '../../config/schema.js';
-import { GradNorm, type GradNormState } from './gradnorm.js';
-import { UncertaintyWeighting, type UncertaintyState } from './uncertainty-weighting.js';
 
 export interface TaskWeights {
   flow: number;
@@ -29,6 +29,22 @@ export interface LossParts {
 export interface SharedNorms {
   flow: number;
   contrastive: number;
+}
+
+/** Uncertainty weighting's state: [s_flow, s_contrastive] = log σ_i². */
+export interface UncertaintyState {
+  logVars: [number, number];
+}
+
+/** GradNorm's state. */
+export interface GradNormState {
+  /** [w_flow, w_contrastive] */
+  weights: [number, number];
+  /** L_i(0), the losses at the first step; null before it. */
+  initialLosses: [number, number] | null;
+  adam: { step: number; m: [number, number]; v: [number, number] };
+  /** Last targets and weighted norms (for the log). */
+  last: { norms: [number, number]; targets: [number, number]; grads: [number, number] } | null;
 }
 
 export type BalancingState =
@@ -54,58 +70,4 @@ export interface Balancer {
   getState(): BalancingState;
   setState(state: BalancingState): void;
   dispose(): void;
-}
-
-/** Fixed weights; the contrastive weight is 0 when the branch is off. */
-export class FixedWeights implements Balancer {
-  readonly kind = 'fixed' as const;
-  readonly variables: tf.Variable[] = [];
-  readonly needsSharedNorms = false;
-  private w: TaskWeights;
-
-  constructor(weights: TaskWeights) {
-    this.w = { ...weights };
-  }
-
-  weights(): TaskWeights {
-    return { ...this.w };
-  }
-
-  total(flow: number, contrastive: number | null): number {
-    return this.w.flow * flow + (contrastive === null ? 0 : this.w.contrastive * contrastive);
-  }
-
-  variableGrads(): tf.Tensor[] {
-    return [];
-  }
-
-  afterStep(): void {}
-
-  logFields(): Record<string, number> {
-    return {};
-  }
-
-  getState(): BalancingState {
-    return { kind: 'fixed', weights: this.weights() };
-  }
-
-  setState(state: BalancingState): void {
-    if (state.kind !== 'fixed') throw new Error(`balancing state is "${state.kind}", this run uses "fixed"`);
-    this.w = { ...state.weights };
-  }
-
-  dispose(): void {}
-}
-
-/** The balancer a run's task section asks for. Without the contrastive branch, always fixed. */
-export function makeBalancer(task: TaskSpec): Balancer {
-  if (!task.use_contrastive) return new FixedWeights({ flow: task.flow_loss_weight, contrastive: 0 });
-  switch (task.balancing) {
-    case 'fixed':
-      return new FixedWeights({ flow: task.flow_loss_weight, contrastive: task.contrastive_loss_weight });
-    case 'uncertainty':
-      return new UncertaintyWeighting();
-    case 'gradnorm':
-      return new GradNorm({ alpha: task.gradnorm_alpha, lr: task.gradnorm_lr, minWeight: task.gradnorm_min_weight });
-  }
 }

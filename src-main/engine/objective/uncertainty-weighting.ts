@@ -9,11 +9,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Balancer, BalancingState, LossParts, TaskWeights } from './balancer.js';
 
-export interface UncertaintyState {
-  /** [s_flow, s_contrastive] */
-  logVars: [number, number];
-}
-
 export class UncertaintyWeighting implements Balancer {
   readonly kind = 'uncertainty' as const;
   readonly needsSharedNorms = false;

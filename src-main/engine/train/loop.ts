@@ -19,14 +19,8 @@ import { startReliability, statePart } from './reliability.js';
 import { JointObjective, type MicroBatch, type ValidationResult } from '../objective/joint-objective.js';
 import { learningRate } from './schedules.js';
 import { rssMb, stamp, type Emit } from './events.js';
-import { waitWhilePaused } from './pause.js';
+import { waitWhilePaused, type TrainControl } from './pause.js';
 import { PreviewMaker } from './preview.js';
-
-export interface TrainControl {
-  stopRequested: boolean;
-  /** Set while the host has paused the run; the loop waits on it between steps (train/pause.ts). */
-  pause?: Promise<void> | null;
-}
 
 export interface TrainOptions {
   /** Prepared windows to train on instead of reading spec.data (tests, benchmarks). */

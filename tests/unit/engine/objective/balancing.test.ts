@@ -3,7 +3,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { taskSchema } from '../../../../src-main/config/schema.js';
 import { initBackend } from '../../../../src-main/engine/backend/select-backend.js';
 import { GradNorm, gradNormStep, renormalize } from '../../../../src-main/engine/objective/gradnorm.js';
-import { FixedWeights, makeBalancer, type LossParts } from '../../../../src-main/engine/objective/balancer.js';
+import type { LossParts } from '../../../../src-main/engine/objective/balancer.js';
+import { FixedWeights } from '../../../../src-main/engine/objective/fixed-weights.js';
+import { makeBalancer } from '../../../../src-main/engine/objective/make-balancer.js';
 import { UncertaintyWeighting } from '../../../../src-main/engine/objective/uncertainty-weighting.js';
 import { AdamW } from '../../../../src-main/engine/train/adamw.js';
 
