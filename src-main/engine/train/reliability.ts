@@ -14,7 +14,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { PreparedData } from '../../data/index.js';
 import { applyResume, openResumeCheckpoint, type ResumedState } from '../checkpoint/resume-point.js';
-import type { CheckpointPart, TrainCursor } from '../checkpoint/resume-meta.js';
+import type { CheckpointPart, TrainCursor } from './run-state.js';
 import { RunCheckpointer } from '../checkpoint/run-checkpointer.js';
 import { FaultPlan, InjectedOutOfMemory, parseFaults } from '../faults.js';
 import type { FlowModel } from '../flow/flow-model.js';

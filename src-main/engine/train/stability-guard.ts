@@ -14,7 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { RecoveryEvent } from '../protocol.js';
-import type { CheckpointPart, GuardState } from '../checkpoint/resume-meta.js';
+import type { CheckpointPart, GuardState } from './run-state.js';
 import { InjectedOutOfMemory } from '../faults.js';
 import { DivergenceError } from '../objective/divergence-error.js';
 import type { AdamState, AdamW } from './adamw.js';

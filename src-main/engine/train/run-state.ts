@@ -4,8 +4,8 @@
  * the stability guard's settings, the stability tracker's history, and the state of any
  * registered part (EMA weights, loss balancing, …).
  */
-import type { NamedArray } from './format.js';
-import type { StableTrackerState } from './stability.js';
+import type { NamedArray } from '../checkpoint/format.js';
+import type { StableTrackerState } from '../checkpoint/stability.js';
 
 /** What a checkpoint keeps of the guard so a resumed run continues with the same settings. */
 export interface GuardState {
