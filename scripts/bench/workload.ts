@@ -12,7 +12,7 @@ import { Rng } from '../../src-main/data/rng.js';
 import { AdamW } from '../../src-main/engine/train/adamw.js';
 import type { Batch } from '../../src-main/engine/train/batches.js';
 import { clipByGlobalNorm } from '../../src-main/engine/train/clipping.js';
-import { JointObjective } from '../../src-main/engine/train/objective-step.js';
+import { JointObjective } from '../../src-main/engine/objective/joint-objective.js';
 
 export interface WorkloadShape {
   batch: number;

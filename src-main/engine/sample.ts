@@ -7,7 +7,7 @@
 import { extname } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { writeWindowsCsv, writeWindowsH5 } from '../data/index.js';
-import { initBackend, type BackendInfo } from './backend.js';
+import { initBackend, type BackendInfo } from './backend/select-backend.js';
 import { loadCheckpoint, restoreModel } from './checkpoint/checkpoint.js';
 import type { ConditionIds } from './flow/condition-encoder.js';
 import { loadEmaWeights } from './flow/ema-checkpoint.js';

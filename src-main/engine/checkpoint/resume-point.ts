@@ -17,7 +17,7 @@ import { stamp, type Emit } from '../train/events.js';
 import type { StabilityGuard } from '../train/stability-guard.js';
 import { loadCheckpoint, optimizerState, readCheckpointHeader, type LoadedCheckpoint } from './checkpoint.js';
 import type { NamedArray } from './format.js';
-import { ORDER_BLOB, type TrainCursor } from './resume-meta.js';
+import { ORDER_BLOB, type TrainCursor } from '../train/run-state.js';
 import { configHash, listCheckpointFiles, type RunCheckpointer } from './run-checkpointer.js';
 
 export interface ResumeCandidate {

@@ -9,13 +9,13 @@
 import path from 'node:path';
 import { mkdirSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend, type BackendInfo } from '../backend.js';
+import { initBackend, type BackendInfo } from '../backend/select-backend.js';
 import { loadCheckpoint, restoreModel, saveCheckpoint } from '../checkpoint/checkpoint.js';
 import { loadEmaWeights } from '../flow/ema-checkpoint.js';
 import type { FewShotRequest, FinishedEvent } from '../protocol.js';
 import { Rng } from '../../data/rng.js';
 import { stamp, type Emit } from '../train/events.js';
-import type { TrainControl } from '../train/loop.js';
+import type { TrainControl } from '../train/pause.js';
 import { fewShot } from './downstream.js';
 import { drawEpisode, episodePool, fittingQuery } from '../metrics/episodes.js';
 import { loadEvalData } from './eval-data.js';

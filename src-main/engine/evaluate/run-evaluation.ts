@@ -6,7 +6,7 @@
  * Each section leaves as one `evaluation` event; the host assembles and stores the report.
  */
 import * as tf from '@tensorflow/tfjs';
-import { initBackend, type BackendInfo } from '../backend.js';
+import { initBackend, type BackendInfo } from '../backend/select-backend.js';
 import { loadCheckpoint, restoreModel } from '../checkpoint/checkpoint.js';
 import { auroc, type Matrix } from '../metrics/index.js';
 import { anomalyScores, type AnomalyScores } from '../flow/anomaly-score.js';
