@@ -5,7 +5,7 @@
  * in equal shares whatever their sizes. The epoch keeps n entries, so a small dataset's windows
  * repeat and a large one's are not all visited every epoch (balanced, not exhaustive).
  */
-import type { Rng } from '../rng.js';
+import type { Rng } from '../../data/rng.js';
 
 export function epochOrder(dataset: Int32Array, n: number, rng: Rng): Int32Array {
   const ids = [...new Set(dataset.subarray(0, n))].sort((a, b) => a - b);

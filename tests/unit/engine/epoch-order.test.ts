@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../../src-main/engine/rng.js';
+import { Rng } from '../../../src-main/data/rng.js';
 import { epochOrder } from '../../../src-main/engine/train/epoch-order.js';
 
 describe('epochOrder (datasets sampled in balance)', () => {
