@@ -149,7 +149,7 @@ export const previewDataRequest = z.strictObject({
   signalKey: z.string().trim().min(1).optional(),
   windowLength: z.int().min(64).max(65536).optional(),
   /** data.layout: how the folder is read (default auto); the preview reads it the way the run will. */
-  layout: z.enum(['auto', 'manifest', 'CWRU', 'XJTU', 'PU', 'HUST', 'PHM-Vibench']).optional(),
+  layout: z.enum(['auto', 'manifest', 'CWRU', 'XJTU', 'PU', 'HUST', 'IMS', 'PHM-Vibench']).optional(),
 });
 
 /** x[i] ↔ y[i], with the units the axes show. */

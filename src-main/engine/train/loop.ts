@@ -15,6 +15,7 @@ import { Rng } from '../../data/rng.js';
 import { AdamW } from './adamw.js';
 import { checkWindowSet, gatherBatch } from './batches.js';
 import { EarlyStopping } from './early-stopping.js';
+import { epochOrder } from './epoch-order.js';
 import { startReliability, statePart } from './reliability.js';
 import { JointObjective, type MicroBatch, type ValidationResult } from '../objective/joint-objective.js';
 import { learningRate } from './schedules.js';
@@ -91,6 +92,16 @@ export async function runTraining(
       windows: { train: train.n, val: data.val.n, test: data.test.n }, window_length: length, channels,
       classes: data.classNames, domains: data.domainNames, datasets: data.datasetNames, skipped_windows: data.skippedWindows,
     }));
+    // What the data preparation decided or doubts (mixed rates resampled, datasets left out, confounds).
+    for (const w of data.warnings) emit(stamp(runId, 0, { event: 'log', level: 'warn', message: `data: ${w}` }));
+    if (data.datasetNames.length > 1) {
+      const conditioned = task.use_conditional && spec.model.conditions.includes('dataset');
+      emit(stamp(runId, 0, {
+        event: 'log', level: conditioned ? 'info' : 'warn',
+        message: `data: ${data.datasetNames.length} datasets (${data.datasetNames.join(', ')}), sampled in equal shares per batch; ` +
+          (conditioned ? 'the dataset id is a condition' : 'the dataset id is NOT a condition (add dataset to model.conditions)'),
+      }));
+    }
     if (task.use_contrastive) {
       emit(stamp(runId, 0, { event: 'log', level: 'info', message: `objective: flow + contrastive (NT-Xent τ=${task.temperature}), balancing ${task.balancing}` }));
     } else if (task.balancing !== 'fixed') {
@@ -121,7 +132,7 @@ export async function runTraining(
     for (; cur.epoch <= epochs && step < totalSteps && !stopped && !earlyStop; startNextEpoch(cur)) {
       const epochStart = performance.now();
       const epoch = cur.epoch;
-      const epochOrder = order ?? rng.permutation(train.n);
+      const thisEpochOrder = order ?? epochOrder(train.dataset, train.n, rng); // datasets in balance (epoch-order.ts)
       order = null; // a resumed epoch's order serves that epoch only
       while (cur.next_s < stepsPerEpoch && step < totalSteps) {
         if (control.stopRequested) {
@@ -133,7 +144,7 @@ export async function runTraining(
         const stepStart = cur.cursor;
         // The guard may have halved the batch and doubled accumulation after an OOM.
         for (let a = 0; a < rel.guard.accumulate && cur.cursor < train.n; a++) {
-          const batch = gatherBatch(train, epochOrder.subarray(cur.cursor, cur.cursor + rel.guard.batchSize), spec.data.amplitude_limit);
+          const batch = gatherBatch(train, thisEpochOrder.subarray(cur.cursor, cur.cursor + rel.guard.batchSize), spec.data.amplitude_limit);
           cur.cursor += rel.guard.batchSize;
           cur.skipped_windows += batch.dropped;
           if (batch.n === 0 || !rel.admit(step + 1, a, batch)) {
@@ -190,7 +201,7 @@ export async function runTraining(
         }
         rel.afterStep(step); // crash fault, memory budget
         if (task.checkpoint_interval > 0 && step % task.checkpoint_interval === 0 && step < totalSteps) {
-          await rel.checkpoints.write('interval', step, epoch, cur.loss_sum / cur.loss_count, cur.last_val, { ...cur, has_order: true }, epochOrder);
+          await rel.checkpoints.write('interval', step, epoch, cur.loss_sum / cur.loss_count, cur.last_val, { ...cur, has_order: true }, thisEpochOrder);
         }
         if (earlyStop) break;
         if (previewEvery > 0 && step % previewEvery === 0) emit(stamp(runId, step, preview.make()));
@@ -251,7 +262,7 @@ export async function runTraining(
 
 async function loadData(req: TrainRequest): Promise<PreparedData> {
   const seed = req.spec.environment.seed;
-  const source = await openDataSource(req.spec.data, { cwd: req.cwd, seed });
+  const source = await openDataSource(req.spec.data, { cwd: req.cwd, seed, select: req.spec.task });
   return prepareWindows(source, req.spec.data, seed);
 }
 

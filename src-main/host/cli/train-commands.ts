@@ -19,7 +19,7 @@ export function registerTrainCommands(program: Command): void {
     .description('Pretrain a rectified-flow model; records the run in the database')
     .option('--config <file>', 'YAML run config (see configs/)')
     .addOption(new Option('--scale <scale>', 'quick | medium | full').choices(['quick', 'medium', 'full']))
-    .option('--data <path>', 'dataset folder (with LABELS.csv), manifest CSV or a single signal file')
+    .option('--data <path>', 'dataset folder (with LABELS.csv), manifest CSV or a single signal file; repeat it to train on several data sources', collect, [])
     .addOption(dbOption())
     .option('--workdir <dir>', 'folder for run folders (default: $FLOWBENCH_HOME/runs)')
     .option('--set <key=value>', 'override a config key (repeatable), e.g. --set task.lr=3e-4', collect, [])
@@ -31,7 +31,7 @@ export function registerTrainCommands(program: Command): void {
       const { spec, warnings } = loadRunSpec({
         configPath: opts.config ?? null,
         scale: (opts.scale as Scale | undefined) ?? null,
-        data: opts.data ?? null,
+        data: opts.data.length > 0 ? opts.data : null,
         sets: opts.set,
         seed: opts.seed ?? null,
         cwd,
