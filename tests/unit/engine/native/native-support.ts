@@ -13,6 +13,20 @@ import { sineWindows, tinySpec } from '../fixtures.js';
 export const native = loadNativeAddon();
 if (!native.addon) console.warn(`[native engine tests skipped] the addon is absent: ${native.reason}`);
 
+/**
+ * Runs fn with FLOWBENCH_BACKEND unset: the parity tests pick each engine through
+ * engine.backend, also when CI forces the rest of the suite onto wasm.
+ */
+export async function withoutBackendOverride<T>(fn: () => Promise<T>): Promise<T> {
+  const saved = process.env.FLOWBENCH_BACKEND;
+  delete process.env.FLOWBENCH_BACKEND;
+  try {
+    return await fn();
+  } finally {
+    if (saved !== undefined) process.env.FLOWBENCH_BACKEND = saved;
+  }
+}
+
 /** A model of the given sizes with two domains and one dataset (plus unknown rows). */
 export function modelOf(length: number, model: Record<string, unknown>, seed = 7): { spec: RunSpec; model: FlowModel } {
   // Condition dropout 0.5 so a batch trains both real and unknown table rows.
