@@ -12,10 +12,10 @@ import { loadNativeAddon } from '../../src-main/engine/native/loader.js';
 import { NativeFlowStep } from '../../src-main/engine/native/native-flow-step.js';
 import { NativeMlp } from '../../src-main/engine/native/native-mlp.js';
 import type { NativeAddon } from '../../src-main/engine/native/addon-types.js';
-import { Rng } from '../../src-main/engine/rng.js';
+import { Rng } from '../../src-main/data/rng.js';
 import { AdamW } from '../../src-main/engine/train/adamw.js';
 import { clipByGlobalNorm } from '../../src-main/engine/train/clipping.js';
-import { JointObjective } from '../../src-main/engine/train/objective-step.js';
+import { JointObjective } from '../../src-main/engine/objective/joint-objective.js';
 import { benchSpec, buildModel, fixedBatch, type SampleResult, type TrainResult, type WorkloadShape } from './workload.js';
 
 export type NativeMode = 'native' | 'native-loop';

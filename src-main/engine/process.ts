@@ -5,16 +5,16 @@
  * nothing is printed (stderr only for fatal diagnostics). Exit code: 0 completed,
  * 1 failed, 2 stopped — after every queued IPC message has been flushed.
  */
-import { initBackend } from './backend.js';
+import { initBackend } from './backend/select-backend.js';
 import { enginePreference } from './native/engine-choice.js';
 import { runEvaluation } from './evaluate/run-evaluation.js';
 import { runFewShotFinetune } from './evaluate/fewshot-finetune.js';
 import type { EngineEvent, EvaluateRequest, FewShotRequest, FinishedEvent, HostMessage, SampleRequest, TrainRequest } from './protocol.js';
 import { acquireRunLock } from './run-lock.js';
 import { runSampling } from './sample.js';
-import { runTraining, type TrainControl } from './train/loop.js';
+import { runTraining } from './train/loop.js';
 import { stamp } from './train/events.js';
-import { pauseSwitch } from './train/pause.js';
+import { pauseSwitch, type TrainControl } from './train/pause.js';
 
 const EXIT_CODES: Record<FinishedEvent['status'], number> = { completed: 0, failed: 1, stopped: 2 };
 

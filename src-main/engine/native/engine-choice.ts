@@ -5,7 +5,7 @@
  * with FLOWBENCH_BACKEND=wasm); forcing `native` where it cannot run is an error that says why.
  */
 import { ENGINE_BACKENDS, type EngineBackend, type RunSpec } from '../../config/schema.js';
-import type { BackendInfo } from '../backend.js';
+import type { BackendInfo } from '../backend/select-backend.js';
 import type { NativeAddon } from './addon-types.js';
 import { loadNativeAddon } from './loader.js';
 import { nativeUnsupported } from './native-mlp.js';

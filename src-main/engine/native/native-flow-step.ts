@@ -6,7 +6,8 @@
  * every backend uses, and a checkpoint resumes on either engine.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { JointObjective, MicroBatch, StepResult } from '../train/objective-step.js';
+import { DivergenceError } from '../objective/divergence-error.js';
+import type { JointObjective, MicroBatch, StepResult } from '../objective/joint-objective.js';
 import type { NativeAddon } from './addon-types.js';
 import { NativeMlp } from './native-mlp.js';
 
@@ -31,7 +32,7 @@ export class NativeFlowStep {
     micro.forEach(({ batch, draws }, i) => {
       const loss = this.net.lossAndGrad(batch.x, draws.flow, w.flow / k, i > 0);
       if (!Number.isFinite(loss)) {
-        throw new Error(`training diverged: flow loss is ${loss} at ${where}; lower task.lr or set task.gradient_clipping > 0`);
+        throw new DivergenceError(`training diverged: flow loss is ${loss} at ${where}; lower task.lr or set task.gradient_clipping > 0`);
       }
       flowSum += loss;
     });

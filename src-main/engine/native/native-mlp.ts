@@ -10,7 +10,7 @@ import type { ModelSpec, TaskSpec } from '../../config/schema.js';
 import type { ConditionIds } from '../flow/condition-encoder.js';
 import type { FlowModel } from '../flow/flow-model.js';
 import type { SamplerName } from '../flow/samplers.js';
-import { storageView } from '../train/fused.js';
+import { storageView } from '../backend/fused.js';
 import type { FlowDraws } from '../train/flow-step.js';
 import type { MlpEngineHandle, NativeAddon, NativeArray } from './addon-types.js';
 

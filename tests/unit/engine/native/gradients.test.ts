@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../../../src-main/engine/backend.js';
+import { initBackend } from '../../../../src-main/engine/backend/select-backend.js';
 import { NativeMlp } from '../../../../src-main/engine/native/native-mlp.js';
 import { flowLossAndGrads } from '../../../../src-main/engine/train/flow-step.js';
 import { batchAndDraws, modelOf, native } from './native-support.js';

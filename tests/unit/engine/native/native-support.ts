@@ -5,7 +5,7 @@
 import type { RunSpec } from '../../../../src-main/config/schema.js';
 import { FlowModel } from '../../../../src-main/engine/flow/flow-model.js';
 import { loadNativeAddon } from '../../../../src-main/engine/native/loader.js';
-import { Rng } from '../../../../src-main/engine/rng.js';
+import { Rng } from '../../../../src-main/data/rng.js';
 import { gatherBatch, type Batch } from '../../../../src-main/engine/train/batches.js';
 import { drawTraining, type FlowDraws } from '../../../../src-main/engine/train/flow-step.js';
 import { sineWindows, tinySpec } from '../fixtures.js';

@@ -5,11 +5,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../../../src-main/engine/backend.js';
+import { initBackend } from '../../../../src-main/engine/backend/select-backend.js';
 import { Ema, emaDecayAt } from '../../../../src-main/engine/flow/ema.js';
 import { integrate, type SamplerName } from '../../../../src-main/engine/flow/samplers.js';
 import { NativeMlp } from '../../../../src-main/engine/native/native-mlp.js';
-import { Rng } from '../../../../src-main/engine/rng.js';
+import { Rng } from '../../../../src-main/data/rng.js';
 import { AdamW } from '../../../../src-main/engine/train/adamw.js';
 import { globalNorm } from '../../../../src-main/engine/train/clipping.js';
 import { batchAndDraws, modelOf, native } from './native-support.js';

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../../../src-main/engine/backend.js';
+import { initBackend } from '../../../../src-main/engine/backend/select-backend.js';
 import type { CheckpointEvent, EngineEvent } from '../../../../src-main/engine/protocol.js';
 import { runSampling } from '../../../../src-main/engine/sample.js';
 import { runTraining } from '../../../../src-main/engine/train/loop.js';

@@ -6,8 +6,8 @@
  * tfjs-node(-gpu) is gone: its libtensorflow download answers 403 (docs/PERFORMANCE.md).
  */
 import * as tf from '@tensorflow/tfjs';
-import { ENGINE_BACKENDS, type EngineBackend } from '../config/schema.js';
-import { shareIdentityOnWasm } from './train/fused.js';
+import { ENGINE_BACKENDS, type EngineBackend } from '../../config/schema.js';
+import { shareIdentityOnWasm } from './fused.js';
 import { prepareWasmThreads, wasmThreadCount } from './wasm-threads.js';
 
 export type BackendPreference = EngineBackend;
@@ -76,7 +76,7 @@ export async function initBackend(prefer?: BackendPreference): Promise<BackendIn
     name = 'cpu';
   }
   await tf.ready();
-  shareIdentityOnWasm(); // wasm's Identity copies; gradients clone ~140 tensors a step (train/fused.ts)
+  shareIdentityOnWasm(); // wasm's Identity copies; gradients clone ~140 tensors a step (fused.ts)
   const threads = name === 'wasm' && wasmModule ? wasmModule.getThreadsCount() : 1;
   return { name: tf.getBackend(), skipped, versions: { tfjs: tf.version.tfjs, node: process.versions.node }, threads };
 }
