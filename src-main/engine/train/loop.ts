@@ -10,6 +10,8 @@ import { initBackend, type BackendInfo } from '../backend/select-backend.js';
 import { FlowModel } from '../flow/flow-model.js';
 import { Ema } from '../flow/ema.js';
 import { emaParts } from '../flow/ema-checkpoint.js';
+import { chooseEngine } from '../native/engine-choice.js';
+import { NativeFlowStep } from '../native/native-flow-step.js';
 import type { EpochEvent, FinishedEvent, StepEvent, TrainRequest } from '../protocol.js';
 import { Rng } from '../../data/rng.js';
 import { AdamW } from './adamw.js';
@@ -64,6 +66,9 @@ export async function runTraining(
   const objective = new JointObjective(model, task, seed);
   const ema = spec.model.ema_decay > 0 ? new Ema(model.params, spec.model.ema_decay) : null; // flow/ema.ts
   const optimizer = new AdamW(objective.variables(), { kind: task.optimizer, weightDecay: task.weight_decay });
+  // The objective's loss and gradients come from the native engine when it covers the run (engine/native/).
+  const engine = chooseEngine(spec, backend);
+  const stepper = engine.addon ? new NativeFlowStep(engine.addon, objective) : objective;
   try {
     const accum = task.accumulate_grad_batches;
     const batchesPerEpoch = Math.ceil(train.n / task.batch_size);
@@ -84,7 +89,7 @@ export async function runTraining(
     const preview = new PreviewMaker(model, data.val.n > 0 ? data.val : train, seed);
 
     emit(stamp(runId, 0, {
-      event: 'started', backend: backend.name, backend_skipped: backend.skipped, backend_threads: backend.threads, versions: backend.versions,
+      event: 'started', backend: engine.name, backend_skipped: engine.skipped, backend_threads: engine.threads, versions: engine.versions,
       params: model.params.count(), total_steps: totalSteps, epochs, steps_per_epoch: stepsPerEpoch,
     }));
     emit(stamp(runId, 0, {
@@ -153,7 +158,7 @@ export async function runTraining(
           }
           micro.push({ batch, draws: objective.draw(batch, rng) });
         }
-        const result = micro.length === 0 ? null : rel.step(step + 1, () => objective.step(micro, `step ${step + 1} (epoch ${epoch})`));
+        const result = micro.length === 0 ? null : rel.step(step + 1, () => stepper.step(micro, `step ${step + 1} (epoch ${epoch})`));
         if (result === 'oom') {
           cur.cursor = stepStart; // the same step again, with the batch the guard halved
           continue;
