@@ -18,6 +18,17 @@ export const environmentSchema = z.strictObject({
   seed: z.number().int().min(0).max(2 ** 31 - 1).default(42),
 });
 
+/** Compute engines a run may force (engine.backend); auto = the fastest that loads and covers the model. */
+export const ENGINE_BACKENDS = ['auto', 'native', 'wasm', 'cpu'] as const;
+export type EngineBackend = (typeof ENGINE_BACKENDS)[number];
+
+export const engineSchema = z.strictObject({
+  /** auto: native (C++ addon) when it loaded and covers the model, else wasm, else cpu; or force one. FLOWBENCH_BACKEND overrides it. */
+  backend: z.enum(ENGINE_BACKENDS).default('auto'),
+  /** Compute threads of the native engine's BLAS (1 measured fastest at batch 32 on 2 cores). */
+  threads: z.number().int().min(1).max(64).default(1),
+});
+
 export const syntheticSchema = z.strictObject({
   /** Sampling rate of the generated recordings (Hz). */
   fs_hz: z.number().positive().max(1e6).default(12000),
@@ -239,6 +250,7 @@ export const runSpecSchema = z.strictObject({
   model: modelSchema.prefault({}),
   task: taskSchema.prefault({}),
   trainer: trainerSchema.prefault({}),
+  engine: engineSchema.prefault({}),
 });
 
 export type RunSpec = z.infer<typeof runSpecSchema>;
@@ -246,3 +258,4 @@ export type DataSpec = RunSpec['data'];
 export type ModelSpec = RunSpec['model'];
 export type TaskSpec = RunSpec['task'];
 export type TrainerSpec = RunSpec['trainer'];
+export type EngineSpec = RunSpec['engine'];
