@@ -74,22 +74,49 @@ export function registerEvaluateCommands(program: Command): void {
     .option('--data <path>', 'dataset folder (with LABELS.csv)')
     .option('--set <key=value>', 'override a stage-1 config key (repeatable)', collect, [])
     .option('--seed <n>', 'random seed', parseInteger('--seed'))
+    .option('--seeds <n>', 'repeat the whole pipeline under N seeds (seed, seed + 1, …) and report mean ± std of the few-shot accuracies', seedCount, 1)
     .addOption(dbOption())
     .option('--workdir <dir>', 'folder for run folders (default: $FLOWBENCH_HOME/runs)')
     .option('--json', 'JSON events on stdout')
     .action(async (opts) => {
       const { runPipelineJob } = await import('../pipeline-job.js');
+      const { meanStd } = await import('../seed-summary.js');
       const store = openDb(opts.db);
       try {
-        const result = await runPipelineJob({
-          store, configPath: path.resolve(opts.config), scale: (opts.scale as Scale | undefined) ?? null, data: opts.data ?? null,
-          sets: opts.set, seed: opts.seed ?? null, cwd: process.cwd(), workdir: path.resolve(opts.workdir ?? defaultRunsDir(defaultHome())),
-          onEvent: opts.json ? (e) => process.stdout.write(JSON.stringify(e) + '\n') : undefined,
-          log: opts.json ? () => {} : (line) => process.stderr.write(line + '\n'),
-        });
-        if (opts.json) process.stdout.write(JSON.stringify({ event: 'pipeline', ...result.summary }) + '\n');
-        else process.stdout.write(result.text);
-        process.exitCode = result.ok ? 0 : EXIT_FAILED;
+        let seed: number | null = opts.seed ?? null; // null: the stage-1 config's own seed
+        const summaries: Record<string, unknown>[] = [];
+        for (let k = 0; k < opts.seeds; k++) {
+          const result = await runPipelineJob({
+            store, configPath: path.resolve(opts.config), scale: (opts.scale as Scale | undefined) ?? null, data: opts.data ?? null,
+            sets: opts.set, seed, cwd: process.cwd(), workdir: path.resolve(opts.workdir ?? defaultRunsDir(defaultHome())),
+            onEvent: opts.json ? (e) => process.stdout.write(JSON.stringify(e) + '\n') : undefined,
+            log: opts.json ? () => {} : (line) => process.stderr.write(line + '\n'),
+          });
+          const runSeed = store.runs.get(String(result.summary.stage1_run_id))!.seed;
+          summaries.push({ seed: runSeed, ...result.summary });
+          if (opts.json) process.stdout.write(JSON.stringify({ event: 'pipeline', seed: runSeed, ...result.summary }) + '\n');
+          else process.stdout.write(result.text);
+          if (!result.ok) {
+            process.exitCode = EXIT_FAILED;
+            return;
+          }
+          seed = runSeed + 1;
+        }
+        if (opts.seeds > 1) {
+          const stat = (key: string) => {
+            const v = summaries.map((x) => x[key]).filter((x): x is number => typeof x === 'number');
+            return v.length === summaries.length ? { ...meanStd(v), n: v.length, values: v } : null;
+          };
+          const over = {
+            seeds: summaries.map((x) => x.seed as number),
+            few_shot_accuracy: stat('few_shot_accuracy'),
+            few_shot_accuracy_before_finetune: stat('few_shot_accuracy_before_finetune'),
+          };
+          const pct = (x: ReturnType<typeof stat>) => (x ? `${(100 * x.mean).toFixed(1)} % ± ${(100 * x.std).toFixed(1)} (n ${x.n})` : '—');
+          if (opts.json) process.stdout.write(JSON.stringify({ event: 'seeds', ...over }) + '\n');
+          else process.stdout.write(`over seeds ${over.seeds.join(', ')}: frozen ${pct(over.few_shot_accuracy_before_finetune)}, fine-tuned ${pct(over.few_shot_accuracy)} (mean ± std)\n`);
+        }
+        process.exitCode = 0;
       } finally {
         store.close();
       }
