@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { loadRunSpec } from '../../src-main/config/index.js';
-import { initBackend } from '../../src-main/engine/backend.js';
+import { initBackend } from '../../src-main/engine/backend/select-backend.js';
 import { runTraining } from '../../src-main/engine/train/loop.js';
 import { sampleRate, trainRate, type WorkloadShape } from './workload.js';
 

@@ -6,15 +6,15 @@
  * 1 failed, 2 stopped — after every queued IPC message has been flushed.
  */
 import { DataError } from '../data/index.js';
-import { initBackend } from './backend.js';
+import { initBackend } from './backend/select-backend.js';
 import { runEvaluation } from './evaluate/run-evaluation.js';
 import { runFewShotFinetune } from './evaluate/fewshot-finetune.js';
 import type { EngineEvent, EvaluateRequest, FewShotRequest, FinishedEvent, HostMessage, SampleRequest, TrainRequest } from './protocol.js';
 import { acquireRunLock } from './run-lock.js';
 import { runSampling } from './sample.js';
-import { runTraining, type TrainControl } from './train/loop.js';
+import { runTraining } from './train/loop.js';
 import { stamp } from './train/events.js';
-import { pauseSwitch } from './train/pause.js';
+import { pauseSwitch, type TrainControl } from './train/pause.js';
 
 /** Anything thrown → an Error; a wasm "out of bounds" from a kernel says what it means. */
 function toEngineError(err: unknown): Error {

@@ -7,14 +7,14 @@
 import { extname } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { writeWindowsCsv, writeWindowsH5 } from '../data/index.js';
-import { initBackend, type BackendInfo } from './backend.js';
+import { initBackend, type BackendInfo } from './backend/select-backend.js';
 import { loadCheckpoint, restoreModel } from './checkpoint/checkpoint.js';
 import type { ConditionIds } from './flow/condition-encoder.js';
 import { loadEmaWeights } from './flow/ema-checkpoint.js';
 import type { FlowModel } from './flow/flow-model.js';
 import { integrate, type SamplerName } from './flow/samplers.js';
 import type { FinishedEvent, SampleRequest } from './protocol.js';
-import { Rng } from './rng.js';
+import { Rng } from '../data/rng.js';
 import { stamp, type Emit } from './train/events.js';
 
 const SAMPLE_BATCH = 64;

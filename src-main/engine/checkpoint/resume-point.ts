@@ -11,13 +11,13 @@ import { promises as fs } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import type { FlowModel } from '../flow/flow-model.js';
 import type { TrainRequest } from '../protocol.js';
-import type { Rng } from '../rng.js';
+import type { Rng } from '../../data/rng.js';
 import type { AdamW } from '../train/adamw.js';
 import { stamp, type Emit } from '../train/events.js';
 import type { StabilityGuard } from '../train/stability-guard.js';
 import { loadCheckpoint, optimizerState, readCheckpointHeader, type LoadedCheckpoint } from './checkpoint.js';
 import type { NamedArray } from './format.js';
-import { ORDER_BLOB, type TrainCursor } from './resume-meta.js';
+import { ORDER_BLOB, type TrainCursor } from '../train/run-state.js';
 import { configHash, listCheckpointFiles, type RunCheckpointer } from './run-checkpointer.js';
 
 export interface ResumeCandidate {

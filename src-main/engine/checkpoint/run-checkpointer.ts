@@ -10,13 +10,13 @@ import { runSpecSchema, specHash, type RunSpec } from '../../config/index.js';
 import type { FaultPlan } from '../faults.js';
 import type { FlowModel } from '../flow/flow-model.js';
 import type { CheckpointEvent, TrainRequest } from '../protocol.js';
-import type { Rng } from '../rng.js';
+import type { Rng } from '../../data/rng.js';
 import type { AdamW } from '../train/adamw.js';
 import { stamp, type Emit } from '../train/events.js';
 import type { StabilityGuard } from '../train/stability-guard.js';
 import { readCheckpointHeader, saveCheckpoint } from './checkpoint.js';
 import type { NamedArray } from './format.js';
-import { ORDER_BLOB, type CheckpointPart, type TrainCursor } from './resume-meta.js';
+import { ORDER_BLOB, type CheckpointPart, type TrainCursor } from '../train/run-state.js';
 import { checkpointsToPrune, deleteCheckpoints, type KeptCheckpoint } from './retention.js';
 import { StableTracker } from './stability.js';
 

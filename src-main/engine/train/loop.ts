@@ -6,27 +6,21 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { openDataSource, prepareWindows, type PreparedData } from '../../data/index.js';
-import { initBackend, type BackendInfo } from '../backend.js';
+import { initBackend, type BackendInfo } from '../backend/select-backend.js';
 import { FlowModel } from '../flow/flow-model.js';
 import { Ema } from '../flow/ema.js';
 import { emaParts } from '../flow/ema-checkpoint.js';
 import type { EpochEvent, FinishedEvent, StepEvent, TrainRequest } from '../protocol.js';
-import { Rng } from '../rng.js';
+import { Rng } from '../../data/rng.js';
 import { AdamW } from './adamw.js';
 import { checkWindowSet, gatherBatch } from './batches.js';
 import { EarlyStopping } from './early-stopping.js';
 import { startReliability, statePart } from './reliability.js';
-import { JointObjective, type MicroBatch, type ValidationResult } from './objective-step.js';
+import { JointObjective, type MicroBatch, type ValidationResult } from '../objective/joint-objective.js';
 import { learningRate } from './schedules.js';
 import { rssMb, stamp, type Emit } from './events.js';
-import { waitWhilePaused } from './pause.js';
+import { waitWhilePaused, type TrainControl } from './pause.js';
 import { PreviewMaker } from './preview.js';
-
-export interface TrainControl {
-  stopRequested: boolean;
-  /** Set while the host has paused the run; the loop waits on it between steps (train/pause.ts). */
-  pause?: Promise<void> | null;
-}
 
 export interface TrainOptions {
   /** Prepared windows to train on instead of reading spec.data (tests, benchmarks). */

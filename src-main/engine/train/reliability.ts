@@ -4,8 +4,9 @@
  * resume point. loop.ts calls:
  *   startReliability(...)      after the model, optimiser and RNG exist (restores a resume)
  *   takeCursor(epoch)          the resumed epoch's order and position, once
- *   admit(step, a, batch)     the bad-batch fault and the batch check
- *   lossAndGrads(step, a, fn)     the objective with nan/oom/explosion faults and OOM handling
+ *   admit(step, micro, batch)  the bad-batch fault and the batch check
+ *   step(step, fn)             the objective with nan/oom/inf-grad/explosion faults, OOM
+ *                              handling and DivergenceError → rollback
  *   clip(step, grads, max)     clipping with NaN/Inf and explosion checks
  *   afterStep(step)            crash fault and the memory budget
  *   checkpoints.write(...)     verified checkpoints with pruning and the stable verdict
@@ -13,12 +14,13 @@
 import * as tf from '@tensorflow/tfjs';
 import type { PreparedData } from '../../data/index.js';
 import { applyResume, openResumeCheckpoint, type ResumedState } from '../checkpoint/resume-point.js';
-import type { CheckpointPart, TrainCursor } from '../checkpoint/resume-meta.js';
+import type { CheckpointPart, TrainCursor } from './run-state.js';
 import { RunCheckpointer } from '../checkpoint/run-checkpointer.js';
 import { FaultPlan, InjectedOutOfMemory, parseFaults } from '../faults.js';
 import type { FlowModel } from '../flow/flow-model.js';
+import { DivergenceError } from '../objective/divergence-error.js';
 import type { TrainRequest } from '../protocol.js';
-import type { Rng } from '../rng.js';
+import type { Rng } from '../../data/rng.js';
 import type { AdamW } from './adamw.js';
 import type { Batch } from './batches.js';
 import { clipByGlobalNorm, type ClipResult } from './clipping.js';
@@ -102,8 +104,8 @@ export class RunReliability {
         this.guard.outOfMemory(step, err);
         return 'oom';
       }
-      // The objective refuses non-finite losses with this message (objective-step.ts).
-      if (err instanceof Error && /^training diverged/.test(err.message)) {
+      // The objective refuses a non-finite loss (objective/joint-objective.ts).
+      if (err instanceof DivergenceError) {
         this.guard.nonFinite(step, { loss: err.message });
         return null;
       }

@@ -1,13 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../../../src-main/engine/backend.js';
+import { initBackend } from '../../../../src-main/engine/backend/select-backend.js';
 import { runSpecSchema } from '../../../../src-main/config/schema.js';
 import { anomalyScores } from '../../../../src-main/engine/flow/anomaly-score.js';
 import { FS_BUCKETS, sampleRateBucket } from '../../../../src-main/engine/flow/condition-encoder.js';
 import { Ema, emaDecayAt } from '../../../../src-main/engine/flow/ema.js';
 import { emaParts, loadEmaWeights } from '../../../../src-main/engine/flow/ema-checkpoint.js';
 import { FlowModel, type FlowModelShape } from '../../../../src-main/engine/flow/flow-model.js';
-import { Rng } from '../../../../src-main/engine/rng.js';
+import { Rng } from '../../../../src-main/data/rng.js';
 import { tinySpec } from '../fixtures.js';
 
 beforeAll(async () => {

@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../../../src-main/engine/backend.js';
+import { initBackend } from '../../../../src-main/engine/backend/select-backend.js';
 import { FlowModel, type FlowModelShape } from '../../../../src-main/engine/flow/flow-model.js';
 import { sinusoidalPositions } from '../../../../src-main/engine/flow/positional-encoding.js';
 import { bmm } from '../../../../src-main/engine/nn/batched-matmul.js';
 import { multiHeadSelfAttention, type AttentionWeights } from '../../../../src-main/engine/nn/attention.js';
 import { modulate } from '../../../../src-main/engine/nn/adaln.js';
-import { Rng } from '../../../../src-main/engine/rng.js';
+import { Rng } from '../../../../src-main/data/rng.js';
 import { AdamW } from '../../../../src-main/engine/train/adamw.js';
 import { drawTraining, flowLossAndGrads } from '../../../../src-main/engine/train/flow-step.js';
 import type { Batch } from '../../../../src-main/engine/train/batches.js';

@@ -6,7 +6,7 @@
  * through a variable and their absence is a reason, not an error.
  */
 import * as tf from '@tensorflow/tfjs';
-import { shareIdentityOnWasm } from './train/fused.js';
+import { shareIdentityOnWasm } from './fused.js';
 import { prepareWasmThreads, wasmThreadCount } from './wasm-threads.js';
 
 export type BackendPreference = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
@@ -102,7 +102,7 @@ export async function initBackend(prefer?: BackendPreference): Promise<BackendIn
     name = 'cpu';
   }
   await tf.ready();
-  shareIdentityOnWasm(); // wasm's Identity copies; gradients clone ~140 tensors a step (train/fused.ts)
+  shareIdentityOnWasm(); // wasm's Identity copies; gradients clone ~140 tensors a step (fused.ts)
   const threads = name === 'wasm' && wasmModule ? wasmModule.getThreadsCount() : 1;
   return { name: tf.getBackend(), skipped, versions: { tfjs: tf.version.tfjs, node: process.versions.node }, threads };
 }

@@ -4,9 +4,19 @@
  * the stability guard's settings, the stability tracker's history, and the state of any
  * registered part (EMA weights, loss balancing, …).
  */
-import type { GuardState } from '../train/stability-guard.js';
-import type { NamedArray } from './format.js';
-import type { StableTrackerState } from './stability.js';
+import type { NamedArray } from '../checkpoint/format.js';
+import type { StableTrackerState } from '../checkpoint/stability.js';
+
+/** What a checkpoint keeps of the guard so a resumed run continues with the same settings. */
+export interface GuardState {
+  lr_scale: number;
+  batch_size: number;
+  accumulate: number;
+  pending_attempts: number;
+  norms: number[];
+  rss_at_halving: number | null;
+  skipped_batches: number;
+}
 
 /** Where the loop stands inside an epoch right after the checkpoint's step. */
 export interface TrainCursor {
