@@ -362,6 +362,15 @@ export function parseRequest<M extends ApiMethod>(method: M, raw: unknown): z.ou
 
 // ---------------------------------------------------------------- WebSocket wire (browser host mode)
 
+/**
+ * The session token travels as a WebSocket subprotocol, never in a cookie: a page on another
+ * local port is the same *site*, so a cookie would ride its requests. The client offers
+ * [WS_PROTOCOL, WS_TOKEN_PREFIX + token]; the server answers with WS_PROTOCOL only.
+ */
+export const WS_PROTOCOL = 'flowbench.v1';
+export const WS_TOKEN_PREFIX = 'flowbench.token.';
+export const wsProtocols = (token: string): string[] => [WS_PROTOCOL, WS_TOKEN_PREFIX + token];
+
 /** Client → server over the `flowbench serve` WebSocket. */
 export const wsClientMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('call'), id: z.int().min(0), method: z.string(), params: z.unknown().optional() }),

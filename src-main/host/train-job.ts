@@ -7,7 +7,7 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import type { RunSpec } from '../config/schema.js';
 import { specHash } from '../config/index.js';
-import { openDataSource } from '../data/index.js';
+import { openDataSource, prepareWindows } from '../data/index.js';
 import type { EngineEvent, FinishedEvent, TrainRequest } from '../engine/protocol.js';
 import { newRunId, type Store } from '../store/index.js';
 import type { EngineLauncher } from './engine-launcher.js';
@@ -43,6 +43,9 @@ export async function runTrainJob(options: TrainJobOptions): Promise<TrainJobRes
   // Open the data source before recording anything: a wrong path or a broken manifest is
   // bad input (a DataError for the caller), not a failed run cluttering the history.
   const source = await openDataSource(spec.data, { cwd: options.cwd, seed: spec.environment.seed, select: spec.task });
+  // The same pass the engine makes (every file opened, rates, shapes, windows per split), so
+  // a bad file is exit 2 with its name and no history row. One recording in memory at a time.
+  if (spec.data.source === 'files') await prepareWindows(source, spec.data, spec.environment.seed);
   const runId = newRunId();
   const runDir = insideDir(options.workdir, runId, 'run folder');
   mkdirSync(path.join(runDir, 'checkpoints'), { recursive: true });
