@@ -1,6 +1,6 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import h5wasm from 'h5wasm/node';
 import { DataError, listNames } from '../errors.js';
+import { loadH5wasm } from './h5wasm-module.js';
 
 /**
  * HDF5 access through h5wasm (the HDF5 C library compiled to wasm; in Node it reads the
@@ -90,7 +90,7 @@ export async function openHdf5(path: string): Promise<Hdf5File> {
   }
   // Checked here because h5wasm, handed a non-HDF5 file, prints library diagnostics and throws an unhelpful error.
   if (!isHdf5) throw new DataError(`${path}: not an HDF5 file (no HDF5 signature at byte 0, 512, 1024, …); expected a .h5/.hdf5 file`, { file: path });
-  await h5wasm.ready;
+  const h5wasm = await loadH5wasm();
   let h5: InstanceType<typeof h5wasm.File>;
   try {
     h5 = new h5wasm.File(path, 'r');

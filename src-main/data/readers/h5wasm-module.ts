@@ -1,0 +1,15 @@
+/**
+ * h5wasm, loaded on first use: importing it compiles the HDF5 library's wasm (~0.3 s
+ * measured), which a CLI listing runs or printing help should not pay for.
+ */
+export type H5wasm = typeof import('h5wasm/node').default;
+
+let loading: Promise<H5wasm> | null = null;
+
+export function loadH5wasm(): Promise<H5wasm> {
+  loading ??= import('h5wasm/node').then(async ({ default: h5wasm }) => {
+    await h5wasm.ready;
+    return h5wasm;
+  });
+  return loading;
+}
