@@ -23,6 +23,7 @@ import { previewData } from './data-preview.js';
 import { evaluationFigure } from './evaluation-figure.js';
 import { writeFigure } from './figure-files.js';
 import type { JobManager } from './job-manager.js';
+import { headlineLosses } from './headline-losses.js';
 import { insideDir } from './paths.js';
 import { estimateScales, resolveDraft } from './run-draft.js';
 import type {
@@ -42,8 +43,7 @@ function finiteOrNull(v: number | null | undefined): number | null {
 }
 
 function toRun(row: RunRow, summary: readonly StoreMetricSummary[], active = false): Run {
-  const flow = summary.find((m) => m.name === 'flow_loss' && m.scope === 'step');
-  const val = summary.find((m) => m.name === 'val_flow_loss' && m.scope === 'epoch');
+  const losses = headlineLosses(summary);
   return {
     id: row.id,
     name: row.name,
@@ -58,10 +58,10 @@ function toRun(row: RunRow, summary: readonly StoreMetricSummary[], active = fal
     durationS: row.durationS,
     error: row.error,
     parentRunId: row.parentRunId,
-    lastFlowLoss: finiteOrNull(flow?.last),
-    bestFlowLoss: finiteOrNull(flow?.min),
-    lastValLoss: finiteOrNull(val?.last),
-    bestValLoss: finiteOrNull(val?.min),
+    lastFlowLoss: finiteOrNull(losses.lastFlowLoss),
+    bestFlowLoss: finiteOrNull(losses.bestFlowLoss),
+    lastValLoss: finiteOrNull(losses.lastValLoss),
+    bestValLoss: finiteOrNull(losses.bestValLoss),
     archived: row.archived,
     active,
   };
