@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { runSpecSchema } from '../../src-main/config/schema.js';
 import { initBackend } from '../../src-main/engine/backend.js';
 import { FlowModel } from '../../src-main/engine/flow/flow-model.js';
-import { Rng } from '../../src-main/engine/rng.js';
+import { Rng } from '../../src-main/data/rng.js';
 import { AdamW } from '../../src-main/engine/train/adamw.js';
 import { clipByGlobalNorm } from '../../src-main/engine/train/clipping.js';
 import { drawTraining, flowLossAndGrads } from '../../src-main/engine/train/flow-step.js';

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../src-main/engine/backend.js';
 import { FlowModel } from '../../src-main/engine/flow/flow-model.js';
 import { eulerSample } from '../../src-main/engine/flow/samplers.js';
-import { Rng } from '../../src-main/engine/rng.js';
+import { Rng } from '../../src-main/data/rng.js';
 import { AdamW } from '../../src-main/engine/train/adamw.js';
 import { clipByGlobalNorm } from '../../src-main/engine/train/clipping.js';
 import { JointObjective } from '../../src-main/engine/train/objective-step.js';

@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { runSpecSchema, type RunSpec } from '../../src-main/config/schema.js';
 import { FlowModel } from '../../src-main/engine/flow/flow-model.js';
 import { eulerSample } from '../../src-main/engine/flow/samplers.js';
-import { Rng } from '../../src-main/engine/rng.js';
+import { Rng } from '../../src-main/data/rng.js';
 import { AdamW } from '../../src-main/engine/train/adamw.js';
 import type { Batch } from '../../src-main/engine/train/batches.js';
 import { clipByGlobalNorm } from '../../src-main/engine/train/clipping.js';

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
-"""Golden values for the evaluation metric library (src-main/engine/eval/), computed by
+"""Golden values for the evaluation metric library (src-main/engine/metrics/), computed by
 SciPy / scikit-learn / NumPy: the independent implementations the TypeScript metrics are
-tested against (tests/unit/eval/golden.test.ts).
+tested against (tests/unit/metrics/golden.test.ts).
 
 Needs Debian's packages (installs nothing itself):
     apt-get update && apt-get install -y python3-scipy python3-sklearn python3-numpy

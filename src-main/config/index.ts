@@ -2,5 +2,5 @@
 export * from './schema.js';
 export { loadRunSpec, describeValue, type LoadRunSpecOptions, type LoadedRunSpec } from './load-config.js';
 export { ConfigError, formatConfigIssue, type ConfigIssue, type ConfigWarning } from './errors.js';
-export { SCALE_PRESETS, VALIDATION_SCALE_TO_SCALE, scalePreset, type ScalePreset } from './scales.js';
+export { SCALE_PRESETS, VALIDATION_SCALE_TO_SCALE, scalePreset, type ScalePreset } from './scale-presets.js';
 export { canonicalJson, specHash } from './spec-hash.js';

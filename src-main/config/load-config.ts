@@ -13,7 +13,7 @@ import { isSetOverride, overrideToObject, parseSetArg } from './overrides.js';
 import { formatPath, getPath, isPlainObject, mergeInto, type PathSegment, type PlainObject } from './paths.js';
 import { readConfigFile } from './read-config-file.js';
 import { resolveScale } from './resolve-scale.js';
-import { scalePreset } from './scales.js';
+import { scalePreset } from './scale-presets.js';
 import { runSpecSchema, type RunSpec, type Scale } from './schema.js';
 import { describeExpected, isMappingAt, schemaAt } from './schema-describe.js';
 import { suggestKey } from './suggest.js';

@@ -6,7 +6,7 @@
 import type { Layer } from './aliases.js';
 import type { ConfigIssue, ConfigWarning } from './errors.js';
 import { getPath, type PlainObject } from './paths.js';
-import { VALIDATION_SCALE_TO_SCALE } from './scales.js';
+import { VALIDATION_SCALE_TO_SCALE } from './scale-presets.js';
 import { scaleSchema, type Scale } from './schema.js';
 
 interface Candidate {

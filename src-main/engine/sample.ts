@@ -14,7 +14,7 @@ import { loadEmaWeights } from './flow/ema-checkpoint.js';
 import type { FlowModel } from './flow/flow-model.js';
 import { integrate, type SamplerName } from './flow/samplers.js';
 import type { FinishedEvent, SampleRequest } from './protocol.js';
-import { Rng } from './rng.js';
+import { Rng } from '../data/rng.js';
 import { stamp, type Emit } from './train/events.js';
 
 const SAMPLE_BATCH = 64;

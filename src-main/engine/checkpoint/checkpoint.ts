@@ -7,7 +7,7 @@ import { promises as fs } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import type { RunSpec } from '../../config/schema.js';
 import { FlowModel, type FlowModelShape } from '../flow/flow-model.js';
-import type { RngState } from '../rng.js';
+import type { RngState } from '../../data/rng.js';
 import type { AdamState, AdamW } from '../train/adamw.js';
 import { writeFileAtomic, type AtomicWriteHooks, type WrittenFile } from './atomic-write.js';
 import { decodeCheckpoint, decodeHeader, encodeCheckpoint, type NamedArray } from './format.js';

@@ -11,7 +11,7 @@ import { promises as fs } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import type { FlowModel } from '../flow/flow-model.js';
 import type { TrainRequest } from '../protocol.js';
-import type { Rng } from '../rng.js';
+import type { Rng } from '../../data/rng.js';
 import type { AdamW } from '../train/adamw.js';
 import { stamp, type Emit } from '../train/events.js';
 import type { StabilityGuard } from '../train/stability-guard.js';

@@ -10,7 +10,7 @@ import { runSpecSchema, specHash, type RunSpec } from '../../config/index.js';
 import type { FaultPlan } from '../faults.js';
 import type { FlowModel } from '../flow/flow-model.js';
 import type { CheckpointEvent, TrainRequest } from '../protocol.js';
-import type { Rng } from '../rng.js';
+import type { Rng } from '../../data/rng.js';
 import type { AdamW } from '../train/adamw.js';
 import { stamp, type Emit } from '../train/events.js';
 import type { StabilityGuard } from '../train/stability-guard.js';

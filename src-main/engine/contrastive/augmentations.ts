@@ -8,7 +8,7 @@
  * output is what the encoder sees (train/objective-step.ts).
  */
 import type { TaskSpec } from '../../config/schema.js';
-import type { Rng } from '../rng.js';
+import type { Rng } from '../../data/rng.js';
 import { frequencyMask } from './frequency-mask.js';
 
 export type AugmentationSpec = TaskSpec['augmentations'];

@@ -7,7 +7,7 @@
  */
 import FFT from 'fft.js';
 import { fft as anyLengthFft, ifft as anyLengthIfft } from '../../data/fft.js';
-import type { Rng } from '../rng.js';
+import type { Rng } from '../../data/rng.js';
 
 /** Number of one-sided (rfft) bins of a length-L signal. */
 export function rfftBins(length: number): number {

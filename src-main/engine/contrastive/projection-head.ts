@@ -10,7 +10,7 @@ import { dense } from '../nn/dense.js';
 import { ones, xavierUniform, zeros } from '../nn/init.js';
 import { layerNorm } from '../nn/layer-norm.js';
 import type { ParamRegistry } from '../nn/params.js';
-import type { Rng } from '../rng.js';
+import type { Rng } from '../../data/rng.js';
 
 export class ProjectionHead {
   private readonly p: Record<string, tf.Variable> = {};

@@ -7,11 +7,11 @@
 import {
   accuracy, auroc, fitLogisticRegression, knnAnomalyScore, predict, prototypicalEvaluation, standardizeWith, columnStats, takeRows,
   type Matrix,
-} from '../eval/index.js';
-import { Rng } from '../rng.js';
+} from '../metrics/index.js';
+import { Rng } from '../../data/rng.js';
 import { channel0, type EvalData, type EvalSplit } from './eval-data.js';
-import { drawEpisode, episodePool } from './episodes.js';
-import type { EvalBudget } from './scales.js';
+import { drawEpisode, episodePool } from '../metrics/episodes.js';
+import type { EvalBudget } from './eval-budgets.js';
 import { fitSupervised } from './supervised-baseline.js';
 import type { MetricResult } from './types.js';
 

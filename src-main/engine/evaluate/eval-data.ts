@@ -8,7 +8,7 @@
  */
 import type { DataSpec } from '../../config/schema.js';
 import { openDataSource, prepareWindows, type DataSource, type PreparedData, type WindowSet } from '../../data/index.js';
-import { segmentGroups } from '../eval/index.js';
+import { segmentGroups } from '../metrics/index.js';
 
 export interface EvalSplit {
   set: WindowSet;

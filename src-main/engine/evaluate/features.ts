@@ -11,7 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { WindowSet } from '../../data/index.js';
-import type { Matrix } from '../eval/index.js';
+import type { Matrix } from '../metrics/index.js';
 import { VelocityDit } from '../flow/dit-velocity.js';
 import type { FlowModel } from '../flow/flow-model.js';
 

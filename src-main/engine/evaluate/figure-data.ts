@@ -9,7 +9,7 @@
  * PCA is computed here in JS: subspace iteration with a Rayleigh–Ritz step on the d×d
  * covariance, so it needs no linear-algebra library and is deterministic.
  */
-import { rfftPower, type Matrix } from '../eval/index.js';
+import { rfftPower, type Matrix } from '../metrics/index.js';
 import type { FlowModel } from '../flow/flow-model.js';
 import { channel0, type EvalData } from './eval-data.js';
 import { labelConditioning, sample } from './generation.js';

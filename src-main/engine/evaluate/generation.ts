@@ -14,13 +14,13 @@ import {
   classifierTwoSampleTest, columnKs, columnStats, conditionFeatures, defectHitRate, defectKindForLabel, defectTargetHz, diversityRatio,
   fitLogisticRegression, mmdPermutationTest, modeCoverage, phaseRandomizedControl, predict, realVsRealSplit, setLogSpectralDistance,
   standardizeWith, takeRows, whiteNoiseControl, type Matrix,
-} from '../eval/index.js';
+} from '../metrics/index.js';
 import type { FlowModel } from '../flow/flow-model.js';
 import { integrate } from '../flow/samplers.js';
-import { Rng } from '../rng.js';
+import { Rng } from '../../data/rng.js';
 import { channel0, type EvalData } from './eval-data.js';
 import { encodeMatrix } from './features.js';
-import type { EvalBudget } from './scales.js';
+import type { EvalBudget } from './eval-budgets.js';
 import type { FigureTable, MetricResult, ResultTree } from './types.js';
 
 export const CANDIDATES = ['generated', 'real_vs_real', 'white_noise', 'phase_random'] as const;

@@ -10,7 +10,7 @@
  *   - the few-shot readout (which pooling, which normalisation), chosen by prototypical
  *     episodes drawn from the training split with the same disjoint-group rule.
  */
-import { accuracy, columnStats, fitLogisticRegression, predict, prototypicalEvaluation, standardizeWith, takeRows, type ColumnStats, type Matrix } from '../eval/index.js';
+import { accuracy, columnStats, fitLogisticRegression, predict, prototypicalEvaluation, standardizeWith, takeRows, type ColumnStats, type Matrix } from '../metrics/index.js';
 
 /** Candidate C of the probe's CV (sklearn's C: ‖W‖²/(2C) against the summed log-loss). */
 export const PROBE_CS: readonly number[] = [0.01, 0.1, 1, 10];

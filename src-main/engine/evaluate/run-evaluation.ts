@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, type BackendInfo } from '../backend.js';
 import { loadCheckpoint, restoreModel } from '../checkpoint/checkpoint.js';
-import { auroc, type Matrix } from '../eval/index.js';
+import { auroc, type Matrix } from '../metrics/index.js';
 import { anomalyScores, type AnomalyScores } from '../flow/anomaly-score.js';
 import { loadEmaWeights } from '../flow/ema-checkpoint.js';
 import { FlowModel } from '../flow/flow-model.js';
@@ -21,8 +21,8 @@ import { PROBE_CS, normalizeFeatures, safeStats, selectC, selectFewShotReadout, 
 import { generationQuality } from './generation.js';
 import { LOG_PSD_NOTE, logPsdFeatures } from './spectral-baseline.js';
 import { evaluationFigureTables } from './figure-data.js';
-import { fittingQuery } from './episodes.js';
-import { evalBudget, type EvalBudget } from './scales.js';
+import { fittingQuery } from '../metrics/episodes.js';
+import { evalBudget, type EvalBudget } from './eval-budgets.js';
 import type { MetricResult, ResultTree } from './types.js';
 
 export interface EvaluateOptions {

@@ -4,7 +4,7 @@
  * analyst would try first; an encoder that cannot beat them has learned little that matters.
  */
 import type { WindowSet } from '../../data/index.js';
-import { welch, type Matrix } from '../eval/index.js';
+import { welch, type Matrix } from '../metrics/index.js';
 import { channel0 } from './eval-data.js';
 import type { SplitFeatures } from './downstream.js';
 

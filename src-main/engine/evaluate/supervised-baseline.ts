@@ -6,8 +6,8 @@
  * cross-entropy. It answers: what do the K labels buy without any pretraining?
  */
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '../rng.js';
-import type { Matrix } from '../eval/index.js';
+import { Rng } from '../../data/rng.js';
+import type { Matrix } from '../metrics/index.js';
 
 export interface SupervisedOptions {
   hidden?: number;

@@ -11,7 +11,7 @@
  * Conditions default to the unknown tokens (scores of the unconditional field).
  */
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '../rng.js';
+import { Rng } from '../../data/rng.js';
 import type { ConditionIds } from './condition-encoder.js';
 import { encodeToNoise } from './encode-to-noise.js';
 import type { FlowModel } from './flow-model.js';

@@ -19,7 +19,7 @@ import { dropout, silu } from '../nn/activations.js';
 import { embed, unknownId } from '../nn/embedding.js';
 import { ones, xavierUniform, zeros } from '../nn/init.js';
 import type { ParamRegistry } from '../nn/params.js';
-import type { Rng } from '../rng.js';
+import type { Rng } from '../../data/rng.js';
 
 /** Default of model.condition_dropout (kept for callers that have no spec). */
 export const CONDITION_DROPOUT = 0.1;

@@ -18,7 +18,7 @@ import { adaLayerNorm, gateTokens } from '../nn/adaln.js';
 import { multiHeadSelfAttention, type AttentionWeights } from '../nn/attention.js';
 import { xavierUniform, zeros } from '../nn/init.js';
 import type { ParamRegistry } from '../nn/params.js';
-import type { Rng } from '../rng.js';
+import type { Rng } from '../../data/rng.js';
 import { sinusoidalPositions } from './positional-encoding.js';
 
 export interface DitShape {

@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ModelSpec } from '../../config/schema.js';
 import { ParamRegistry } from '../nn/params.js';
-import { Rng } from '../rng.js';
+import { Rng } from '../../data/rng.js';
 import { ConditionEncoder, type ConditionIds } from './condition-encoder.js';
 import { VelocityDit } from './dit-velocity.js';
 import { classifierFreeGuidance } from './guidance.js';

@@ -8,7 +8,7 @@ import { dense } from '../nn/dense.js';
 import { silu } from '../nn/activations.js';
 import { xavierUniform, zeros } from '../nn/init.js';
 import type { ParamRegistry } from '../nn/params.js';
-import type { Rng } from '../rng.js';
+import type { Rng } from '../../data/rng.js';
 
 /**
  * e(t) = [sin(s·f_0..f_{h−1}), cos(s·f_0..f_{h−1})], s = t·scale, h = ⌊dim/2⌋,

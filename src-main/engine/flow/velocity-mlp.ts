@@ -10,7 +10,7 @@ import { layerNorm } from '../nn/layer-norm.js';
 import { silu } from '../nn/activations.js';
 import { ones, xavierUniform, zeros } from '../nn/init.js';
 import type { ParamRegistry } from '../nn/params.js';
-import type { Rng } from '../rng.js';
+import type { Rng } from '../../data/rng.js';
 
 export class VelocityMlp {
   private readonly p: Record<string, tf.Variable> = {};

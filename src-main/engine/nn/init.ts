@@ -1,5 +1,5 @@
 /** Parameter initialisers drawing from the run's Rng (so init is reproducible from the seed). */
-import type { Rng } from '../rng.js';
+import type { Rng } from '../../data/rng.js';
 
 /** Xavier/Glorot uniform for a [fanIn, fanOut] weight: U(−a, a), a = √(6 / (fanIn + fanOut)). */
 export function xavierUniform(rng: Rng, fanIn: number, fanOut: number, size = fanIn * fanOut): Float32Array {

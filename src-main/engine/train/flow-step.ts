@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { HIDDEN_DROPOUT, type ConditionIds } from '../flow/condition-encoder.js';
 import type { FlowModel, TrainDraws } from '../flow/flow-model.js';
 import { flowLoss, sampleFlow } from '../flow/rectified-flow.js';
-import type { Rng } from '../rng.js';
+import type { Rng } from '../../data/rng.js';
 import type { Batch } from './batches.js';
 
 /** Random draws for one batch of B windows of D values. */

@@ -11,7 +11,7 @@ import { FlowModel } from '../flow/flow-model.js';
 import { Ema } from '../flow/ema.js';
 import { emaParts } from '../flow/ema-checkpoint.js';
 import type { EpochEvent, FinishedEvent, StepEvent, TrainRequest } from '../protocol.js';
-import { Rng } from '../rng.js';
+import { Rng } from '../../data/rng.js';
 import { AdamW } from './adamw.js';
 import { checkWindowSet, gatherBatch } from './batches.js';
 import { EarlyStopping } from './early-stopping.js';

@@ -19,7 +19,7 @@ import { ProjectionHead } from '../contrastive/projection-head.js';
 import type { FlowModel } from '../flow/flow-model.js';
 import { ParamRegistry } from '../nn/params.js';
 import { makeBalancer, type Balancer, type BalancingState, type LossParts, type SharedNorms } from '../objective/joint-loss.js';
-import { Rng } from '../rng.js';
+import { Rng } from '../../data/rng.js';
 import { gatherBatch, type Batch } from './batches.js';
 import { batchFlowLoss, drawEvaluation, drawTraining, type FlowDraws } from './flow-step.js';
 

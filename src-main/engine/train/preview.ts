@@ -13,7 +13,7 @@ import type { ConditionIds } from '../flow/condition-encoder.js';
 import type { FlowModel } from '../flow/flow-model.js';
 import { integrate } from '../flow/samplers.js';
 import type { PreviewCurve, PreviewEvent } from '../protocol.js';
-import { Rng } from '../rng.js';
+import { Rng } from '../../data/rng.js';
 
 export const PREVIEW_WINDOWS = 3;
 export const PREVIEW_STEPS = 10;

@@ -18,7 +18,7 @@ import { RunCheckpointer } from '../checkpoint/run-checkpointer.js';
 import { FaultPlan, InjectedOutOfMemory, parseFaults } from '../faults.js';
 import type { FlowModel } from '../flow/flow-model.js';
 import type { TrainRequest } from '../protocol.js';
-import type { Rng } from '../rng.js';
+import type { Rng } from '../../data/rng.js';
 import type { AdamW } from './adamw.js';
 import type { Batch } from './batches.js';
 import { clipByGlobalNorm, type ClipResult } from './clipping.js';

@@ -37,11 +37,11 @@ describe('data preview', () => {
   });
 
   it.skipIf(!hasCwru)('reads the folder the way the chosen layout says (the run will read it the same way)', async () => {
-    // The CWRU folder holds LABELS.csv (every file 12 kHz) and CWRU file names (the catalogue knows Normal is 48 kHz).
+    // The CWRU folder holds LABELS.csv and CWRU file names; both read Normal_0 at 48 kHz, the description names the reading.
     const byManifest = await previewData({ source: 'files', path: CWRU_DIR, layout: 'manifest', windowLength: 256 }, process.cwd());
     const byNames = await previewData({ source: 'files', path: CWRU_DIR, layout: 'CWRU', windowLength: 256 }, process.cwd());
     expect(byManifest.description).toMatch(/^manifest .*LABELS\.csv: 19 recordings/);
-    expect(byManifest.sampleRates).toEqual([12000]);
+    expect(byManifest.sampleRates).toEqual([12000, 48000]);
     expect(byNames.description).toMatch(/^CWRU folder .*: 19 recordings/);
     expect(byNames.sampleRates).toEqual([12000, 48000]);
     expect(byNames.files).toBe(19);

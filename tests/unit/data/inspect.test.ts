@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { inspectPath } from '../../../src-main/data/index.js';
-import { CWRU_DIR, hasCwru, tempDir } from './data-paths.js';
+import { CWRU_DIR, hasCwru, manifestDeclaringNormalAt12k, tempDir } from './data-paths.js';
 
 describe('inspectPath', () => {
   it('summarises a CSV signal file as plain JSON', async () => {
@@ -20,6 +20,13 @@ describe('inspectPath', () => {
 
   it('says what is valid for a path that does not exist', async () => {
     await expect(inspectPath('/nonexistent/x.mat')).rejects.toThrow(/does not exist; give a signal file \(.mat, .h5, .csv\)/);
+  });
+
+  it('names a CWRU normal baseline that a manifest declares at 12 kHz before anyone trains on it', async () => {
+    const r = await inspectPath(manifestDeclaringNormalAt12k('inspect-normal12k'));
+    if (r.kind !== 'dataset') throw new Error('expected a dataset report');
+    expect(r.warnings.some((w) => w.startsWith("normal.csv is declared 12000 Hz, but CWRU's normal baseline was recorded at 48 kHz"))).toBe(true);
+    expect(r.warnings.some((w) => w.startsWith('ir.csv'))).toBe(false);
   });
 
   describe.skipIf(!hasCwru)('on real CWRU data', () => {
@@ -56,14 +63,15 @@ describe('inspectPath', () => {
       expect(r.files).toBe(19);
       expect(r.classes).toEqual({ ball: 6, inner_race: 6, normal: 1, outer_race: 6 });
       expect(r.domains).toEqual({ load_0HP: 10, load_1HP: 9 });
-      expect(r.sampleRates).toEqual([12000]);
+      // Normal_0 at 48 kHz (LABELS.csv since 2026-12-04), every fault file at 12 kHz.
+      expect(r.sampleRates).toEqual([12000, 48000]);
       const de = stats.filter((s) => s[1].endsWith('_DE_time'));
-      const total = de.reduce((a, s) => a + Number(s[2]), 0) / 12000;
+      const total = de.reduce((a, s) => a + Number(s[2]) / (s[0].includes('Normal') ? 48000 : 12000), 0);
       expect(r.totalDurationS).toBeCloseTo(total, 6);
       const normal = r.perFile.find((f) => f.label === 'normal')!;
       expect(normal).toMatchObject({ samples: 243938, channels: 1, rpm: 1796 });
-      // The manifest's 12 kHz for the 48 kHz normal baseline is named before anyone trains on it.
-      expect(r.warnings.some((w) => w.startsWith("12k_DE/Normal_0.mat is declared 12000 Hz, but CWRU's normal baseline was recorded at 48 kHz"))).toBe(true);
+      expect(r.warnings.some((w) => w.includes('different sample rates (12000 Hz: 18, 48000 Hz: 1)'))).toBe(true);
+      expect(r.warnings.some((w) => w.includes('is declared 12000 Hz'))).toBe(false);
     });
 
     it('gives per-channel statistics for each file of a folder, as SciPy computes them', async () => {

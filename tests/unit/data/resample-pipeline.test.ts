@@ -1,7 +1,8 @@
 /**
- * data.fs_overrides + data.resample_hz in prepareWindows. CWRU's manifest says 12 kHz for every
- * file, but 12k_DE/Normal_0.mat was recorded at 48 kHz: read as 12 kHz its machine lines sit at
- * the wrong frequencies, a confound for every normal-vs-fault comparison.
+ * data.fs_overrides + data.resample_hz in prepareWindows. 12k_DE/Normal_0.mat was recorded at
+ * 48 kHz (the shared LABELS.csv says so since 2026-12-04; it said 12 kHz before): read as 12 kHz
+ * its machine lines sit at the wrong frequencies, a confound for every normal-vs-fault comparison.
+ * The old 12 kHz declaration is reproduced with data.fs_overrides {Normal_0: 12000}.
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -9,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { dataSchema, type DataSpec } from '../../../src-main/config/schema.js';
 import { DataError, openDataSource, prepareWindows, type DataSource, type PreparedData } from '../../../src-main/data/index.js';
 import { rfftPower } from '../../../src-main/data/fft.js';
-import { CWRU_DIR, hasCwru, tempDir } from './data-paths.js';
+import { CWRU_DIR, hasCwru, manifestDeclaringNormalAt12k, tempDir } from './data-paths.js';
 
 const NORMAL = '12k_DE/Normal_0.mat';
 const NORMAL_SAMPLES = 243938;
@@ -83,18 +84,35 @@ describe('data.resample_hz / data.fs_overrides (small files)', () => {
     expect(err.message).toMatch(/a\.csv: cannot resample from 97656 Hz to 12000 Hz/);
     expect(err.file).toBe(path.join(dir, 'a.csv'));
   });
+
+
+  it('names a CWRU normal baseline declared 12 kHz, and stops naming it once corrected and resampled', async () => {
+    const dir = manifestDeclaringNormalAt12k('resample-normal12k');
+    const spec = dataSchema.parse({ source: 'files', path: dir, window_length: 256, stride: 256 });
+    const declared = await prepare(spec);
+    expect(declared.warnings.some((w) => w.includes("normal.csv is declared 12000 Hz, but CWRU's normal baseline was recorded at 48 kHz"))).toBe(true);
+    expect(declared.warnings.filter((w) => w.includes('ir.csv'))).toEqual([]);
+    const corrected = await prepare({ ...spec, fs_overrides: { 'normal.csv': 48000 }, resample_hz: 12000 });
+    expect(corrected.warnings.filter((w) => /48 kHz|different sample rates/.test(w))).toEqual([]);
+    expect(corrected.files.map((f) => [f.id, f.fsHz, f.samples])).toEqual([
+      ['normal.csv', 12000, 512],
+      ['ir.csv', 12000, 2048],
+    ]);
+  });
 });
 
 describe.skipIf(!hasCwru)('data.resample_hz / data.fs_overrides (real CWRU)', () => {
+  // The manifest gives Normal_0 at 48 kHz and every fault file at 12 kHz.
   const base = dataSchema.parse({ source: 'files', path: CWRU_DIR, max_windows_per_file: 4 });
-  const fixed = { ...base, fs_overrides: { [NORMAL]: 48000 }, resample_hz: 12000 };
+  const fixed = { ...base, resample_hz: 12000 };
+  const misdeclared = { ...base, fs_overrides: { [NORMAL]: 12000 } };
 
-  it('corrects Normal_0 to 48 kHz and resamples it to 12 kHz; the fault files are untouched', async () => {
+  it('resamples the 48 kHz Normal_0 to 12 kHz; the fault files are untouched', async () => {
     const [before, after] = [await prepare(base), await prepare(fixed)];
     expect(after.files).toHaveLength(19);
     for (const [i, f] of after.files.entries()) {
       if (f.id === NORMAL) {
-        expect(before.files[i]).toMatchObject({ fsHz: 12000, samples: NORMAL_SAMPLES });
+        expect(before.files[i]).toMatchObject({ fsHz: 48000, samples: NORMAL_SAMPLES });
         expect(f).toMatchObject({ fsHz: 12000, samples: Math.ceil(NORMAL_SAMPLES / 4) });
       } else {
         expect(f).toEqual(before.files[i]);
@@ -110,13 +128,13 @@ describe.skipIf(!hasCwru)('data.resample_hz / data.fs_overrides (real CWRU)', ()
       }
     }
     // The override alone (no resample_hz) only relabels the rate.
-    const relabelled = await prepare({ ...base, fs_overrides: { [NORMAL]: 48000 } }, [NORMAL]);
-    expect(relabelled.files[0]).toMatchObject({ fsHz: 48000, samples: NORMAL_SAMPLES });
-    expect(relabelled.train.fsHz.every((fs) => fs === 48000)).toBe(true);
+    const relabelled = await prepare(misdeclared, [NORMAL]);
+    expect(relabelled.files[0]).toMatchObject({ fsHz: 12000, samples: NORMAL_SAMPLES });
+    expect(relabelled.train.fsHz.every((fs) => fs === 12000)).toBe(true);
 
-    // The confounds are named: the manifest's 12 kHz normal baseline, then mixed rates without resample_hz.
-    expect(before.warnings.some((w) => w.includes(`${NORMAL} is declared 12000 Hz, but CWRU's normal baseline was recorded at 48 kHz`))).toBe(true);
-    const mixed = await prepare({ ...base, fs_overrides: { [NORMAL]: 48000 } }, [NORMAL, '12k_DE/B007_0.mat']);
+    // The confounds are named: a 12 kHz normal baseline, and mixed rates without resample_hz.
+    expect(relabelled.warnings.some((w) => w.includes(`${NORMAL} is declared 12000 Hz, but CWRU's normal baseline was recorded at 48 kHz`))).toBe(true);
+    const mixed = await prepare(base, [NORMAL, '12k_DE/B007_0.mat']);
     expect(mixed.warnings.some((w) => w.includes('different sample rates (12000 Hz: 1, 48000 Hz: 1)') && w.includes('data.resample_hz'))).toBe(true);
     expect(after.warnings.filter((w) => /48 kHz|different sample rates/.test(w))).toEqual([]);
   });
@@ -147,8 +165,8 @@ describe.skipIf(!hasCwru)('data.resample_hz / data.fs_overrides (real CWRU)', ()
     const spec = { ...base, window_length: 4096, stride: 4096, max_windows_per_file: null };
     const faults = ['12k_DE/IR007_0.mat', '12k_DE/B007_0.mat', '12k_DE/OR007@6_0.mat'];
     const ids = [NORMAL, ...faults];
-    const corrected = await prepare({ ...spec, fs_overrides: { [NORMAL]: 48000 }, resample_hz: 12000 }, ids);
-    const raw = await prepare(spec, ids);
+    const corrected = await prepare({ ...spec, resample_hz: 12000 }, ids);
+    const raw = await prepare({ ...spec, fs_overrides: { [NORMAL]: 12000 } }, ids);
     const lines = [360, 419, 449];
     const normalFixed = lineStrength(corrected, NORMAL);
     const normalRaw = lineStrength(raw, NORMAL);

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../src-main/engine/backend.js';
 import { FlowModel } from '../../../src-main/engine/flow/flow-model.js';
 import { sinusoidalEmbedding } from '../../../src-main/engine/flow/time-embedding.js';
-import { Rng } from '../../../src-main/engine/rng.js';
+import { Rng } from '../../../src-main/data/rng.js';
 import { tinySpec } from './fixtures.js';
 
 beforeAll(async () => {

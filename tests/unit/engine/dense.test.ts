@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../src-main/engine/backend.js';
 import { dense } from '../../../src-main/engine/nn/dense.js';
 import { embed, unknownId } from '../../../src-main/engine/nn/embedding.js';
-import { Rng } from '../../../src-main/engine/rng.js';
+import { Rng } from '../../../src-main/data/rng.js';
 
 beforeAll(async () => {
   await initBackend('wasm');

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runSpecSchema, type RunSpec } from '../../../src-main/config/schema.js';
 import type { PreparedData, WindowSet } from '../../../src-main/data/index.js';
-import { Rng } from '../../../src-main/engine/rng.js';
+import { Rng } from '../../../src-main/data/rng.js';
 import type { TrainRequest } from '../../../src-main/engine/protocol.js';
 
 /** n windows of sinusoids (frequency by domain) plus noise, unit-ish scale. [n, length, channels]. */

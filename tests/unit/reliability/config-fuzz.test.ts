@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadRunSpec } from '../../../src-main/config/index.js';
-import { Rng } from '../../../src-main/engine/rng.js';
+import { Rng } from '../../../src-main/data/rng.js';
 import { repoRoot } from '../../support/cli.js';
 
 const N = 1200;

@@ -7,7 +7,7 @@ import { FS_BUCKETS, sampleRateBucket } from '../../../../src-main/engine/flow/c
 import { Ema, emaDecayAt } from '../../../../src-main/engine/flow/ema.js';
 import { emaParts, loadEmaWeights } from '../../../../src-main/engine/flow/ema-checkpoint.js';
 import { FlowModel, type FlowModelShape } from '../../../../src-main/engine/flow/flow-model.js';
-import { Rng } from '../../../../src-main/engine/rng.js';
+import { Rng } from '../../../../src-main/data/rng.js';
 import { tinySpec } from '../fixtures.js';
 
 beforeAll(async () => {

@@ -7,7 +7,7 @@ import { loadCheckpoint, restoreModel, saveCheckpoint } from '../../../../src-ma
 import { loadEmaWeights } from '../../../../src-main/engine/flow/ema-checkpoint.js';
 import { FlowModel } from '../../../../src-main/engine/flow/flow-model.js';
 import type { CheckpointEvent, EngineEvent, EpochEvent, SampledEvent } from '../../../../src-main/engine/protocol.js';
-import { Rng } from '../../../../src-main/engine/rng.js';
+import { Rng } from '../../../../src-main/data/rng.js';
 import { runSampling } from '../../../../src-main/engine/sample.js';
 import { runTraining } from '../../../../src-main/engine/train/loop.js';
 import { sineData, tempDir, tinySpec, trainRequest } from '../fixtures.js';

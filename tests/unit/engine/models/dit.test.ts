@@ -6,7 +6,7 @@ import { sinusoidalPositions } from '../../../../src-main/engine/flow/positional
 import { bmm } from '../../../../src-main/engine/nn/batched-matmul.js';
 import { multiHeadSelfAttention, type AttentionWeights } from '../../../../src-main/engine/nn/attention.js';
 import { modulate } from '../../../../src-main/engine/nn/adaln.js';
-import { Rng } from '../../../../src-main/engine/rng.js';
+import { Rng } from '../../../../src-main/data/rng.js';
 import { AdamW } from '../../../../src-main/engine/train/adamw.js';
 import { drawTraining, flowLossAndGrads } from '../../../../src-main/engine/train/flow-step.js';
 import type { Batch } from '../../../../src-main/engine/train/batches.js';

@@ -6,7 +6,7 @@ import {
 } from '../../../../src-main/engine/contrastive/augmentations.js';
 import { frequencyMask, maskBand, rfftBins } from '../../../../src-main/engine/contrastive/frequency-mask.js';
 import { rfftPower } from '../../../../src-main/data/fft.js';
-import { Rng } from '../../../../src-main/engine/rng.js';
+import { Rng } from '../../../../src-main/data/rng.js';
 
 const L = 128;
 const sine = (n: number, f: number): Float32Array => Float32Array.from({ length: n }, (_, t) => Math.sin((2 * Math.PI * f * t) / n));

@@ -4,7 +4,7 @@ import type { RunSpec } from '../../../../src-main/config/schema.js';
 import { makeViews } from '../../../../src-main/engine/contrastive/augmentations.js';
 import { initBackend } from '../../../../src-main/engine/backend.js';
 import { FlowModel } from '../../../../src-main/engine/flow/flow-model.js';
-import { Rng } from '../../../../src-main/engine/rng.js';
+import { Rng } from '../../../../src-main/data/rng.js';
 import { AdamW } from '../../../../src-main/engine/train/adamw.js';
 import { gatherBatch, type Batch } from '../../../../src-main/engine/train/batches.js';
 import { JointObjective, type StepDraws } from '../../../../src-main/engine/train/objective-step.js';

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../../src-main/engine/backend.js';
-import { Rng } from '../../../../src-main/engine/rng.js';
+import { Rng } from '../../../../src-main/data/rng.js';
 import { AdamW } from '../../../../src-main/engine/train/adamw.js';
 import { clipByGlobalNorm, clipFactor, globalNorm } from '../../../../src-main/engine/train/clipping.js';
 import { fusedAvailable, sumOfSquares } from '../../../../src-main/engine/train/fused.js';

@@ -1,4 +1,4 @@
-/** engine/eval/: metric library for generation quality, downstream value and controls (issue 5). */
+/** engine/metrics/: metric library for generation quality, downstream value and controls (issue 5). */
 export { type Matrix, type Real, type ColumnStats, matrix, row, takeRows, concatRows, columnStats, standardizeWith, windowsOf } from './matrix.js';
 export { fft, ifft, rfftPower, type Complex } from '../../data/fft.js';
 export { mmd2, mmdPermutationTest, medianBandwidth, type MmdResult, type MmdTestResult } from './mmd.js';
@@ -12,7 +12,7 @@ export {
 } from './envelope.js';
 export { fitLogisticRegression, predict, predictProba, accuracy, type LogisticModel, type LogisticOptions } from './logistic-regression.js';
 export { classifierTwoSampleTest, type C2stOptions, type C2stResult } from './c2st.js';
-export { prototypicalEvaluation, type PrototypicalOptions, type PrototypicalResult } from './prototypical.js';
+export { prototypicalEvaluation, type PrototypicalOptions, type PrototypicalResult } from './prototypical-accuracy.js';
 export { auroc, knnAnomalyScore } from './auroc.js';
 export { diversityRatio, meanPairwiseDistance, modeCoverage, kMeans, type ModeCoverage } from './diversity.js';
 export { whiteNoiseControl, phaseRandomizedControl, realVsRealSplit, segmentGroups, type RealSplit } from './controls.js';

@@ -4,7 +4,7 @@
  * distribution as far as that classifier can see. 0.5 accuracy is perfect, 1.0 is a
  * generator anyone can spot.
  */
-import { Rng } from '../rng.js';
+import { Rng } from '../../data/rng.js';
 import { fitLogisticRegression, predict, type LogisticOptions } from './logistic-regression.js';
 import { type Matrix, checkMatrix, concatRows, takeRows } from './matrix.js';
 import { binomialUpperTail } from './special.js';

@@ -1,10 +1,10 @@
 /**
- * N-way K-shot episode draws with support and query from disjoint groups (file or
- * contiguous segment) of each class — the same rule eval/prototypical.ts applies — for
- * protocols that need the windows themselves (the supervised baseline, episodic
- * fine-tuning), not only features.
+ * The one N-way K-shot episode sampler: support and query of each class come from disjoint
+ * groups (file or contiguous segment), so overlapping windows of one stretch of signal never
+ * sit on both sides. Used on features (prototypical-accuracy.ts) and on the windows
+ * themselves (the supervised baseline, episodic fine-tuning).
  */
-import type { Rng } from '../rng.js';
+import type { Rng } from '../../data/rng.js';
 
 export interface Episode {
   /** Original labels of the episode's classes; class c of the episode is classes[c]. */

@@ -13,7 +13,7 @@ import {
   type Matrix, classifierTwoSampleTest, columnStats, conditionFeatures, defectHitRate, defectTargetHz,
   featureKs, ks2samp, mmdPermutationTest, phaseRandomizedControl, realVsRealSplit, segmentGroups, setLogSpectralDistance,
   standardizeWith, takeRows, whiteNoiseControl,
-} from '../../../src-main/engine/eval/index.js';
+} from '../../../src-main/engine/metrics/index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dataRoot = path.resolve(process.env.FLOWBENCH_DATA ?? path.resolve(here, '../../..', '../shared/data'));

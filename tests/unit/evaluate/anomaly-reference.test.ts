@@ -5,11 +5,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../src-main/engine/backend.js';
-import { auroc } from '../../../src-main/engine/eval/index.js';
+import { auroc } from '../../../src-main/engine/metrics/index.js';
 import { healthyReferenceKnn } from '../../../src-main/engine/evaluate/downstream.js';
 import { anomalyScores } from '../../../src-main/engine/flow/anomaly-score.js';
 import { FlowModel } from '../../../src-main/engine/flow/flow-model.js';
-import { Rng } from '../../../src-main/engine/rng.js';
+import { Rng } from '../../../src-main/data/rng.js';
 import { modelSchema } from '../../../src-main/config/schema.js';
 
 beforeAll(async () => {

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { evenRows, latentPcaTables, meanMagnitudeSpectrum, pca2 } from '../../../src-main/engine/evaluate/figure-data.js';
-import type { Matrix } from '../../../src-main/engine/eval/index.js';
+import type { Matrix } from '../../../src-main/engine/metrics/index.js';
 
 /** A full 2³ factorial of scores (±3, ±2, ±1) on an orthonormal basis, shifted by a mean. */
 function factorial(): { x: Matrix; basis: number[][]; mean: number[] } {

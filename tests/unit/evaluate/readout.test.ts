@@ -10,8 +10,8 @@ import { readoutDim, readoutFeatures, readoutsOf } from '../../../src-main/engin
 import { applyWhitener, fitWhitener, groupFolds, l2NormalizeRows, symmetricEigen, normalizeFeatures, safeStats, selectC, selectFewShotReadout } from '../../../src-main/engine/evaluate/readout.js';
 import { VelocityDit } from '../../../src-main/engine/flow/dit-velocity.js';
 import { FlowModel } from '../../../src-main/engine/flow/flow-model.js';
-import { Rng } from '../../../src-main/engine/rng.js';
-import type { Matrix } from '../../../src-main/engine/eval/index.js';
+import { Rng } from '../../../src-main/data/rng.js';
+import type { Matrix } from '../../../src-main/engine/metrics/index.js';
 import { tinySpec } from '../engine/fixtures.js';
 
 beforeAll(async () => {

@@ -9,8 +9,8 @@ import { describe, expect, it } from 'vitest';
 import {
   accuracy, analyticSignal, auroc, conditionFeatures, fitLogisticRegression, kolmogorovSf, ks2samp,
   mmd2, predict, predictProba, welch, windowMoments,
-} from '../../../src-main/engine/eval/index.js';
-import { binomialUpperTail } from '../../../src-main/engine/eval/special.js';
+} from '../../../src-main/engine/metrics/index.js';
+import { binomialUpperTail } from '../../../src-main/engine/metrics/special.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const G = JSON.parse(readFileSync(path.resolve(here, '../../fixtures/eval/golden.json'), 'utf8'));

@@ -5,7 +5,7 @@
  * exactly (so every second-order statistic: PSD, autocorrelation) but destroy the
  * impulses and modulation that carry a bearing fault.
  */
-import { Rng } from '../rng.js';
+import { Rng } from '../../data/rng.js';
 import { fft, ifft } from '../../data/fft.js';
 import { type Matrix, checkMatrix, row } from './matrix.js';
 

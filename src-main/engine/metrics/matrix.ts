@@ -1,5 +1,5 @@
 /**
- * Row-major [n, d] sample matrices: the one input shape every metric in eval/ takes
+ * Row-major [n, d] sample matrices: the one input shape every metric in metrics/ takes
  * (windows as rows of `length` samples, or feature vectors as rows of `d` columns).
  * Plain typed arrays, no tensors: these metrics are small numeric code that must match
  * SciPy/scikit-learn bit for bit where it can.

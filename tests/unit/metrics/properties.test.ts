@@ -1,11 +1,11 @@
 /** Properties every metric must have, on synthetic data whose answer is known. */
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../../src-main/engine/rng.js';
+import { Rng } from '../../../src-main/data/rng.js';
 import {
   type Matrix, auroc, classifierTwoSampleTest, defectFrequencyHit, diversityRatio, fft, fitLogisticRegression, ifft,
   knnAnomalyScore, ks2samp, mmd2, mmdPermutationTest, modeCoverage, phaseRandomizedControl, predict, prototypicalEvaluation,
   realVsRealSplit, rfftPower, segmentGroups, welch, whiteNoiseControl,
-} from '../../../src-main/engine/eval/index.js';
+} from '../../../src-main/engine/metrics/index.js';
 
 function gaussian(n: number, d: number, seed: number, shift = 0, scale = 1): Matrix {
   const rng = new Rng(seed);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../../src-main/engine/rng.js';
+import { Rng } from '../../../src-main/data/rng.js';
 
 describe('Rng', () => {
   it('same seed ⇒ same stream; saved state resumes it exactly (including the cached normal)', () => {

@@ -6,11 +6,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../src-main/engine/backend.js';
-import { drawEpisode, episodePool, fittingQuery } from '../../../src-main/engine/evaluate/episodes.js';
+import { drawEpisode, episodePool, fittingQuery } from '../../../src-main/engine/metrics/episodes.js';
 import { severityLabel } from '../../../src-main/engine/evaluate/eval-data.js';
 import { prototypicalLoss } from '../../../src-main/engine/evaluate/prototypical-loss.js';
 import { fitSupervised } from '../../../src-main/engine/evaluate/supervised-baseline.js';
-import { Rng } from '../../../src-main/engine/rng.js';
+import { Rng } from '../../../src-main/data/rng.js';
 import { qualityLeaves } from '../../../src-main/host/evaluate-report.js';
 
 beforeAll(async () => {

@@ -4,7 +4,7 @@
  * number is a ratio to the real set's own spread, and coverage asks whether every mode of
  * the real class is reached, which noise fails.
  */
-import { Rng } from '../rng.js';
+import { Rng } from '../../data/rng.js';
 import { type Matrix, checkMatrix, sqDist, takeRows } from './matrix.js';
 
 /** Mean Euclidean distance over pairs i < j of rows of x [n, d]. */

@@ -2,7 +2,7 @@
  * Maximum mean discrepancy with a Gaussian (RBF) kernel and a permutation test
  * (Gretton et al. 2012). Inputs are samples as rows: standardised windows or features.
  */
-import { Rng } from '../rng.js';
+import { Rng } from '../../data/rng.js';
 import { type Matrix, checkMatrix, concatRows, pairwiseSqDist } from './matrix.js';
 import { median } from './special.js';
 
