@@ -17,6 +17,7 @@ import {
   type RunEventRow,
 } from '../../src-preload/contract.js';
 import path from 'node:path';
+import { runSpecSchema } from '../config/index.js';
 import type { EngineEvent } from '../engine/protocol.js';
 import { deleteRun } from '../store/runs-delete.js';
 import { previewData } from './data-preview.js';
@@ -201,6 +202,15 @@ export function createApiHandlers(store: Store, deps: ApiHandlerDeps = {}): ApiH
       const id = rowOf(req.id).id;
       if (jobs.isActive(id)) throw new Error(`resumeRun: run ${id} is running; nothing to resume`);
       return reply('resumeRun', { id: await jobs.resumeRun(id) });
+    },
+
+    async restartRun(raw) {
+      const req = parseRequest('restartRun', raw);
+      const jobs = jobsOf('restartRun');
+      const run = rowOf(req.id);
+      const parsed = runSpecSchema.safeParse(run.config);
+      if (!parsed.success) throw new Error(`restartRun: run ${run.id}'s recorded config no longer validates (${parsed.error.issues[0]?.message ?? 'invalid'})`);
+      return reply('restartRun', { id: await jobs.startRun(parsed.data) });
     },
 
     async activeRuns(raw) {

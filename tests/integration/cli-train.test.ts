@@ -95,7 +95,10 @@ describe('flowbench train --json on the embedded synthetic dataset', () => {
     const detail = JSON.parse(show.stdout) as { run: { id: string }; epochs: unknown[]; checkpoints: unknown[] };
     expect(detail.run.id).toBe(runId);
     expect(detail.epochs).toHaveLength(4);
-    expect(detail.checkpoints).toHaveLength(1);
+    // the final one, and (crash safety by default) one at the end of each earlier epoch, pruned to keep_checkpoints
+    const checkpoints = detail.checkpoints as { step: number; kind: string }[];
+    expect(checkpoints.filter((c) => c.kind === 'final').map((c) => c.step)).toEqual([32]);
+    expect(checkpoints.filter((c) => c.kind === 'interval').map((c) => c.step).sort((a, b) => a - b)).toEqual([16, 24]);
 
     const text = await runCli(['show', 'last'], { home });
     expect(text.stdout).toContain(runId);

@@ -87,15 +87,6 @@ export async function runTraining(
     const previewEvery = trainer.preview_every_n_steps;
     const preview = new PreviewMaker(model, data.val.n > 0 ? data.val : train, seed);
 
-    emit(stamp(runId, 0, {
-      event: 'started', backend: backend.name, backend_skipped: backend.skipped, backend_threads: backend.threads, versions: backend.versions,
-      params: model.params.count(), total_steps: totalSteps, epochs, steps_per_epoch: stepsPerEpoch,
-    }));
-    emit(stamp(runId, 0, {
-      event: 'data', manifest_hash: data.manifestHash, files: data.files.length,
-      windows: { train: train.n, val: data.val.n, test: data.test.n }, window_length: length, channels,
-      classes: data.classNames, domains: data.domainNames, datasets: data.datasetNames, skipped_windows: data.skippedWindows,
-    }));
     if (task.use_contrastive) {
       emit(stamp(runId, 0, { event: 'log', level: 'info', message: `objective: flow + contrastive (NT-Xent τ=${task.temperature}), balancing ${task.balancing}` }));
     } else if (task.balancing !== 'fixed') {
@@ -113,6 +104,17 @@ export async function runTraining(
       parts: [...statePart('objective', objective), ...statePart('early_stopping', stopper), ...emaParts(ema, model)],
     });
     let step = rel.resumed?.step ?? 0;
+    // After the resume point is known, so a resumed run's 'started' stands at the step it
+    // continues from (its timeline reads in order) rather than at 0.
+    emit(stamp(runId, step, {
+      event: 'started', backend: backend.name, backend_skipped: backend.skipped, backend_threads: backend.threads, versions: backend.versions,
+      params: model.params.count(), total_steps: totalSteps, epochs, steps_per_epoch: stepsPerEpoch,
+    }));
+    emit(stamp(runId, step, {
+      event: 'data', manifest_hash: data.manifestHash, files: data.files.length,
+      windows: { train: train.n, val: data.val.n, test: data.test.n }, window_length: length, channels,
+      classes: data.classNames, domains: data.domainNames, datasets: data.datasetNames, skipped_windows: data.skippedWindows,
+    }));
     let epoch = 0;
     let stopped = false;
     let lastTrain: number | null = null;
@@ -120,7 +122,12 @@ export async function runTraining(
     let lastValidation = null as ValidationResult | null; // set by checkValidation()
     let lastTrainTotal: number | null = null;
     let logClock = performance.now();
-    let logStep = 0;
+    let logStep = step; // from the resume point: the first rate after a resume is not step/elapsed
+    // Crash safety by default (task.checkpoint_every_epoch / checkpoint_minutes): the last
+    // checkpoint's step and wall clock, so an epoch end right after an interval one skips.
+    let ckptStep = step;
+    let ckptClock = performance.now();
+    const ckptMs = task.checkpoint_minutes * 60_000;
     for (epoch = rel.resumed?.cursor.epoch ?? 1; epoch <= epochs && step < totalSteps && !stopped && !earlyStop; epoch++) {
       const epochStart = performance.now();
       const carried = rel.takeCursor(epoch); // a resumed epoch continues where its checkpoint stood
@@ -200,11 +207,14 @@ export async function runTraining(
           emit(stamp(runId, step, ev));
         }
         rel.afterStep(step); // crash fault, memory budget
-        if (task.checkpoint_interval > 0 && step % task.checkpoint_interval === 0 && step < totalSteps) {
+        const byStep = task.checkpoint_interval > 0 && step % task.checkpoint_interval === 0;
+        const byTime = ckptMs > 0 && performance.now() - ckptClock >= ckptMs;
+        if ((byStep || byTime) && step < totalSteps) {
           await rel.checkpoints.write('interval', step, epoch, lossSum / lossCount, lastVal, {
             epoch, next_s: s + 1, cursor, loss_sum: lossSum, loss_count: lossCount, con_sum: conSum, total_sum: totalSum,
             skipped_batches: skippedBatches, skipped_windows: skippedWindows, last_train: lastTrain, last_val: lastVal, has_order: true,
           }, order);
+          [ckptStep, ckptClock] = [step, performance.now()];
         }
         if (earlyStop) break;
         if (previewEvery > 0 && step % previewEvery === 0) emit(stamp(runId, step, preview.make()));
@@ -228,6 +238,12 @@ export async function runTraining(
         num_tensors: tf.memory().numTensors, seconds: (performance.now() - epochStart) / 1000,
       };
       emit(stamp(runId, step, ev));
+      // Between epochs, exactly where the final checkpoint would stand (the next epoch's start).
+      const more = epoch < epochs && step < totalSteps && !stopped && !earlyStop;
+      if (task.checkpoint_every_epoch && more && step > ckptStep) {
+        await rel.checkpoints.write('interval', step, epoch, lastTrain, lastVal, rel.epochStart(epoch + 1, lastTrain, lastVal), null);
+        [ckptStep, ckptClock] = [step, performance.now()];
+      }
     }
     const lastEpoch = Math.max(1, Math.min(epoch - 1, epochs));
 
