@@ -209,6 +209,10 @@ export const continueRunReply = pauseRunReply;
 export const resumeRunRequest = idRequest;
 export const resumeRunReply = z.object({ id: z.string() });
 
+/** Start a new run with a recorded run's exact config (for a run with no checkpoint to resume from). */
+export const restartRunRequest = idRequest;
+export const restartRunReply = z.object({ id: z.string() });
+
 export const activeRunsRequest = z.strictObject({});
 export const activeRunsReply = z.object({ runs: z.array(z.object({ id: z.string(), startedAt: z.string(), paused: z.boolean() })) });
 
@@ -290,6 +294,7 @@ export const contract = {
   pauseRun: { request: pauseRunRequest, reply: pauseRunReply },
   continueRun: { request: continueRunRequest, reply: continueRunReply },
   resumeRun: { request: resumeRunRequest, reply: resumeRunReply },
+  restartRun: { request: restartRunRequest, reply: restartRunReply },
   activeRuns: { request: activeRunsRequest, reply: activeRunsReply },
   archiveRun: { request: archiveRunRequest, reply: archiveRunReply },
   deleteRun: { request: deleteRunRequest, reply: deleteRunReply },

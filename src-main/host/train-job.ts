@@ -125,10 +125,12 @@ export async function superviseTrainEngine(
     });
     options.onEvent?.(finished);
   }
+  // A resumed run's duration is the sum of its segments (the time between them not counted).
+  const before = request.resume ? (store.runs.get(runId)?.durationS ?? 0) : 0;
   store.runs.update(runId, {
     status: finished.status,
     finishedAt: finished.time,
-    durationS: finished.seconds,
+    durationS: before + finished.seconds,
     error: finished.status === 'completed' ? null : (finished.reason ?? null),
   });
   return { runId, runDir, finished };
