@@ -90,7 +90,7 @@ export function runSpecIssues(spec: RunSpec, lim: Limits): SpanIssue[] {
       issues.push({ path: ['data', 'synthetic', 'seconds'], message: `${s.seconds} s at ${s.fs_hz} Hz is shorter than one data.window_length (${L} samples)` });
     }
   }
-  if (spec.data.resample_hz !== null) {
+  if (typeof spec.data.resample_hz === 'number') {
     const bad = rateIssue(['data', 'resample_hz'], spec.data.resample_hz, lim);
     if (bad) issues.push(bad);
   }

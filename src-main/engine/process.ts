@@ -7,6 +7,7 @@
  */
 import { DataError } from '../data/index.js';
 import { initBackend } from './backend/select-backend.js';
+import { enginePreference } from './native/engine-choice.js';
 import { runEvaluation } from './evaluate/run-evaluation.js';
 import { runFewShotFinetune } from './evaluate/fewshot-finetune.js';
 import type { EngineEvent, EvaluateRequest, FewShotRequest, FinishedEvent, HostMessage, SampleRequest, TrainRequest } from './protocol.js';
@@ -79,7 +80,7 @@ async function run(msg: TrainRequest | SampleRequest | EvaluateRequest | FewShot
   const t0 = performance.now();
   try {
     if (msg.type === 'train') acquireRunLock(msg.run_dir); // released at exit
-    const backend = await initBackend();
+    const backend = await initBackend(msg.type === 'train' ? enginePreference(msg.spec) : undefined);
     const finished = msg.type === 'train'
       ? await runTraining(msg, send, control, { backend })
       : msg.type === 'evaluate'

@@ -47,5 +47,5 @@ export function assertRecordsUnderDataRoots(
   roots: readonly string[],
 ): void {
   if (dataPath !== null) assertUnderDataRoots(dataPath, roots, 'data.path');
-  for (const r of records) if (r.path) assertUnderDataRoots(r.path, roots, `recording ${r.index + 1} of ${dataPath}`);
+  for (const r of records) if (r.path) assertUnderDataRoots(r.path, roots, `recording ${r.index + 1}${dataPath === null ? '' : ` of ${dataPath}`}`);
 }

@@ -1,7 +1,7 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import h5wasm from 'h5wasm/node';
 import { DataError, listNames } from '../errors.js';
 import { limitEnvName, limits } from '../limits.js';
+import { loadH5wasm } from './h5wasm-module.js';
 
 /**
  * HDF5 access through h5wasm (the HDF5 C library compiled to wasm; in Node it reads the
@@ -78,17 +78,6 @@ function toNumeric(value: unknown, file: string, name: string, dtype: string): F
   throw new DataError(`${file}: dataset '${name}' has dtype ${dtype}; only numeric datasets (integer or float) can be read as signals`, { file, key: name, value: dtype });
 }
 
-/**
- * Makes the HDF5 library throw its error stack instead of printing it ("HDF5-DIAG: Error
- * detected…" on the user's terminal, then a bare "name not defined!"). Once per process.
- */
-let throwingErrors = false;
-async function h5Ready(): Promise<void> {
-  const module = (await h5wasm.ready) as unknown as { activate_throwing_error_handler?: () => void };
-  if (!throwingErrors) module.activate_throwing_error_handler?.();
-  throwingErrors = true;
-}
-
 /** The innermost reason of an HDF5 error stack ("truncated file: eof = 3000, …"), else the message. */
 export function hdf5Reason(cause: unknown): string {
   const text = cause instanceof Error ? cause.message : String(cause);
@@ -109,7 +98,7 @@ export async function openHdf5(path: string): Promise<Hdf5File> {
   }
   // Checked here because h5wasm, handed a non-HDF5 file, prints library diagnostics and throws an unhelpful error.
   if (!isHdf5) throw new DataError(`${path}: not an HDF5 file (no HDF5 signature at byte 0, 512, 1024, …); expected a .h5/.hdf5 file`, { file: path });
-  await h5Ready();
+  const h5wasm = await loadH5wasm();
   let h5: InstanceType<typeof h5wasm.File>;
   try {
     h5 = new h5wasm.File(path, 'r');

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { DataError, listNames } from '../errors.js';
 import { readCsvFile } from './csv-reader.js';
@@ -5,6 +6,7 @@ import { openHdf5 } from './hdf5-reader.js';
 import { rateProblem } from '../limits.js';
 import { readMatFile } from './mat-reader.js';
 import { type ChannelSource, pickChannels, resolveName } from './channel-select.js';
+import { IMS_FS_HZ, IMS_RPM, imsChannelNames, isImsSnapshot } from './ims-snapshot.js';
 
 /** One signal file read into memory: channels[c] has the samples of channel c. */
 export interface Signal {
@@ -158,6 +160,34 @@ function openCsv(path: string): FileContent {
   };
 }
 
+function fileStamp(path: string): string {
+  try {
+    const st = statSync(path);
+    return `${st.size}:${st.mtimeMs}`;
+  } catch {
+    return ''; // openCsv names the unreadable file
+  }
+}
+
+/** The last IMS snapshot parsed: a dataset lists each of its 8 channels as its own record, read one after another. */
+let lastIms: { path: string; stamp: string; content: FileContent } | null = null;
+
+/** An IMS snapshot: headerless tab-separated text whose columns are named by bearing (ims-snapshot.ts). */
+function openIms(path: string): FileContent {
+  const stamp = fileStamp(path);
+  if (lastIms?.path === path && lastIms.stamp === stamp) return lastIms.content;
+  const csv = openCsv(path);
+  const names = imsChannelNames(csv.entries.length);
+  if (names === null) {
+    throw new DataError(`${path}: an IMS snapshot has 8 columns (test 1) or 4 (tests 2–4), this one has ${csv.entries.length}`, { file: path, value: csv.entries.length });
+  }
+  const entries = csv.entries.map((e, j) => ({ name: names[j]!, channels: e.channels.map((c) => ({ ...c, name: names[j]! })) }));
+  // The files carry no rate or speed; every IMS test ran at 20 kHz and 2000 rpm.
+  const content = { ...csv, entries, fsHz: IMS_FS_HZ, rpmFor: () => IMS_RPM };
+  lastIms = { path, stamp, content };
+  return content;
+}
+
 /**
  * Read chosen channels of a signal file as float64.
  * Choice: `channels` (names/suffixes/indices) if given, else `signalKey`, else the only
@@ -169,6 +199,7 @@ export async function readSignalFile64(path: string, opts: ReadSignalOptions = {
   if (ext === '.mat') content = await openMat(path);
   else if (ext === '.h5' || ext === '.hdf5') content = await openH5(path);
   else if (ext === '.csv' || ext === '.txt') content = openCsv(path);
+  else if (isImsSnapshot(path)) content = openIms(path);
   else {
     throw new DataError(`${path}: unsupported signal file extension '${ext || '(none)'}'; valid: ${SIGNAL_EXTENSIONS.join(', ')}`, { file: path, value: ext });
   }
