@@ -6,6 +6,8 @@
  * collected and thrown at once as a ConfigError naming the file (or flag), line, key path,
  * the value received and what would be valid; nothing else is thrown.
  */
+import { limits } from '../data/limits.js';
+import { runSpecIssues, runSpecWarnings } from './run-checks.js';
 import { isAbsolute, resolve } from 'node:path';
 import { applyAliases, type Layer } from './aliases.js';
 import { ConfigError, type ConfigIssue, type ConfigWarning } from './errors.js';
@@ -176,7 +178,10 @@ function load(opts: LoadRunSpecOptions, warnings: ConfigWarning[]): LoadedRunSpe
       ),
     );
   }
+  const lim = limits();
+  for (const i of runSpecIssues(spec, lim)) issues.push(locate(i.path, i.message, origin));
   if (issues.length) throw new ConfigError(issues);
+  for (const w of runSpecWarnings(spec, lim)) warnings.push(locate(w.path, w.message, origin));
   if (spec.data.source === 'synthetic' && spec.data.path !== null) {
     warnings.push(
       locate(['data', 'path'], 'is ignored while data.source is synthetic; use --data PATH or data.source: files', origin),

@@ -207,8 +207,12 @@ export const taskSchema = z.strictObject({
   max_datasets: positiveInt.max(64).nullable().default(null),
   /** Reserved: no domain-adaptation objective exists yet, so true is refused (load-config.ts), never ignored. */
   domain_adaptation: z.boolean().default(false),
-  /** Steps between checkpoints; 0 = only at the end. */
+  /** Steps between checkpoints; 0 = none by step count (epochs and minutes below still apply). */
   checkpoint_interval: z.number().int().min(0).default(0),
+  /** A checkpoint at the end of every epoch, so a crash (kill -9, power loss) costs at most an epoch. */
+  checkpoint_every_epoch: z.boolean().default(true),
+  /** Minutes of wall time after which a checkpoint is written mid-epoch (long epochs); 0 = never by time. */
+  checkpoint_minutes: z.number().min(0).max(1440).default(5),
   /** Newest checkpoints kept per run (plus the best by validation loss and the newest stable one). */
   keep_checkpoints: positiveInt.max(1000).default(3),
   /** A checkpoint is stable when its val loss is at most this × the recent trend (and all is finite). */

@@ -61,10 +61,17 @@ async function openPath(given: string, spec: DataSpec, opts: OpenDataSourceOptio
     throw new DataError(`data.path ${path} does not exist (given '${given}', relative to ${opts.cwd})`, { file: path, key: 'data.path', value: given });
   }
   const { kind, records, manifestPath, warnings, what } = await resolveRecords(path, spec.layout);
-  const readSignal = (r: SignalRecord): Promise<Signal> =>
+  const readOne = (r: SignalRecord): Promise<Signal> =>
     kind === 'phm-vibench'
       ? readPhmSignal(r, spec.channels)
       : readSignalFile(r.path, { signalKey: spec.signal_key ?? r.signalKey, channels: spec.channels });
+  // A reader that trips over a hostile file (RangeError, TypeError…) is still bad input: name the file.
+  const readSignal = (r: SignalRecord): Promise<Signal> =>
+    readOne(r).catch((err: unknown) => {
+      if (err instanceof DataError) throw err;
+      const why = err instanceof Error ? err.message : String(err);
+      throw new DataError(`${r.path}: cannot be read as a signal (${why}); the file is corrupt or not a MAT, HDF5 or CSV signal file`, { file: r.path, cause: err });
+    });
   return {
     kind,
     description: `${what}: ${records.length} recording${records.length === 1 ? '' : 's'}`,

@@ -3,7 +3,9 @@
  *   file:    the variables/columns/datasets found, the chosen signals with per-channel
  *            statistics (float64, population std as NumPy), sample rate, length, rpm;
  *   dataset: (folder, manifest or PHM-Vibench table) files, classes / domains / datasets with
- *            counts, sample rates, total duration and a per-file summary.
+ *            counts, sample rates, total duration and a per-file summary with per-channel
+ *            statistics. A folder's layout is told by its files (a manifest, or names that
+ *            follow a dataset's convention), never by the folder's name.
  */
 import { statSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
@@ -60,6 +62,8 @@ export interface DatasetFileSummary {
   fsHz: number | null;
   samples: number;
   channels: number;
+  /** Per-channel statistics of the signal training reads from this file. */
+  channelStats: ChannelSummary[];
   durationS: number | null;
   rpm: number | null;
 }
@@ -197,6 +201,7 @@ async function inspectDataset(path: string, opts: InspectOptions): Promise<Datas
       fsHz,
       samples,
       channels: s.channels.length,
+      channelStats: s.channels.map((c, i) => summarise(s.channelNames[i] ?? `ch${i}`, c)),
       durationS: fsHz ? samples / fsHz : null,
       rpm: s.rpm ?? r.rpm,
     });

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import type { RunSpec } from '../config/schema.js';
 import { specHash } from '../config/index.js';
-import { openDataSource } from '../data/index.js';
+import { openDataSource, prepareWindows } from '../data/index.js';
 import type { EngineEvent, FinishedEvent, TrainRequest } from '../engine/protocol.js';
 import { newRunId, type Store } from '../store/index.js';
 import type { EngineLauncher } from './engine-launcher.js';
@@ -43,6 +43,9 @@ export async function runTrainJob(options: TrainJobOptions): Promise<TrainJobRes
   // Open the data source before recording anything: a wrong path or a broken manifest is
   // bad input (a DataError for the caller), not a failed run cluttering the history.
   const source = await openDataSource(spec.data, { cwd: options.cwd, seed: spec.environment.seed, select: spec.task });
+  // The same pass the engine makes (every file opened, rates, shapes, windows per split), so
+  // a bad file is exit 2 with its name and no history row. One recording in memory at a time.
+  if (spec.data.source === 'files') await prepareWindows(source, spec.data, spec.environment.seed);
   const runId = newRunId();
   const runDir = insideDir(options.workdir, runId, 'run folder');
   mkdirSync(path.join(runDir, 'checkpoints'), { recursive: true });
@@ -80,9 +83,13 @@ export async function superviseTrainEngine(
 ): Promise<TrainJobResult> {
   const { store } = options;
   recordHost(store, runId, request.resume ? 'resume' : 'train', request.cwd);
-  const recorder = new RunRecorder(store, runId, path.join(runDir, 'events.jsonl'));
+  let handle: EngineHandle | null = null;
+  // A full or read-only database: stop the engine (it writes its final checkpoint) and end failed.
+  const recorder = new RunRecorder(store, runId, path.join(runDir, 'events.jsonl'), (err) => {
+    handle?.requestStop(`the database could not be written: ${err.message}`);
+  });
   const startedAt = Date.now();
-  const handle = startEngine(
+  handle = startEngine(
     request,
     {
       onEvent: (event) => {
@@ -98,7 +105,7 @@ export async function superviseTrainEngine(
   const exit = await handle.done;
   recorder.flush();
 
-  const finished: FinishedEvent =
+  let finished: FinishedEvent =
     exit.finished ??
     // The engine died without saying how (crash, OOM kill, kill -9): say so.
     {
@@ -112,22 +119,37 @@ export async function superviseTrainEngine(
         (exit.stderrTail.trim() ? `: ${lastLine(exit.stderrTail)}` : ''),
       seconds: (Date.now() - startedAt) / 1000,
     };
-  if (!exit.finished) {
-    store.events.insert({
-      runId,
-      step: finished.step,
-      kind: 'engine_crash',
-      details: { exitCode: exit.exitCode, signal: exit.signal, stderr: exit.stderrTail.slice(-2000) },
-      outcome: 'run marked failed',
-    });
-    options.onEvent?.(finished);
+  if (recorder.writeError) {
+    finished = {
+      ...finished,
+      status: 'failed',
+      reason: `the database ${store.file} could not be written (${recorder.writeError.message}); ` +
+        `free space (or make it writable) and run \`flowbench resume ${runId}\``,
+    };
   }
-  store.runs.update(runId, {
-    status: finished.status,
-    finishedAt: finished.time,
-    durationS: finished.seconds,
-    error: finished.status === 'completed' ? null : (finished.reason ?? null),
-  });
+  try {
+    if (!exit.finished) {
+      store.events.insert({
+        runId,
+        step: finished.step,
+        kind: 'engine_crash',
+        details: { exitCode: exit.exitCode, signal: exit.signal, stderr: exit.stderrTail.slice(-2000) },
+        outcome: 'run marked failed',
+      });
+      options.onEvent?.(finished);
+    }
+    // A resumed run's duration is the sum of its segments (the time between them not counted).
+    const before = request.resume ? (store.runs.get(runId)?.durationS ?? 0) : 0;
+    store.runs.update(runId, {
+      status: finished.status,
+      finishedAt: finished.time,
+      durationS: before + finished.seconds,
+      error: finished.status === 'completed' ? null : (finished.reason ?? null),
+    });
+  } catch (err) {
+    // Still full: the run stays 'running' with no live host, which `runs`/`resume` show as interrupted.
+    finished = { ...finished, status: 'failed', reason: `${finished.reason ?? 'failed'}; its end could not be recorded either (${err instanceof Error ? err.message : String(err)})` };
+  }
   return { runId, runDir, finished };
 }
 

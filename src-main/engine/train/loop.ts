@@ -88,34 +88,6 @@ export async function runTraining(
     const previewEvery = trainer.preview_every_n_steps;
     const preview = new PreviewMaker(model, data.val.n > 0 ? data.val : train, seed);
 
-    emit(stamp(runId, 0, {
-      event: 'started', backend: engine.name, backend_skipped: engine.skipped, backend_threads: engine.threads, versions: engine.versions,
-      params: model.params.count(), total_steps: totalSteps, epochs, steps_per_epoch: stepsPerEpoch,
-    }));
-    emit(stamp(runId, 0, {
-      event: 'data', manifest_hash: data.manifestHash, files: data.files.length,
-      windows: { train: train.n, val: data.val.n, test: data.test.n }, window_length: length, channels,
-      classes: data.classNames, domains: data.domainNames, datasets: data.datasetNames, skipped_windows: data.skippedWindows,
-    }));
-    // What the data preparation decided or doubts (mixed rates resampled, datasets left out, confounds).
-    for (const w of data.warnings) emit(stamp(runId, 0, { event: 'log', level: 'warn', message: `data: ${w}` }));
-    if (data.datasetNames.length > 1) {
-      const conditioned = task.use_conditional && spec.model.conditions.includes('dataset');
-      emit(stamp(runId, 0, {
-        event: 'log', level: conditioned ? 'info' : 'warn',
-        message: `data: ${data.datasetNames.length} datasets (${data.datasetNames.join(', ')}), sampled in equal shares per batch; ` +
-          (conditioned ? 'the dataset id is a condition' : 'the dataset id is NOT a condition (add dataset to model.conditions)'),
-      }));
-    }
-    if (task.use_contrastive) {
-      emit(stamp(runId, 0, { event: 'log', level: 'info', message: `objective: flow + contrastive (NT-Xent τ=${task.temperature}), balancing ${task.balancing}` }));
-    } else if (task.balancing !== 'fixed') {
-      emit(stamp(runId, 0, { event: 'log', level: 'warn', message: `task.balancing=${task.balancing} needs task.use_contrastive: true; training the flow objective alone` }));
-    }
-    if (task.early_stopping && !stopper) {
-      emit(stamp(runId, 0, { event: 'log', level: 'warn', message: 'task.early_stopping is on but there are no validation windows: it cannot trigger' }));
-    }
-
     // ---- loop
     const rng = Rng.derive(seed, 'train');
     // Checkpoints, resume, the stability guard and injected faults (reliability.ts).
@@ -129,11 +101,46 @@ export async function runTraining(
     const cur: TrainCursor = resumed ? { ...resumed.cursor } : epochStartCursor(1, null, null);
     let order = resumed?.order ?? null;
     let step = rel.resumed?.step ?? 0;
+    // After the resume point is known, so a resumed run's 'started' stands at the step it
+    // continues from (its timeline reads in order) rather than at 0.
+    emit(stamp(runId, step, {
+      event: 'started', backend: engine.name, backend_skipped: engine.skipped, backend_threads: engine.threads, versions: engine.versions,
+      params: model.params.count(), total_steps: totalSteps, epochs, steps_per_epoch: stepsPerEpoch,
+    }));
+    emit(stamp(runId, step, {
+      event: 'data', manifest_hash: data.manifestHash, files: data.files.length,
+      windows: { train: train.n, val: data.val.n, test: data.test.n }, window_length: length, channels,
+      classes: data.classNames, domains: data.domainNames, datasets: data.datasetNames, skipped_windows: data.skippedWindows,
+    }));
+    // What the data preparation decided or doubts (mixed rates resampled, datasets left out, confounds).
+    for (const w of data.warnings) emit(stamp(runId, step, { event: 'log', level: 'warn', message: `data: ${w}` }));
+    if (data.datasetNames.length > 1) {
+      const conditioned = task.use_conditional && spec.model.conditions.includes('dataset');
+      emit(stamp(runId, step, {
+        event: 'log', level: conditioned ? 'info' : 'warn',
+        message: `data: ${data.datasetNames.length} datasets (${data.datasetNames.join(', ')}), sampled in equal shares per batch; ` +
+          (conditioned ? 'the dataset id is a condition' : 'the dataset id is NOT a condition (add dataset to model.conditions)'),
+      }));
+    }
+    if (task.use_contrastive) {
+      emit(stamp(runId, step, { event: 'log', level: 'info', message: `objective: flow + contrastive (NT-Xent τ=${task.temperature}), balancing ${task.balancing}` }));
+    } else if (task.balancing !== 'fixed') {
+      emit(stamp(runId, step, { event: 'log', level: 'warn', message: `task.balancing=${task.balancing} needs task.use_contrastive: true; training the flow objective alone` }));
+    }
+    if (task.early_stopping && !stopper) {
+      emit(stamp(runId, step, { event: 'log', level: 'warn', message: 'task.early_stopping is on but there are no validation windows: it cannot trigger' }));
+    }
+
     let stopped = false;
     let lastValidation = null as ValidationResult | null; // set by checkValidation()
     let lastTrainTotal: number | null = null;
     let logClock = performance.now();
-    let logStep = 0;
+    let logStep = step; // from the resume point: the first rate after a resume is not step/elapsed
+    // Crash safety by default (task.checkpoint_every_epoch / checkpoint_minutes): the last
+    // checkpoint's step and wall clock, so an epoch end right after an interval one skips.
+    let ckptStep = step;
+    let ckptClock = performance.now();
+    const ckptMs = task.checkpoint_minutes * 60_000;
     for (; cur.epoch <= epochs && step < totalSteps && !stopped && !earlyStop; startNextEpoch(cur)) {
       const epochStart = performance.now();
       const epoch = cur.epoch;
@@ -205,8 +212,11 @@ export async function runTraining(
           emit(stamp(runId, step, ev));
         }
         rel.afterStep(step); // crash fault, memory budget
-        if (task.checkpoint_interval > 0 && step % task.checkpoint_interval === 0 && step < totalSteps) {
+        const byStep = task.checkpoint_interval > 0 && step % task.checkpoint_interval === 0;
+        const byTime = ckptMs > 0 && performance.now() - ckptClock >= ckptMs;
+        if ((byStep || byTime) && step < totalSteps) {
           await rel.checkpoints.write('interval', step, epoch, cur.loss_sum / cur.loss_count, cur.last_val, { ...cur, has_order: true }, thisEpochOrder);
+          [ckptStep, ckptClock] = [step, performance.now()];
         }
         if (earlyStop) break;
         if (previewEvery > 0 && step % previewEvery === 0) emit(stamp(runId, step, preview.make()));
@@ -230,6 +240,12 @@ export async function runTraining(
         num_tensors: tf.memory().numTensors, seconds: (performance.now() - epochStart) / 1000,
       };
       emit(stamp(runId, step, ev));
+      // Between epochs, exactly where the final checkpoint would stand (the next epoch's start).
+      const more = epoch < epochs && step < totalSteps && !stopped && !earlyStop;
+      if (task.checkpoint_every_epoch && more && step > ckptStep) {
+        await rel.checkpoints.write('interval', step, epoch, cur.last_train, cur.last_val, epochStartCursor(epoch + 1, cur.last_train, cur.last_val), null);
+        [ckptStep, ckptClock] = [step, performance.now()];
+      }
     }
     const lastEpoch = Math.max(1, Math.min(cur.epoch - 1, epochs));
     const { last_train: lastTrain, last_val: lastVal } = cur;

@@ -11,7 +11,7 @@ import { runTrainJob, type TrainJobResult } from '../train-job.js';
 import { runResumeJob } from '../resume-job.js';
 import { parseFaults } from '../../engine/faults.js';
 import { formatTrainSummary } from '../train-summary.js';
-import { collect, parseInteger, openDb, dbOption, EXIT_FAILED } from './options.js';
+import { collect, parseInteger, openDb, dbOption, EXIT_BAD_INPUT, EXIT_FAILED } from './options.js';
 
 export function registerTrainCommands(program: Command): void {
   program
@@ -66,7 +66,7 @@ export function registerTrainCommands(program: Command): void {
         });
         view.close();
         if (!opts.json) process.stdout.write(formatTrainSummary(store, result));
-        process.exitCode = result.finished.status === 'completed' ? 0 : EXIT_FAILED;
+        process.exitCode = exitCodeOf(result);
       } finally {
         process.off('SIGINT', onSigint);
         view.close();
@@ -99,11 +99,17 @@ export function registerTrainCommands(program: Command): void {
         });
         view.close();
         if (!opts.json) process.stdout.write(formatTrainSummary(store, result));
-        process.exitCode = result.finished.status === 'completed' ? 0 : EXIT_FAILED;
+        process.exitCode = exitCodeOf(result);
       } finally {
         process.off('SIGINT', onSigint);
         view.close();
         store.close();
       }
     });
+}
+
+/** 0 completed; 2 when the engine found bad input (a data error the host's checks could not see); else 1. */
+function exitCodeOf(result: TrainJobResult): number {
+  if (result.finished.status === 'completed') return 0;
+  return result.finished.bad_input ? EXIT_BAD_INPUT : EXIT_FAILED;
 }
