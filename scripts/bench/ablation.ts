@@ -5,7 +5,7 @@
  *   node --import tsx scripts/bench/ablation.ts [--steps 60] [--rounds 5]
  */
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../../src-main/engine/backend.js';
+import { initBackend } from '../../src-main/engine/backend/select-backend.js';
 import { trainRate, type WorkloadShape } from './workload.js';
 
 interface Ref {

@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { openDataSource, prepareWindows } from '../../src-main/data/index.js';
-import { initBackend } from '../../src-main/engine/backend.js';
+import { initBackend } from '../../src-main/engine/backend/select-backend.js';
 import { loadCheckpoint, restoreModel } from '../../src-main/engine/checkpoint/checkpoint.js';
 import { loadEmaWeights } from '../../src-main/engine/flow/ema-checkpoint.js';
 import { decodeFromNoise, encodeToNoise } from '../../src-main/engine/flow/encode-to-noise.js';

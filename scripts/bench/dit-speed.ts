@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { runSpecSchema } from '../../src-main/config/schema.js';
-import { initBackend } from '../../src-main/engine/backend.js';
+import { initBackend } from '../../src-main/engine/backend/select-backend.js';
 import { FlowModel } from '../../src-main/engine/flow/flow-model.js';
 import { Rng } from '../../src-main/data/rng.js';
 import { AdamW } from '../../src-main/engine/train/adamw.js';

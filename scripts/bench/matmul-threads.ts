@@ -6,7 +6,7 @@
  *   FLOWBENCH_WASM_THREADS=2 node --import tsx scripts/bench/matmul-threads.ts
  */
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../../src-main/engine/backend.js';
+import { initBackend } from '../../src-main/engine/backend/select-backend.js';
 
 const info = await initBackend('wasm');
 const median = (f: () => void, reps: number): number => {

@@ -6,13 +6,13 @@
  *   node --import tsx scripts/bench/profile.ts [train|sample] [--net mlp|dit]
  */
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../../src-main/engine/backend.js';
+import { initBackend } from '../../src-main/engine/backend/select-backend.js';
 import { FlowModel } from '../../src-main/engine/flow/flow-model.js';
 import { eulerSample } from '../../src-main/engine/flow/samplers.js';
 import { Rng } from '../../src-main/data/rng.js';
 import { AdamW } from '../../src-main/engine/train/adamw.js';
 import { clipByGlobalNorm } from '../../src-main/engine/train/clipping.js';
-import { JointObjective } from '../../src-main/engine/train/objective-step.js';
+import { JointObjective } from '../../src-main/engine/objective/joint-objective.js';
 import { benchSpec, trainRate, type WorkloadShape } from './workload.js';
 
 async function main(): Promise<void> {

@@ -12,7 +12,7 @@ import { Rng } from '../../src-main/data/rng.js';
 import { AdamW } from '../../src-main/engine/train/adamw.js';
 import type { Batch } from '../../src-main/engine/train/batches.js';
 import { clipByGlobalNorm } from '../../src-main/engine/train/clipping.js';
-import { JointObjective } from '../../src-main/engine/train/objective-step.js';
+import { JointObjective } from '../../src-main/engine/objective/joint-objective.js';
 
 export interface WorkloadShape {
   batch: number;
@@ -46,11 +46,11 @@ export function benchSpec(shape: WorkloadShape): RunSpec {
   });
 }
 
-function buildModel(spec: RunSpec, shape: WorkloadShape): FlowModel {
+export function buildModel(spec: RunSpec, shape: WorkloadShape): FlowModel {
   return new FlowModel(spec.model, { length: shape.length, channels: shape.channels, domains: 2, datasets: 1, conditional: true }, 0);
 }
 
-function fixedBatch(shape: WorkloadShape): Batch {
+export function fixedBatch(shape: WorkloadShape): Batch {
   const n = shape.batch;
   const rng = new Rng(1);
   return {

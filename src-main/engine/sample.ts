@@ -7,13 +7,14 @@
 import { extname } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { writeWindowsCsv, writeWindowsH5 } from '../data/index.js';
-import { initBackend, type BackendInfo } from './backend.js';
+import { initBackend, type BackendInfo } from './backend/select-backend.js';
 import { loadCheckpoint, restoreModel, type CheckpointMeta } from './checkpoint/checkpoint.js';
 import type { ConditionIds } from './flow/condition-encoder.js';
 import { loadEmaWeights } from './flow/ema-checkpoint.js';
 import type { FlowModel } from './flow/flow-model.js';
 import { integrate, type SamplerName } from './flow/samplers.js';
 import type { FinishedEvent, SampleRequest } from './protocol.js';
+import { nativeSamplerFor } from './native/native-sampling.js';
 import { Rng } from '../data/rng.js';
 import { stamp, type Emit } from './train/events.js';
 
@@ -57,16 +58,22 @@ export async function runSampling(req: SampleRequest, emit: Emit, options: Sampl
     const rng = new Rng(req.seed);
     const D = model.signalDim;
     const out = new Float32Array(req.count * D);
+    const native = nativeSamplerFor(model); // the C++ engine for the mlp, else tf below
+
     for (let i = 0; i < req.count; i += SAMPLE_BATCH) {
       const b = Math.min(SAMPLE_BATCH, req.count - i);
       const batchIds: ConditionIds = {
         domain: ids.domain.subarray(0, b), dataset: ids.dataset.subarray(0, b),
         label: ids.label!.subarray(0, b), fsHz: ids.fsHz!.subarray(0, b),
       };
-      const x0 = tf.tensor2d(rng.normalArray(b * D), [b, D]);
-      const x1 = integrate(model.field(batchIds, guidance), x0, sampler, steps);
-      out.set(x1.dataSync() as Float32Array, i * D);
-      tf.dispose([x0, x1]);
+      const noise = rng.normalArray(b * D);
+      if (native) out.set(native.integrate(noise, batchIds, sampler, steps, guidance), i * D);
+      else {
+        const x0 = tf.tensor2d(noise, [b, D]);
+        const x1 = integrate(model.field(batchIds, guidance), x0, sampler, steps);
+        out.set(x1.dataSync() as Float32Array, i * D);
+        tf.dispose([x0, x1]);
+      }
       await new Promise<void>((r) => setImmediate(r));
     }
     for (let k = 0; k < out.length; k++) {

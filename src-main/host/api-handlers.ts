@@ -19,7 +19,10 @@ import {
 import path from 'node:path';
 import { runSpecSchema } from '../config/index.js';
 import type { EngineEvent } from '../engine/protocol.js';
+import type { RunSpec } from '../config/index.js';
+import { openDataSource } from '../data/index.js';
 import { deleteRun } from '../store/runs-delete.js';
+import { assertRecordsUnderDataRoots } from './data-roots.js';
 import { previewData } from './data-preview.js';
 import { evaluationFigure } from './evaluation-figure.js';
 import { writeFigure } from './figure-files.js';
@@ -116,10 +119,21 @@ export interface ApiHandlerDeps {
   cwd?: string;
   /** Where exported figures go (`<figuresDir>/<run id or compare-…>/`). */
   figuresDir?: string;
+  /** Folders a request may read data from (default: [cwd]); see data-roots.ts. */
+  dataRoots?: readonly string[];
 }
 
 export function createApiHandlers(store: Store, deps: ApiHandlerDeps = {}): ApiHandlers {
   const cwd = deps.cwd ?? process.cwd();
+  const dataRoots = deps.dataRoots ?? [cwd];
+  /** A run started from the UI reads only under the data roots (its path and every manifest row). */
+  const checkRunData = async (spec: RunSpec): Promise<void> => {
+    if (spec.data.source !== 'files' || spec.data.path === null) return;
+    const dataPaths = (Array.isArray(spec.data.path) ? spec.data.path : [spec.data.path]).map((p) => path.resolve(cwd, p));
+    for (const dataPath of dataPaths) assertRecordsUnderDataRoots(dataPath, [], dataRoots);
+    const source = await openDataSource(spec.data, { cwd, seed: spec.environment.seed, select: spec.task });
+    assertRecordsUnderDataRoots(null, source.records, dataRoots);
+  };
   const jobsOf = (method: string): JobManager => {
     if (!deps.jobs) throw new Error(`${method}: this host was started without a job manager, so it cannot run jobs`);
     return deps.jobs;
@@ -162,7 +176,7 @@ export function createApiHandlers(store: Store, deps: ApiHandlerDeps = {}): ApiH
 
     async previewData(raw) {
       const req = parseRequest('previewData', raw);
-      return reply('previewData', await previewData(req, cwd));
+      return reply('previewData', await previewData(req, cwd, dataRoots));
     },
 
     async resolveSpec(raw) {
@@ -175,6 +189,7 @@ export function createApiHandlers(store: Store, deps: ApiHandlerDeps = {}): ApiH
       const req = parseRequest('startRun', raw);
       const jobs = jobsOf('startRun');
       const { spec } = resolveDraft(req, cwd);
+      await checkRunData(spec);
       return reply('startRun', { id: await jobs.startRun(spec) });
     },
 

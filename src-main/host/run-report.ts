@@ -83,12 +83,24 @@ export function formatRunList(items: RunListItem[]): string {
   return table([header, ...rows]);
 }
 
+/** "native: why; wasm: why" from the started event's backend_skipped (kept in versions), or ''. */
+function skippedBackends(versions: Record<string, string> | null): string {
+  try {
+    const skipped = JSON.parse(versions?.backend_skipped ?? '{}') as Record<string, string>;
+    return Object.entries(skipped).map(([k, why]) => `${k}: ${why}`).join('; ');
+  } catch {
+    return '';
+  }
+}
+
 export function formatRunDetail(detail: ReturnType<typeof showRun>): string {
   const { run } = detail;
   const lines: string[] = [];
   lines.push(`run        ${run.id}${run.name ? `  (${run.name})` : ''}`);
   lines.push(`status     ${run.status}${run.error ? ` — ${run.error}` : ''}`);
   lines.push(`scale      ${run.scale}    seed ${run.seed}    backend ${run.backend ?? '—'}`);
+  const skipped = skippedBackends(run.versions);
+  if (skipped) lines.push(`           faster engines skipped: ${skipped}`);
   lines.push(`data       ${run.dataSource}${run.dataManifestHash ? `  (manifest ${run.dataManifestHash.slice(0, 12)})` : ''}`);
   lines.push(`created    ${run.createdAt}    duration ${run.durationS === null ? '—' : `${run.durationS.toFixed(1)} s`}`);
   lines.push(`folder     ${run.workdir}`);

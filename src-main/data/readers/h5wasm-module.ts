@@ -8,7 +8,10 @@ let loading: Promise<H5wasm> | null = null;
 
 export function loadH5wasm(): Promise<H5wasm> {
   loading ??= import('h5wasm/node').then(async ({ default: h5wasm }) => {
-    await h5wasm.ready;
+    const module = (await h5wasm.ready) as unknown as { activate_throwing_error_handler?: () => void };
+    // The HDF5 library then throws its error stack instead of printing it ("HDF5-DIAG: Error
+    // detected…" on the user's terminal, then a bare "name not defined!"); hdf5-reader reads it.
+    module.activate_throwing_error_handler?.();
     return h5wasm;
   });
   return loading;

@@ -11,7 +11,7 @@ import type { RngState } from '../../data/rng.js';
 import type { AdamState, AdamW } from '../train/adamw.js';
 import { writeFileAtomic, type AtomicWriteHooks, type WrittenFile } from './atomic-write.js';
 import { decodeCheckpoint, decodeHeader, encodeCheckpoint, type NamedArray } from './format.js';
-import type { ResumeMeta } from './resume-meta.js';
+import type { ResumeMeta } from '../train/run-state.js';
 
 export interface CheckpointMeta {
   run_id: string;

@@ -17,7 +17,7 @@ import { stamp, type Emit } from '../train/events.js';
 import type { StabilityGuard } from '../train/stability-guard.js';
 import { loadCheckpoint, optimizerState, readCheckpointHeader, type LoadedCheckpoint } from './checkpoint.js';
 import type { NamedArray } from './format.js';
-import { ORDER_BLOB, type TrainCursor } from './resume-meta.js';
+import { ORDER_BLOB, type TrainCursor } from '../train/run-state.js';
 import { configHash, listCheckpointFiles, type RunCheckpointer } from './run-checkpointer.js';
 
 export interface ResumeCandidate {
@@ -121,7 +121,9 @@ export function applyResume(
     details: { path: ckpt.path, from_step: meta.step, from_epoch: r.cursor.epoch, epoch_position: r.cursor.next_s },
     outcome: `resumed from step ${meta.step}`,
   }));
-  return { step: meta.step, cursor: r.cursor, order, path: ckpt.path };
+  // Checkpoints from before the joint objective carry no contrastive/total sums.
+  const cursor: TrainCursor = { ...r.cursor, con_sum: r.cursor.con_sum ?? 0, total_sum: r.cursor.total_sum ?? 0 };
+  return { step: meta.step, cursor, order, path: ckpt.path };
 }
 
 async function gatherCandidates(req: TrainRequest): Promise<ResumeCandidate[]> {

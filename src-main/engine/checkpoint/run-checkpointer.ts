@@ -16,7 +16,7 @@ import { stamp, type Emit } from '../train/events.js';
 import type { StabilityGuard } from '../train/stability-guard.js';
 import { readCheckpointHeader, saveCheckpoint } from './checkpoint.js';
 import type { NamedArray } from './format.js';
-import { ORDER_BLOB, type CheckpointPart, type TrainCursor } from './resume-meta.js';
+import { ORDER_BLOB, type CheckpointPart, type TrainCursor } from '../train/run-state.js';
 import { checkpointsToPrune, deleteCheckpoints, type KeptCheckpoint } from './retention.js';
 import { StableTracker } from './stability.js';
 

@@ -5,7 +5,7 @@
  * Order inside a view: scaling → time shift → segment permutation → frequency mask →
  * jitter → Gaussian noise → time mask (masks last, so a masked stretch is exactly zero).
  * The reference (REFERENCE.md) built views and then threw them away; here makeViews'
- * output is what the encoder sees (train/objective-step.ts).
+ * output is what the encoder sees (objective/joint-objective.ts).
  */
 import type { TaskSpec } from '../../config/schema.js';
 import type { Rng } from '../../data/rng.js';

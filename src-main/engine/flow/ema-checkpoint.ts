@@ -4,7 +4,7 @@
  * the shadow into a restored model for sampling and evaluation.
  */
 import type { NamedArray } from '../checkpoint/format.js';
-import type { CheckpointPart } from '../checkpoint/resume-meta.js';
+import type { CheckpointPart } from '../train/run-state.js';
 import type { Ema } from './ema.js';
 import type { FlowModel } from './flow-model.js';
 import * as tf from '@tensorflow/tfjs';

@@ -1,7 +1,7 @@
 /**
  * GradNorm (Chen, Badrinarayanan, Lee & Rabinovich 2018) for two tasks (flow, contrastive).
- * W is the shared layer: the last weight matrix both losses reach (for the 'mlp' net the
- * encoder trunk's second layer vel.fc2.w; train/objective-step.ts finds it at step 1).
+ * W is the shared layer: the trunk's input weight matrix both losses reach (mlp:
+ * vel.fc1.w_signal, dit: dit.embed.w; joint-objective.ts findSharedLayer picks it at step 1).
  * With raw norms n_i = ‖∇_W L_i‖₂ and weighted norms G_i = w_i·n_i:
  *   L̃_i = L_i(t) / L_i(0),   r_i = L̃_i / mean_j L̃_j      (relative inverse training rate)
  *   target_i = Ḡ · r_i^α,    Ḡ = mean_j G_j               (held constant, as in the paper)
@@ -11,22 +11,12 @@
  * So a task that trains slower (larger r_i) or has a smaller gradient gets a larger weight.
  */
 import type * as tf from '@tensorflow/tfjs';
-import type { Balancer, BalancingState, LossParts, SharedNorms, TaskWeights } from './joint-loss.js';
+import type { Balancer, BalancingState, GradNormState, LossParts, SharedNorms, TaskWeights } from './balancer.js';
 
 export interface GradNormOptions {
   alpha: number;
   lr: number;
   minWeight: number;
-}
-
-export interface GradNormState {
-  /** [w_flow, w_contrastive] */
-  weights: [number, number];
-  /** L_i(0), the losses at the first step; null before it. */
-  initialLosses: [number, number] | null;
-  adam: { step: number; m: [number, number]; v: [number, number] };
-  /** Last targets and weighted norms (for the log). */
-  last: { norms: [number, number]; targets: [number, number]; grads: [number, number] } | null;
 }
 
 const TASKS = 2;

@@ -7,12 +7,7 @@
  *   ∂L/∂s_i = 1 − exp(−s_i)·L_i.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Balancer, BalancingState, LossParts, TaskWeights } from './joint-loss.js';
-
-export interface UncertaintyState {
-  /** [s_flow, s_contrastive] */
-  logVars: [number, number];
-}
+import type { Balancer, BalancingState, LossParts, TaskWeights } from './balancer.js';
 
 export class UncertaintyWeighting implements Balancer {
   readonly kind = 'uncertainty' as const;

@@ -6,12 +6,12 @@
  *   w ← w − (lr / (1−β1ᵗ)) · m / (√v / √(1−β2ᵗ) + ε)
  * State = (m, v) per variable in the model's fixed variable order + the step count.
  *
- * On wasm and cpu each variable is updated by one fused kernel (train/fused.ts) instead of
+ * On wasm and cpu each variable is updated by one fused kernel (backend/fused.ts) instead of
  * ~14 ops; elsewhere (or with `fused: false`) by the plain-op reference below. Both compute
  * the same update (float64 vs float32 intermediates: equal to float tolerance).
  */
 import * as tf from '@tensorflow/tfjs';
-import { fusedAdamW, fusedAvailable } from './fused.js';
+import { fusedAdamW, fusedAvailable } from '../backend/fused.js';
 
 export interface AdamOptions {
   kind: 'adam' | 'adamw';

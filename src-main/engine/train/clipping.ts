@@ -1,6 +1,6 @@
 /** Global-norm gradient clipping (torch.nn.utils.clip_grad_norm_). */
 import * as tf from '@tensorflow/tfjs';
-import { sumOfSquares } from './fused.js';
+import { sumOfSquares } from '../backend/fused.js';
 
 export interface ClipResult {
   /** Gradients after clipping (new tensors; the caller disposes them and the inputs). */

@@ -3,7 +3,12 @@
  * a promise that its 'continue' (or 'stop') resolves; the loop awaits it, so a paused
  * engine burns no CPU and keeps every tensor, cursor and RNG state as it was.
  */
-import type { TrainControl } from './loop.js';
+/** How the host steers a running job (process.ts sets it, the loop reads it between steps). */
+export interface TrainControl {
+  stopRequested: boolean;
+  /** Set while the host has paused the run; the loop waits on it between steps. */
+  pause?: Promise<void> | null;
+}
 
 /** Host side of the gate (process.ts): pause / resume the control's loop. */
 export function pauseSwitch(control: TrainControl): { pause(): void; resume(): void } {

@@ -3,9 +3,10 @@
  * per hook: injected faults (faults.ts), the stability guard, the checkpointer, and the
  * resume point. loop.ts calls:
  *   startReliability(...)      after the model, optimiser and RNG exist (restores a resume)
- *   takeCursor(epoch)          the resumed epoch's order and position, once
- *   admit(step, a, batch)     the bad-batch fault and the batch check
- *   lossAndGrads(step, a, fn)     the objective with nan/oom/explosion faults and OOM handling
+ *   takeCursor()               the resumed run's cursor and epoch order, once
+ *   admit(step, micro, batch)  the bad-batch fault and the batch check
+ *   step(step, fn)             the objective with nan/oom/inf-grad/explosion faults, OOM
+ *                              handling and DivergenceError → rollback
  *   clip(step, grads, max)     clipping with NaN/Inf and explosion checks
  *   afterStep(step)            crash fault and the memory budget
  *   checkpoints.write(...)     verified checkpoints with pruning and the stable verdict
@@ -13,10 +14,11 @@
 import * as tf from '@tensorflow/tfjs';
 import type { PreparedData } from '../../data/index.js';
 import { applyResume, openResumeCheckpoint, type ResumedState } from '../checkpoint/resume-point.js';
-import type { CheckpointPart, TrainCursor } from '../checkpoint/resume-meta.js';
+import type { CheckpointPart, TrainCursor } from './run-state.js';
 import { RunCheckpointer } from '../checkpoint/run-checkpointer.js';
 import { FaultPlan, InjectedOutOfMemory, parseFaults } from '../faults.js';
 import type { FlowModel } from '../flow/flow-model.js';
+import { DivergenceError } from '../objective/divergence-error.js';
 import type { TrainRequest } from '../protocol.js';
 import type { Rng } from '../../data/rng.js';
 import type { AdamW } from './adamw.js';
@@ -66,19 +68,11 @@ export class RunReliability {
     });
   }
 
-  /** The resumed epoch's cursor and shuffle order, the first time that epoch starts. */
-  takeCursor(epoch: number): (TrainCursor & { order: Int32Array | null }) | null {
-    if (!this.resumed || this.cursorTaken || this.resumed.cursor.epoch !== epoch) return null;
+  /** The resumed run's cursor and its epoch's shuffle order (null: not a resume, or already taken). */
+  takeCursor(): { cursor: TrainCursor; order: Int32Array | null } | null {
+    if (!this.resumed || this.cursorTaken) return null;
     this.cursorTaken = true;
-    return { ...this.resumed.cursor, order: this.resumed.order };
-  }
-
-  /** Where a checkpoint written between epochs stands: the start of epoch `nextEpoch`. */
-  epochStart(nextEpoch: number, lastTrain: number | null, lastVal: number | null): TrainCursor {
-    return {
-      epoch: nextEpoch, next_s: 0, cursor: 0, loss_sum: 0, loss_count: 0, con_sum: 0, total_sum: 0, skipped_batches: 0, skipped_windows: 0,
-      last_train: lastTrain, last_val: lastVal, has_order: false,
-    };
+    return { cursor: this.resumed.cursor, order: this.resumed.order };
   }
 
   /** Whether micro-batch `micro` of `step` may be trained on (bad-batch fault applied first). */
@@ -102,8 +96,8 @@ export class RunReliability {
         this.guard.outOfMemory(step, err);
         return 'oom';
       }
-      // The objective refuses non-finite losses with this message (objective-step.ts).
-      if (err instanceof Error && /^training diverged/.test(err.message)) {
+      // The objective refuses a non-finite loss (objective/joint-objective.ts).
+      if (err instanceof DivergenceError) {
         this.guard.nonFinite(step, { loss: err.message });
         return null;
       }

@@ -14,8 +14,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { RecoveryEvent } from '../protocol.js';
-import type { CheckpointPart } from '../checkpoint/resume-meta.js';
+import type { CheckpointPart, GuardState } from './run-state.js';
 import { InjectedOutOfMemory } from '../faults.js';
+import { DivergenceError } from '../objective/divergence-error.js';
 import type { AdamState, AdamW } from './adamw.js';
 import type { Batch } from './batches.js';
 import { rssMb, stamp, type Emit } from './events.js';
@@ -28,17 +29,6 @@ export interface GuardOptions {
   memoryBudgetMb: number | null;
   batchSize: number;
   accumulate: number;
-}
-
-/** What a checkpoint keeps of the guard so a resumed run continues with the same settings. */
-export interface GuardState {
-  lr_scale: number;
-  batch_size: number;
-  accumulate: number;
-  pending_attempts: number;
-  norms: number[];
-  rss_at_halving: number | null;
-  skipped_batches: number;
 }
 
 /** Finite gradient norms the explosion test compares against (recent window). */
@@ -97,7 +87,7 @@ export class StabilityGuard {
         ? 'no stable state to roll back to'
         : `${this.opts.maxRecoveries} rollbacks since the last stable point (step ${from}) did not help`;
       this.event(step, 'rollback', details, `failed: ${reason}`);
-      throw new Error(
+      throw new DivergenceError(
         `training diverged: ${describe(what)} at step ${step}; ${reason} (LR scale now ${this.lrScale}); ` +
           'lower task.lr, set task.gradient_clipping > 0 or raise task.max_recoveries',
       );
@@ -214,11 +204,15 @@ export class StabilityGuard {
   }
 }
 
-/** Backend allocation failures look different per backend; this recognises the usual ones. */
+/**
+ * Backend allocation failures look different per backend; this recognises the usual ones.
+ * The wasm backend's heap cannot grow past 4 GiB: a tensor beyond it surfaces as a
+ * RuntimeError "memory access out of bounds", which is out of memory too.
+ */
 export function isOutOfMemory(err: unknown): boolean {
   if (err instanceof InjectedOutOfMemory) return true;
   const msg = err instanceof Error ? `${err.name} ${err.message}` : String(err);
-  return /out of memory|\bOOM\b|failed to allocate|cannot allocate|allocation failed|WebAssembly\.Memory|Array buffer allocation/i.test(msg);
+  return /out of memory|\bOOM\b|failed to allocate|cannot allocate|allocation failed|WebAssembly\.Memory|Array buffer allocation|memory access out of bounds/i.test(msg);
 }
 
 function medianOf(xs: number[]): number {

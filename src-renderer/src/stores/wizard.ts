@@ -12,7 +12,7 @@ import { errorText, useTransport } from './api.js';
 export const WIZARD_STEPS = ['Dataset', 'Model & objective', 'Scale', 'Review'] as const;
 
 /** data.layout: how a folder's recordings are read (auto detects from a manifest or file names). */
-export const DATA_LAYOUTS = ['auto', 'manifest', 'CWRU', 'XJTU', 'PU', 'HUST', 'PHM-Vibench'] as const;
+export const DATA_LAYOUTS = ['auto', 'manifest', 'CWRU', 'XJTU', 'PU', 'HUST', 'IMS', 'PHM-Vibench'] as const;
 export type DataLayout = (typeof DATA_LAYOUTS)[number];
 export const VELOCITY_NETS = ['mlp', 'dit'] as const;
 export type VelocityNet = (typeof VELOCITY_NETS)[number];

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../../src-main/engine/backend.js';
+import { initBackend } from '../../../src-main/engine/backend/select-backend.js';
 import { AdamW } from '../../../src-main/engine/train/adamw.js';
 import { clipByGlobalNorm } from '../../../src-main/engine/train/clipping.js';
 import { learningRate } from '../../../src-main/engine/train/schedules.js';

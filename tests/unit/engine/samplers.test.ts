@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../../src-main/engine/backend.js';
+import { initBackend } from '../../../src-main/engine/backend/select-backend.js';
 import { eulerSample } from '../../../src-main/engine/flow/samplers.js';
 
 beforeAll(async () => {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { promises as fs } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../../src-main/engine/backend.js';
+import { initBackend } from '../../../src-main/engine/backend/select-backend.js';
 import { loadCheckpoint, optimizerState, restoreModel } from '../../../src-main/engine/checkpoint/checkpoint.js';
 import type { CheckpointEvent, EngineEvent, EpochEvent, StepEvent } from '../../../src-main/engine/protocol.js';
 import { runTraining } from '../../../src-main/engine/train/loop.js';

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../../src-main/engine/backend.js';
+import { initBackend } from '../../../src-main/engine/backend/select-backend.js';
 import { auroc } from '../../../src-main/engine/metrics/index.js';
 import { healthyReferenceKnn } from '../../../src-main/engine/evaluate/downstream.js';
 import { anomalyScores } from '../../../src-main/engine/flow/anomaly-score.js';

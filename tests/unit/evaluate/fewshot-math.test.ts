@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../../src-main/engine/backend.js';
+import { initBackend } from '../../../src-main/engine/backend/select-backend.js';
 import { drawEpisode, episodePool, fittingQuery } from '../../../src-main/engine/metrics/episodes.js';
 import { severityLabel } from '../../../src-main/engine/evaluate/eval-data.js';
 import { prototypicalLoss } from '../../../src-main/engine/evaluate/prototypical-loss.js';

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../../src-main/engine/backend.js';
+import { initBackend } from '../../../src-main/engine/backend/select-backend.js';
 import { readoutDim, readoutFeatures, readoutsOf } from '../../../src-main/engine/evaluate/features.js';
 import { applyWhitener, fitWhitener, groupFolds, l2NormalizeRows, symmetricEigen, normalizeFeatures, safeStats, selectC, selectFewShotReadout } from '../../../src-main/engine/evaluate/readout.js';
 import { VelocityDit } from '../../../src-main/engine/flow/dit-velocity.js';

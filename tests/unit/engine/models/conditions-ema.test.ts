@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../../../src-main/engine/backend.js';
+import { initBackend } from '../../../../src-main/engine/backend/select-backend.js';
 import { runSpecSchema } from '../../../../src-main/config/schema.js';
 import { anomalyScores } from '../../../../src-main/engine/flow/anomaly-score.js';
 import { FS_BUCKETS, sampleRateBucket } from '../../../../src-main/engine/flow/condition-encoder.js';

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../../../src-main/engine/backend.js';
+import { initBackend } from '../../../../src-main/engine/backend/select-backend.js';
 import { loadCheckpoint, restoreModel, saveCheckpoint } from '../../../../src-main/engine/checkpoint/checkpoint.js';
 import { loadEmaWeights } from '../../../../src-main/engine/flow/ema-checkpoint.js';
 import { FlowModel } from '../../../../src-main/engine/flow/flow-model.js';

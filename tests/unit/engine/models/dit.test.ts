@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../../../src-main/engine/backend.js';
+import { initBackend } from '../../../../src-main/engine/backend/select-backend.js';
 import { FlowModel, type FlowModelShape } from '../../../../src-main/engine/flow/flow-model.js';
 import { sinusoidalPositions } from '../../../../src-main/engine/flow/positional-encoding.js';
 import { bmm } from '../../../../src-main/engine/nn/batched-matmul.js';

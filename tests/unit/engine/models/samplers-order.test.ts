@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../../../src-main/engine/backend.js';
+import { initBackend } from '../../../../src-main/engine/backend/select-backend.js';
 import { decodeFromNoise, encodeToNoise } from '../../../../src-main/engine/flow/encode-to-noise.js';
 import { classifierFreeGuidance } from '../../../../src-main/engine/flow/guidance.js';
 import { integrate, SAMPLER_ORDER, type SamplerName, type VelocityField } from '../../../../src-main/engine/flow/samplers.js';

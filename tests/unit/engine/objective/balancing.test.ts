@@ -1,9 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { taskSchema } from '../../../../src-main/config/schema.js';
-import { initBackend } from '../../../../src-main/engine/backend.js';
+import { initBackend } from '../../../../src-main/engine/backend/select-backend.js';
 import { GradNorm, gradNormStep, renormalize } from '../../../../src-main/engine/objective/gradnorm.js';
-import { FixedWeights, makeBalancer, type LossParts } from '../../../../src-main/engine/objective/joint-loss.js';
+import type { LossParts } from '../../../../src-main/engine/objective/balancer.js';
+import { FixedWeights } from '../../../../src-main/engine/objective/fixed-weights.js';
+import { makeBalancer } from '../../../../src-main/engine/objective/make-balancer.js';
 import { UncertaintyWeighting } from '../../../../src-main/engine/objective/uncertainty-weighting.js';
 import { AdamW } from '../../../../src-main/engine/train/adamw.js';
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunSpec } from '../../../../src-main/config/schema.js';
-import { initBackend } from '../../../../src-main/engine/backend.js';
+import { initBackend } from '../../../../src-main/engine/backend/select-backend.js';
 import type { EngineEvent, EpochEvent, StepEvent } from '../../../../src-main/engine/protocol.js';
 import { EarlyStopping } from '../../../../src-main/engine/train/early-stopping.js';
 import { runTraining } from '../../../../src-main/engine/train/loop.js';

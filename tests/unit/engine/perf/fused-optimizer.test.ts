@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../../../src-main/engine/backend.js';
+import { initBackend } from '../../../../src-main/engine/backend/select-backend.js';
 import { Rng } from '../../../../src-main/data/rng.js';
 import { AdamW } from '../../../../src-main/engine/train/adamw.js';
 import { clipByGlobalNorm, clipFactor, globalNorm } from '../../../../src-main/engine/train/clipping.js';
-import { fusedAvailable, sumOfSquares } from '../../../../src-main/engine/train/fused.js';
-import { simdKernels, simdModuleBytes, wasmApi } from '../../../../src-main/engine/train/simd-kernels.js';
+import { fusedAvailable, sumOfSquares } from '../../../../src-main/engine/backend/fused.js';
+import { simdKernels, simdModuleBytes, wasmApi } from '../../../../src-main/engine/backend/simd-kernels.js';
 
 beforeAll(async () => {
   await initBackend('wasm');

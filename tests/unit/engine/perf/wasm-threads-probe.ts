@@ -5,8 +5,8 @@
  * the pthread pool does not keep the process alive.
  */
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../../../../src-main/engine/backend.js';
-import { sumOfSquares } from '../../../../src-main/engine/train/fused.js';
+import { initBackend } from '../../../../src-main/engine/backend/select-backend.js';
+import { sumOfSquares } from '../../../../src-main/engine/backend/fused.js';
 
 const info = await initBackend('wasm');
 const a = tf.randomUniform([128, 512], -1, 1, 'float32', 7);

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { wasmThreadCount } from '../../../../src-main/engine/wasm-threads.js';
+import { wasmThreadCount } from '../../../../src-main/engine/backend/wasm-threads.js';
 
 const probe = path.join(path.dirname(fileURLToPath(import.meta.url)), 'wasm-threads-probe.ts');
 

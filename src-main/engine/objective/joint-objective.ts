@@ -1,7 +1,7 @@
 /**
  * One optimiser step of the joint objective: flow (rectified flow MSE) plus, with
  * task.use_contrastive, NT-Xent on two augmented views through the velocity model's encoder
- * trunk and a projection head, balanced by task.balancing (objective/joint-loss.ts).
+ * trunk and a projection head, balanced by task.balancing (balancer.ts).
  *
  * Gradients: each task's gradient is taken separately (the two losses share parameters but
  * no activations, so this costs the same as one joint backward pass), then combined as
@@ -18,10 +18,12 @@ import { ntXent } from '../contrastive/nt-xent.js';
 import { ProjectionHead } from '../contrastive/projection-head.js';
 import type { FlowModel } from '../flow/flow-model.js';
 import { ParamRegistry } from '../nn/params.js';
-import { makeBalancer, type Balancer, type BalancingState, type LossParts, type SharedNorms } from '../objective/joint-loss.js';
+import type { Balancer, BalancingState, LossParts, SharedNorms } from './balancer.js';
+import { DivergenceError } from './divergence-error.js';
+import { makeBalancer } from './make-balancer.js';
 import { Rng } from '../../data/rng.js';
-import { gatherBatch, type Batch } from './batches.js';
-import { batchFlowLoss, drawEvaluation, drawTraining, type FlowDraws } from './flow-step.js';
+import { gatherBatch, type Batch } from '../train/batches.js';
+import { batchFlowLoss, drawEvaluation, drawTraining, type FlowDraws } from '../train/flow-step.js';
 
 export interface StepDraws {
   flow: FlowDraws;
@@ -124,7 +126,7 @@ export class JointObjective {
       if (!Number.isFinite(f.value) || (c && !Number.isFinite(c.value))) {
         tf.dispose([f.grads, c?.grads ?? [], sums ?? []]);
         const what = !Number.isFinite(f.value) ? `flow loss is ${f.value}` : `contrastive loss is ${c!.value}`;
-        throw new Error(`training diverged: ${what} at ${where}; lower task.lr or set task.gradient_clipping > 0`);
+        throw new DivergenceError(`training diverged: ${what} at ${where}; lower task.lr or set task.gradient_clipping > 0`);
       }
       if (c && this.balancer.needsSharedNorms) {
         if (this.sharedIndex === null) this.sharedIndex = findSharedLayer(this.model.params.list().map((p) => p.name), f.grads, c.grads);

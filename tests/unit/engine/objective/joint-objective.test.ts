@@ -2,12 +2,13 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunSpec } from '../../../../src-main/config/schema.js';
 import { makeViews } from '../../../../src-main/engine/contrastive/augmentations.js';
-import { initBackend } from '../../../../src-main/engine/backend.js';
+import { initBackend } from '../../../../src-main/engine/backend/select-backend.js';
 import { FlowModel } from '../../../../src-main/engine/flow/flow-model.js';
 import { Rng } from '../../../../src-main/data/rng.js';
 import { AdamW } from '../../../../src-main/engine/train/adamw.js';
 import { gatherBatch, type Batch } from '../../../../src-main/engine/train/batches.js';
-import { JointObjective, type StepDraws } from '../../../../src-main/engine/train/objective-step.js';
+import { DivergenceError } from '../../../../src-main/engine/objective/divergence-error.js';
+import { JointObjective, type StepDraws } from '../../../../src-main/engine/objective/joint-objective.js';
 import { sineWindows, tinySpec } from '../fixtures.js';
 
 beforeAll(async () => {
@@ -180,5 +181,22 @@ describe('joint objective step', () => {
       o.objective.dispose();
       o.model.dispose();
     }
+  });
+
+  it('a non-finite loss is refused with a DivergenceError (what the loop rolls back on), naming the loss and where', () => {
+    const { model, objective } = build({ use_contrastive: false });
+    const batch = batchOf([0, 1, 2, 3]);
+    const draws = objective.draw(batch, new Rng(3));
+    draws.flow.noise.fill(Number.NaN);
+    let caught: unknown = null;
+    try {
+      objective.step([{ batch, draws }], 'step 7 (epoch 1)');
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(DivergenceError);
+    expect((caught as Error).message).toMatch(/^training diverged: flow loss is NaN at step 7 \(epoch 1\)/);
+    objective.dispose();
+    model.dispose();
   });
 });
