@@ -242,8 +242,16 @@ export const exportFigureRequest = z.strictObject({
   heightIn: z.number().positive().max(20),
   /** The plotted data, written as <name>.csv beside the figure. */
   csv: z.string().max(20_000_000),
+  /** Browser mode: also return the written file (base64) so the browser can download it. */
+  returnData: z.boolean().optional(),
 });
-export const exportFigureReply = z.object({ path: z.string(), csvPath: z.string(), bytes: z.number() });
+export const exportFigureReply = z.object({
+  path: z.string(),
+  csvPath: z.string(),
+  bytes: z.number(),
+  /** The file as written (metadata stamped), base64; only when the request asked (returnData). */
+  data: z.string().optional(),
+});
 
 // ---------------------------------------------------------------- evaluation figure
 

@@ -1,11 +1,12 @@
 /**
- * Writes an exported figure and its data: `<dir>/<stem>.<svg|png|pdf>` + `<stem>.csv`.
+ * Writes an exported figure and its data: `<dir>/<stem>.<svg|png|pdf>` + `<stem>.csv`,
+ * never over an earlier export (`<stem>-2`, `-3`, … when the name is taken).
  * The renderer draws the figure (plotly → SVG/PNG, svg2pdf → PDF); the host stamps what
  * a journal and a later reader need: PNG gets a pHYs chunk with the DPI and tEXt chunks
  * with the run ids; SVG gets a <metadata> element; the PDF already carries them in its
  * Info dictionary (set by the renderer) and is checked to be a PDF.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ApiReply, ApiRequest } from '../../src-preload/contract.js';
 import { insideDir } from './paths.js';
@@ -88,7 +89,9 @@ export function stampSvg(svg: string, widthIn: number, heightIn: number, runIds:
 
 export function writeFigure(dir: string, req: ExportRequest): ApiReply<'exportFigure'> {
   mkdirSync(dir, { recursive: true });
-  const stem = `${req.name}-${req.preset}${req.format === 'png' ? `-${req.dpi ?? 300}dpi` : ''}`;
+  const base = `${req.name}-${req.preset}${req.format === 'png' ? `-${req.dpi ?? 300}dpi` : ''}`;
+  let stem = base;
+  for (let n = 2; existsSync(path.join(dir, `${stem}.${req.format}`)) || existsSync(path.join(dir, `${stem}.csv`)); n++) stem = `${base}-${n}`;
   const file = insideDir(dir, `${stem}.${req.format}`, 'figure file');
   const csvPath = insideDir(dir, `${stem}.csv`, 'figure data file');
   let bytes: Buffer;
@@ -104,7 +107,11 @@ export function writeFigure(dir: string, req: ExportRequest): ApiReply<'exportFi
     bytes = Buffer.from(req.data, 'base64');
     if (bytes.subarray(0, 5).toString('latin1') !== '%PDF-') throw new Error('exportFigure: data is not a PDF file');
   }
-  writeFileSync(file, bytes);
-  writeFileSync(csvPath, req.csv.endsWith('\n') ? req.csv : req.csv + '\n');
-  return { path: path.resolve(file), csvPath: path.resolve(csvPath), bytes: bytes.length };
+  // 'wx': should another export take the name between the check and here, fail rather than overwrite.
+  writeFileSync(file, bytes, { flag: 'wx' });
+  writeFileSync(csvPath, req.csv.endsWith('\n') ? req.csv : req.csv + '\n', { flag: 'wx' });
+  return {
+    path: path.resolve(file), csvPath: path.resolve(csvPath), bytes: bytes.length,
+    ...(req.returnData ? { data: bytes.toString('base64') } : {}),
+  };
 }

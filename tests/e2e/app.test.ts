@@ -10,12 +10,12 @@
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { Download, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { wsProtocols } from '../../src-preload/contract.js';
 import { childPids, CHROMIUM, ensureRendererBuilt, hasChromium, launchBrowser, REPO, startServe, type ServeProcess } from './support/host.js';
-import { readPdf, readPng, svgRoot } from './support/figure-files.js';
+import { pdfFonts, pdfWords, readPdf, readPng, svgRoot, svgTickLabels } from './support/figure-files.js';
 
 const SHOTS = path.join(REPO, 'docs', 'screenshots');
 /** Seconds-long runs: 3 epochs × 8 steps of a 64-wide MLP on 256-sample windows. */
@@ -32,10 +32,21 @@ async function exportFigure(chart: Locator, format: string, preset: string): Pro
   await chart.getByLabel('Journal preset').selectOption(preset);
   const saved = chart.getByTestId('export-saved');
   const before = (await saved.count()) ? await saved.innerText() : '';
+  // Browser mode: figure and CSV also download in the browser, under the names the host wrote.
+  const downloads: Download[] = [];
+  const onDownload = (d: Download) => void downloads.push(d);
+  chart.page().on('download', onDownload);
   await chart.getByRole('button', { name: 'Export' }).click();
   await expect.poll(async () => ((await saved.count()) ? saved.innerText() : ''), { timeout: 60_000 }).not.toBe(before);
   const [file, csv] = (await saved.innerText()).replace(/^saved /, '').split(' + ');
   expect(existsSync(file!) && existsSync(csv!)).toBe(true);
+  await expect.poll(() => downloads.length, { timeout: 30_000 }).toBe(2);
+  chart.page().off('download', onDownload);
+  for (const written of [file!, csv!]) {
+    const d = downloads.find((x) => x.suggestedFilename() === path.basename(written));
+    expect(d, `a download named ${path.basename(written)}`).toBeDefined();
+    expect(readFileSync((await d!.path())!)).toEqual(readFileSync(written));
+  }
   return [file!, csv!];
 }
 
@@ -188,6 +199,9 @@ describe.skipIf(!hasChromium)('Flowbench in browser host mode', () => {
     };
 
     const [svg] = await exportAs('svg', 'single');
+    // the same export again is a new file beside the first, never over it
+    const [svg2] = await exportAs('svg', 'single');
+    expect(path.basename(svg2)).toBe(path.basename(svg).replace(/\.svg$/, '-2.svg'));
     const root = svgRoot(svg);
     expect(root).toContain('width="3.5in"');
     expect(root).toContain('viewBox=');
@@ -212,10 +226,19 @@ describe.skipIf(!hasChromium)('Flowbench in browser host mode', () => {
     const [pdf] = await exportAs('pdf', 'single');
     const info = readPdf(pdf);
     expect(info.mediaBox.map((v) => Math.round(v * 10) / 10)).toEqual([0, 0, 252, 187.2]);
-    expect(info.baseFonts).toContain('Helvetica');
-    expect(info.embeddedFonts).toBe(false); // a standard font: every reader has it
     expect(info.images).toBe(false); // vector, not a raster in a PDF
     expect(info.keywords).toContain(runIds[0]);
+    // Print-ready: every font embedded (journal upload checkers refuse base-14 references) …
+    const fonts = pdfFonts(pdf);
+    expect(fonts.map((f) => f.name).join(' ')).toMatch(/DejaVuSans/);
+    expect(fonts.filter((f) => !f.embedded)).toEqual([]);
+    // … and the tick labels read as in the SVG, real minus signs and exponents included.
+    const text = pdfWords(pdf).join('');
+    const ticks = svgTickLabels(svg);
+    expect(ticks.length).toBeGreaterThan(4);
+    for (const label of ticks) expect(text, `tick label ${label} in the PDF's text ${text}`).toContain(label.replace(/\s/g, ''));
+    // What a reader prints, to look at (poppler's rasteriser, 200 dpi).
+    execFileSync('pdftoppm', ['-png', '-r', '200', '-singlefile', pdf, path.join(SHOTS, 'figure-export-pdf-rendered')]);
     await shot('export');
   });
 
@@ -271,7 +294,7 @@ describe.skipIf(!hasChromium)('Flowbench in browser host mode', () => {
     const [pdf] = await exportAs('pdf', 'double');
     const info = readPdf(pdf);
     expect(info.mediaBox.map((v) => Math.round(v * 10) / 10)).toEqual([0, 0, 515.5, 216]);
-    expect(info.baseFonts).toContain('Helvetica');
+    expect(pdfFonts(pdf).filter((f) => !f.embedded)).toEqual([]);
     expect(info.images).toBe(false);
     expect(info.keywords).toContain(id);
     expect(pageErrors).toEqual([]);
@@ -297,6 +320,7 @@ describe.skipIf(!hasChromium)('Flowbench in browser host mode', () => {
   });
 
   it('survives the engine being killed: the run is marked failed, the app keeps serving, and one click resumes it', async () => {
+    await page.goto(serve.url);
     const ws = new WebSocket(`ws://127.0.0.1:${serve.port}/api`, wsProtocols(serve.token), { headers: { Origin: `http://127.0.0.1:${serve.port}` } });
     await new Promise((r) => ws.once('open', r));
     const call = (id: number, method: string, params: unknown) =>
@@ -311,8 +335,9 @@ describe.skipIf(!hasChromium)('Flowbench in browser host mode', () => {
         ws.on('message', on);
         ws.send(JSON.stringify({ type: 'call', id, method, params }));
       });
-    // Long enough to be killed mid-run; an interval checkpoint every 8 steps to resume from.
-    const sets = ['task.epochs=200', 'trainer.steps_per_epoch=8', 'task.checkpoint_interval=8', 'data.window_length=256', 'model.hidden_dim=64', 'trainer.log_every_n_steps=1', 'data.max_windows_per_file=16'];
+    // Long enough to be killed mid-run; no checkpoint setting: the defaults (a checkpoint
+    // every epoch, here every 8 steps) are what it resumes from.
+    const sets = ['task.epochs=200', 'trainer.steps_per_epoch=8', 'data.window_length=256', 'model.hidden_dim=64', 'trainer.log_every_n_steps=1', 'data.max_windows_per_file=16'];
     const started = await call(1, 'startRun', { scale: 'quick', sets });
     expect(started.ok).toBe(true);
     const id = started.result.id;
@@ -323,6 +348,7 @@ describe.skipIf(!hasChromium)('Flowbench in browser host mode', () => {
     const status = page.getByTestId('live-status');
     await expect.poll(() => status.innerText(), { timeout: 60_000 }).toBe('running');
     await expect.poll(() => page.getByLabel('Run timeline').innerText(), { timeout: 60_000 }).toContain('interval checkpoint (stable)');
+    const firstCheckpoint = Number(/step (\d+) checkpoint interval checkpoint/.exec(await page.getByLabel('Run timeline').innerText())![1]);
     const pids = childPids(serve.child.pid!);
     expect(pids.length).toBeGreaterThan(0);
     for (const pid of pids) process.kill(pid, 'SIGKILL');
@@ -343,11 +369,51 @@ describe.skipIf(!hasChromium)('Flowbench in browser host mode', () => {
     const step = async () => Number((await page.getByTestId('stat-step').innerText()).split(' ')[0]);
     const from = await step();
     await expect.poll(step, { timeout: 60_000 }).toBeGreaterThan(from);
+    // One run: the checkpoints before the crash stay on the timeline, the crash precedes the
+    // resume, and the resumed engine's 'started' stands at the step it continued from.
+    // (The engine resumes from the newest verified checkpoint, which may be one written on
+    // disk just before the kill landed, after the history was read.)
+    const timeline = await page.getByLabel('Run timeline').innerText();
+    expect(timeline).toContain(`step ${firstCheckpoint} checkpoint interval checkpoint (stable)`);
+    expect(timeline.indexOf('engine_crash')).toBeLessThan(timeline.indexOf('recovery: resume'));
+    const resumeStep = Number(/recovery: resume resumed from step (\d+)/.exec(timeline)![1]);
+    expect(resumeStep).toBeGreaterThanOrEqual(firstCheckpoint);
+    expect(timeline).toMatch(new RegExp(`step ${resumeStep} started`));
+    await shot('dashboard-resumed');
     await page.getByRole('button', { name: 'Stop' }).click();
     await expect.poll(() => status.innerText(), { timeout: 60_000 }).toBe('stopped');
     const runs = (await call(3, 'listRuns', {})) as unknown as { result: { runs: { id: string; status: string }[] } };
     ws.close();
     expect(runs.result.runs.find((r) => r.id === id)?.status).toBe('stopped');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('a run killed before its first checkpoint offers Restart with the same config, which starts it again', async () => {
+    await page.goto(serve.url);
+    await page.getByRole('button', { name: 'New run' }).click();
+    for (let i = 0; i < 2; i++) await page.getByRole('button', { name: 'Next' }).click();
+    // Crash safety switched off in the wizard: only a final checkpoint would be written.
+    await page.getByLabel('Checkpoint every epoch').uncheck();
+    await page.getByLabel('Checkpoint minutes').fill('0');
+    await page.getByText('Advanced: extra overrides').click();
+    await page.getByLabel('Extra overrides').fill(['task.epochs=200', 'trainer.steps_per_epoch=8', 'data.window_length=256', 'model.hidden_dim=64', 'data.max_windows_per_file=16'].join('\n'));
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await expect(page.getByRole('alert').filter({ hasText: 'a crash loses the whole run' }).count()).resolves.toBe(1);
+    await page.getByRole('button', { name: 'Next' }).click();
+    await expect.poll(() => page.locator('pre').first().innerText()).toMatch(/checkpoint_every_epoch: false/);
+    await page.getByRole('button', { name: 'Start run' }).click();
+    const status = page.getByTestId('live-status');
+    await expect.poll(() => status.innerText(), { timeout: 60_000 }).toBe('running');
+    const first = (await page.getByRole('heading', { name: /^Run / }).innerText()).split(' ')[1];
+    for (const pid of childPids(serve.child.pid!)) process.kill(pid, 'SIGKILL');
+    await expect.poll(() => status.innerText(), { timeout: 30_000 }).toBe('failed');
+    expect(await page.getByRole('button', { name: 'Resume' }).count()).toBe(0);
+    await shot('dashboard-restart');
+    await page.getByRole('button', { name: 'Restart with the same config' }).click();
+    await expect.poll(async () => (await page.getByRole('heading', { name: /^Run / }).innerText()).split(' ')[1], { timeout: 30_000 }).not.toBe(first);
+    await expect.poll(() => status.innerText(), { timeout: 60_000 }).toBe('running');
+    await page.getByRole('button', { name: 'Stop' }).click();
+    await expect.poll(() => status.innerText(), { timeout: 60_000 }).toBe('stopped');
     expect(pageErrors).toEqual([]);
   });
 

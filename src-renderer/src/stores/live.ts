@@ -77,6 +77,7 @@ export const useLiveStore = defineStore('live', () => {
     switch (e.event) {
       case 'started':
         status.value = 'running';
+        reason.value = null; // a resumed run: the last segment's failure is history now
         progress.value = { ...progress.value, totalSteps: num(e.total_steps), epochs: num(e.epochs) };
         addTimeline({ step: e.step, kind: 'started', text: `started on ${String(e.backend)}`, marker: false });
         break;

@@ -1,4 +1,5 @@
 /** Readers for the exported files: PNG chunks, PDF dictionaries, SVG root attributes. */
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 export interface PngInfo {
@@ -57,4 +58,27 @@ export function readPdf(file: string): PdfInfo {
 
 export function svgRoot(file: string): string {
   return readFileSync(file, 'utf8').match(/<svg\b[^>]*>/)?.[0] ?? '';
+}
+
+/** `pdffonts FILE` (Debian poppler-utils): each font with whether it is embedded. */
+export function pdfFonts(file: string): { name: string; embedded: boolean }[] {
+  const out = execFileSync('pdffonts', [file], { encoding: 'utf8' });
+  // name type encoding emb sub uni object ID — the header and a dashed rule come first.
+  return out.split('\n').slice(2).filter((l) => l.trim() !== '').map((line) => {
+    const cols = line.trim().split(/\s+/);
+    return { name: cols[0]!, embedded: cols[cols.length - 5] === 'yes' };
+  });
+}
+
+/** `pdftotext FILE -` (poppler-utils): the text a reader extracts, as whitespace-separated words. */
+export function pdfWords(file: string): string[] {
+  return execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' }).split(/\s+/).filter(Boolean);
+}
+
+/** The tick labels of a plotly SVG (its .xtick/.ytick texts, a superscript's tspans joined), in order. */
+export function svgTickLabels(file: string): string[] {
+  const svg = readFileSync(file, 'utf8');
+  return [...svg.matchAll(/<g class="[xy]tick">\s*<text[^>]*>([\s\S]*?)<\/text>/g)].map((m) =>
+    m[1]!.replace(/<[^>]+>/g, '').replace(/&#8203;|\u200b/g, '').trim(),
+  );
 }

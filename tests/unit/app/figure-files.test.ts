@@ -77,6 +77,12 @@ describe('figure files', () => {
     const r = writeFigure(dir, { ...base, format: 'svg', data: '<svg width="10" height="10"></svg>' });
     expect(path.basename(r.path)).toBe('loss-single.svg');
     expect(readFileSync(r.csvPath, 'utf8')).toBe('series,x,y\na,1,2\n');
+    // the same export again never overwrites the first
+    const again = writeFigure(dir, { ...base, format: 'svg', data: '<svg width="20" height="20"></svg>' });
+    expect(path.basename(again.path)).toBe('loss-single-2.svg');
+    expect(path.basename(again.csvPath)).toBe('loss-single-2.csv');
+    expect(readFileSync(r.path, 'utf8')).toContain('viewBox="0 0 10 10"'); // still the first figure
+    expect(readFileSync(again.path, 'utf8')).toContain('viewBox="0 0 20 20"');
     expect(() => writeFigure(dir!, { ...base, format: 'pdf', data: Buffer.from('nope').toString('base64') })).toThrow(/not a PDF/);
   });
 });
