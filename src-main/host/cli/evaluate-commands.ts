@@ -34,6 +34,7 @@ export function registerEvaluateCommands(program: Command): void {
             if (e.event === 'evaluation') process.stderr.write(`evaluated ${e.section} (${e.seconds.toFixed(1)} s)\n`);
           },
         });
+        if (result.checkpointNote) process.stderr.write(`flowbench: ${result.checkpointNote}\n`);
         if (result.finished.status !== 'completed') {
           process.stderr.write(`flowbench: evaluation failed: ${result.finished.reason ?? 'unknown reason'}\n`);
           process.exitCode = EXIT_FAILED;
