@@ -10,6 +10,7 @@ import type { Store } from '../store/index.js';
 import { startEngine } from './engine-process.js';
 import { qualityLeaves, reportFigures, writeEvaluationReport } from './evaluate-report.js';
 import { UsageError } from './usage-error.js';
+import { newestVerifiedCheckpoint } from './verified-checkpoint.js';
 
 export const EVAL_SECTIONS = ['linear_probe', 'few_shot', 'cross_condition', 'baselines', 'anomaly', 'generation'] as const;
 
@@ -31,6 +32,8 @@ export interface EvaluateJobOptions {
 export interface EvaluateJobResult {
   runId: string;
   checkpointPath: string;
+  /** Set when newer checkpoints failed verification and an older one was used. */
+  checkpointNote: string | null;
   reportPath: string | null;
   report: Record<string, unknown>;
   qualityRows: number;
@@ -50,12 +53,9 @@ export async function runEvaluateJob(o: EvaluateJobOptions): Promise<EvaluateJob
   }
   const ckptRows = store.checkpoints.forRun(runId);
   let checkpointPath: string;
+  let checkpointNote: string | null = null;
   if (o.checkpointPath) checkpointPath = path.resolve(o.cwd, o.checkpointPath);
-  else {
-    const c = store.checkpoints.latest(runId, { stableOnly: true }) ?? store.checkpoints.latest(runId);
-    if (!c) throw new UsageError(`run ${runId} has no checkpoint yet; train it to the end (or resume it) first`);
-    checkpointPath = c.path;
-  }
+  else ({ row: { path: checkpointPath }, note: checkpointNote } = newestVerifiedCheckpoint(store, runId));
   if (!existsSync(checkpointPath)) throw new UsageError(`run ${runId}: checkpoint file ${checkpointPath} is missing on disk`);
   const checkpointId = ckptRows.find((c) => path.resolve(c.path) === checkpointPath)?.id ?? null;
   const seed = o.seed ?? run.seed;
@@ -87,7 +87,7 @@ export async function runEvaluateJob(o: EvaluateJobOptions): Promise<EvaluateJob
     reason: `engine process ended unexpectedly (${exit.signal ?? `exit code ${exit.exitCode}`}): ${exit.stderrTail.trim().split('\n').pop() ?? ''}`,
   };
   if (finished.status !== 'completed') {
-    return { runId, checkpointPath, reportPath: null, report, qualityRows: 0, finished };
+    return { runId, checkpointPath, checkpointNote, reportPath: null, report, qualityRows: 0, finished };
   }
   const stampDir = (report.created as string).replace(/[:.]/g, '-');
   const dir = path.join(run.workdir, 'evaluation', stampDir);
@@ -102,5 +102,5 @@ export async function runEvaluateJob(o: EvaluateJobOptions): Promise<EvaluateJob
       });
     }
   });
-  return { runId, checkpointPath, reportPath, report, qualityRows: leaves.length, finished };
+  return { runId, checkpointPath, checkpointNote, reportPath, report, qualityRows: leaves.length, finished };
 }

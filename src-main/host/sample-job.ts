@@ -1,13 +1,13 @@
 /**
  * `flowbench sample`: generate windows from a run's checkpoint in an engine process.
  */
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { EngineEvent, FinishedEvent, SampledEvent, SampleRequest } from '../engine/protocol.js';
 import type { Store } from '../store/index.js';
 import type { EngineLauncher } from './engine-launcher.js';
 import { startEngine } from './engine-process.js';
 import { UsageError } from './usage-error.js';
+import { newestVerifiedCheckpoint } from './verified-checkpoint.js';
 
 export interface SampleJobOptions {
   store: Store;
@@ -27,6 +27,8 @@ export interface SampleJobOptions {
 export interface SampleJobResult {
   runId: string;
   checkpointPath: string;
+  /** Set when newer checkpoints failed verification and an older one was used. */
+  checkpointNote: string | null;
   sampled: SampledEvent | null;
   finished: FinishedEvent;
 }
@@ -43,11 +45,7 @@ export async function runSampleJob(options: SampleJobOptions): Promise<SampleJob
     throw new UsageError(`--out ${options.outPath}: unsupported extension "${ext}"; use .csv or .h5`);
   }
   const runId = store.runs.resolveId(options.runRef);
-  const checkpoint = store.checkpoints.latest(runId, { stableOnly: true }) ?? store.checkpoints.latest(runId);
-  if (!checkpoint) throw new UsageError(`run ${runId} has no checkpoint yet; train it to the end (or resume it) first`);
-  if (!existsSync(checkpoint.path)) {
-    throw new UsageError(`run ${runId}: checkpoint file ${checkpoint.path} is missing on disk`);
-  }
+  const { row: checkpoint, note: checkpointNote } = newestVerifiedCheckpoint(store, runId);
 
   let sampled: SampledEvent | null = null;
   const handle = startEngine(
@@ -80,5 +78,5 @@ export async function runSampleJob(options: SampleJobOptions): Promise<SampleJob
     reason: `engine process ended unexpectedly (${exit.signal ?? `exit code ${exit.exitCode}`}): ${exit.stderrTail.trim().split('\n').pop() ?? ''}`,
     seconds: 0,
   };
-  return { runId, checkpointPath: checkpoint.path, sampled, finished };
+  return { runId, checkpointPath: checkpoint.path, checkpointNote, sampled, finished };
 }

@@ -21,10 +21,10 @@ export interface AtomicWriteHooks {
 
 export async function writeFileAtomic(path: string, data: Buffer, hooks: AtomicWriteHooks = {}): Promise<WrittenFile> {
   const dir = dirname(path);
-  await fs.mkdir(dir, { recursive: true });
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   const expected = createHash('sha256').update(data).digest('hex');
   try {
+    await fs.mkdir(dir, { recursive: true });
     const fh = await fs.open(tmp, 'w');
     try {
       await fh.writeFile(data);
@@ -38,8 +38,8 @@ export async function writeFileAtomic(path: string, data: Buffer, hooks: AtomicW
     if (actual !== expected) throw new Error(`writing ${path}: read-back sha256 ${actual} differs from written ${expected}`);
     await fs.rename(tmp, path);
   } catch (err) {
-    await fs.rm(tmp, { force: true });
-    throw err;
+    await fs.rm(tmp, { force: true }).catch(() => undefined);
+    throw namingPath(err, path);
   }
   try {
     const dh = await fs.open(dir, 'r');
@@ -52,4 +52,12 @@ export async function writeFileAtomic(path: string, data: Buffer, hooks: AtomicW
     // Some filesystems refuse fsync on a directory; the rename is still atomic there.
   }
   return { path, sha256: expected, bytes: data.length };
+}
+
+/** Node's write errors say "ENOSPC: no space left on device, write" without the file: add it. */
+function namingPath(err: unknown, path: string): Error {
+  const e = err as NodeJS.ErrnoException;
+  if (typeof e?.message === 'string' && e.message.includes(path)) return e;
+  const what = e?.code === 'ENOSPC' ? 'no space left on the device; free space and resume the run' : e?.message ?? String(err);
+  return new Error(`writing ${path}: ${what}${e?.code && !what.startsWith(e.code) ? ` (${e.code})` : ''}`, { cause: err });
 }

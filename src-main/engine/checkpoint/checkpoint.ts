@@ -3,6 +3,7 @@
  * resolved config travel together so resume and sampling rebuild the exact model
  * (architecture keys come from the checkpoint, never from a newer config).
  */
+import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import type { RunSpec } from '../../config/schema.js';
@@ -99,6 +100,22 @@ export async function loadCheckpoint(path: string): Promise<LoadedCheckpoint> {
     if (!arrays.has(`param/${name}`)) throw new Error(`checkpoint ${path}: parameter "${name}" is listed but has no data`);
   }
   return { path, meta: header, arrays };
+}
+
+/**
+ * Re-reads a checkpoint at its final path and checks it is the bytes written (sha256) and
+ * decodes (payload hash, tensors): returns why not, or null when it is usable.
+ */
+export async function checkpointProblem(path: string, sha256: string): Promise<string | null> {
+  try {
+    const buf = await fs.readFile(path);
+    const sha = createHash('sha256').update(buf).digest('hex');
+    if (sha !== sha256) return `file sha256 ${sha.slice(0, 16)}… differs from the written ${sha256.slice(0, 16)}…`;
+    decodeCheckpoint(buf, path);
+    return null;
+  } catch (err) {
+    return (err as Error).message;
+  }
 }
 
 /**

@@ -14,7 +14,7 @@ import type { Rng } from '../../data/rng.js';
 import type { AdamW } from '../train/adamw.js';
 import { stamp, type Emit } from '../train/events.js';
 import type { StabilityGuard } from '../train/stability-guard.js';
-import { readCheckpointHeader, saveCheckpoint } from './checkpoint.js';
+import { checkpointProblem, readCheckpointHeader, saveCheckpoint } from './checkpoint.js';
 import type { NamedArray } from './format.js';
 import { ORDER_BLOB, type CheckpointPart, type TrainCursor } from '../train/run-state.js';
 import { checkpointsToPrune, deleteCheckpoints, type KeptCheckpoint } from './retention.js';
@@ -113,6 +113,17 @@ export class RunCheckpointer {
       },
     });
     if (faults.fire('corrupt-checkpoint', step)) await flipPayloadBytes(path);
+    // Verified where it now lies, after the rename: only a file that reads back is announced
+    // (and so recorded); a bad one is reported and the older verified ones stay.
+    const problem = await checkpointProblem(path, written.sha256);
+    if (problem) {
+      this.kept = this.kept.filter((c) => c.path !== path);
+      this.d.emit(stamp(req.run_id, step, {
+        event: 'log', level: 'error',
+        message: `${kind} checkpoint ${path} failed verification after its write (${problem}); not recorded, older verified checkpoints are kept`,
+      }));
+      return;
+    }
 
     this.kept = this.kept.filter((c) => c.path !== path);
     this.kept.push({ path, step, stable: verdict.stable, val: valLoss });

@@ -41,6 +41,7 @@ export function registerEvaluateCommands(program: Command): void {
               if (e.event === 'evaluation') process.stderr.write(`evaluated ${e.section} (${e.seconds.toFixed(1)} s)\n`);
             },
           });
+          if (k === 0 && result.checkpointNote) process.stderr.write(`flowbench: ${result.checkpointNote}\n`);
           if (result.finished.status !== 'completed') {
             process.stderr.write(`flowbench: evaluation failed (seed ${firstSeed + k}): ${result.finished.reason ?? 'unknown reason'}\n`);
             process.exitCode = EXIT_FAILED;

@@ -42,6 +42,7 @@ export function registerSampleCommand(program: Command): void {
           },
           onEvent: opts.json ? (e) => process.stdout.write(JSON.stringify(e) + '\n') : undefined,
         });
+        if (result.checkpointNote) process.stderr.write(`flowbench: ${result.checkpointNote}\n`);
         if (result.finished.status !== 'completed') {
           process.stderr.write(`flowbench: sampling failed: ${result.finished.reason ?? 'unknown reason'}\n`);
           process.exitCode = EXIT_FAILED;
