@@ -17,7 +17,7 @@ import {
   type RunEventRow,
 } from '../../src-preload/contract.js';
 import path from 'node:path';
-import type { EngineEvent } from '../engine/protocol.js';
+import type { EngineEvent } from '../engine/protocol/index.js';
 import { deleteRun } from '../store/runs-delete.js';
 import { previewData } from './data-preview.js';
 import { evaluationFigure } from './evaluation-figure.js';

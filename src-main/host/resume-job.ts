@@ -9,7 +9,7 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { runSpecSchema } from '../config/index.js';
-import type { TrainRequest } from '../engine/protocol.js';
+import type { TrainRequest } from '../engine/protocol/index.js';
 import type { Store } from '../store/index.js';
 import { insideDir } from './paths.js';
 import { liveHost, recordedCwd, reconcileInterrupted } from './run-liveness.js';

@@ -8,11 +8,9 @@
  * without the metrics that led to it.
  */
 import { appendFileSync } from 'node:fs';
-import type { EngineEvent } from '../engine/protocol.js';
+import { METRIC_NAMES, type EngineEvent } from '../engine/protocol/index.js';
 import type { MetricInput, Store } from '../store/index.js';
 
-/** Step-event fields that are bookkeeping, not metrics. */
-const NOT_METRICS = new Set(['event', 'run_id', 'step', 'epoch', 'time', 'total_steps', 'epochs']);
 const FLUSH_ROWS = 500;
 const FLUSH_MS = 250;
 
@@ -52,10 +50,10 @@ export class RunRecorder {
         });
         return;
       case 'step':
-        this.push(event.step, event.epoch, 'step', event, event.time);
+        this.push(event.step, event.epoch, 'step', event as Record<string, unknown>, event.time);
         return;
       case 'epoch':
-        this.push(event.step, event.epoch, 'epoch', event, event.time);
+        this.push(event.step, event.epoch, 'epoch', event as Record<string, unknown>, event.time);
         return;
       case 'checkpoint':
         this.flush();
@@ -131,9 +129,11 @@ export class RunRecorder {
     return this.lastStep;
   }
 
-  private push(step: number, epoch: number, scope: 'step' | 'epoch', event: object, time: string): void {
-    for (const [name, value] of Object.entries(event)) {
-      if (NOT_METRICS.has(name) || typeof value !== 'number') continue;
+  /** The event's declared metrics (engine/protocol/events.ts) as rows; absent or null ones are skipped. */
+  private push(step: number, epoch: number, scope: 'step' | 'epoch', event: Record<string, unknown>, time: string): void {
+    for (const name of METRIC_NAMES[scope]) {
+      const value = event[name];
+      if (typeof value !== 'number') continue;
       this.rows.push({ runId: this.runId, step, epoch, scope, name, value, time });
     }
     if (this.rows.length >= FLUSH_ROWS) this.flush();

@@ -3,7 +3,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { EngineEvent, FinishedEvent, SampledEvent, SampleRequest } from '../engine/protocol.js';
+import type { EngineEvent, FinishedEvent, SampledEvent, SampleRequest } from '../engine/protocol/index.js';
 import type { Store } from '../store/index.js';
 import type { EngineLauncher } from './engine-launcher.js';
 import { startEngine } from './engine-process.js';

@@ -10,7 +10,7 @@ import { initBackend, type BackendInfo } from '../backend/select-backend.js';
 import { FlowModel } from '../flow/flow-model.js';
 import { Ema } from '../flow/ema.js';
 import { emaParts } from '../flow/ema-checkpoint.js';
-import type { EpochEvent, FinishedEvent, StepEvent, TrainRequest } from '../protocol.js';
+import type { EpochEvent, FinishedEvent, StepEvent, TrainRequest } from '../protocol/index.js';
 import { Rng } from '../../data/rng.js';
 import { AdamW } from './adamw.js';
 import { checkWindowSet, gatherBatch } from './batches.js';
