@@ -1,6 +1,7 @@
 /**
  * Flowbench against PyTorch: the reference MLP (B=32, L=1024, C=1, H=256) trained and
- * sampled (50 Euler steps) by our engine's own code, alternated round by round with the
+ * sampled (50 Euler steps) by our engines' own code (wasm, and the native engine when its
+ * addon is built: scripts/bench/native-workload.ts), alternated round by round with the
  * PyTorch peer (../shared/bench/torch_reference.py) on the same shapes; medians over rounds.
  *
  *   npm run bench -- --json            (package.json: "bench": "node --import tsx scripts/bench.ts")
@@ -17,6 +18,7 @@ import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { modelSchema } from '../src-main/config/schema.js';
+import { loadNativeAddon } from '../src-main/engine/native/loader.js';
 import type { WorkerTask } from './bench/worker.js';
 import type { WorkloadShape } from './bench/workload.js';
 
@@ -80,6 +82,12 @@ function runWorker(task: WorkerTask): Record<string, unknown> {
   return JSON.parse(line) as Record<string, unknown>;
 }
 
+/** null when the native addon loads here, else why not (checked in a worker-free way: the loader). */
+function nativeAvailable(): string | null {
+  const load = loadNativeAddon();
+  return load.addon ? null : load.reason;
+}
+
 function hasTorch(): boolean {
   return existsSync(PYTHON) && spawnSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
 }
@@ -138,6 +146,9 @@ async function main(): Promise<void> {
   }
   const loadBefore = loadAverage();
   const ours = { train: [] as number[], sample: [] as number[] };
+  const nat = { train: [] as number[], loop: [] as number[], sample: [] as number[] };
+  const nativeWhy = nativeAvailable();
+  if (nativeWhy) note(`native engine skipped: ${nativeWhy}`);
   const peer = { train: [] as number[], sample: [] as number[] };
   let backend = '';
   let backendSkipped: unknown = {};
@@ -152,6 +163,12 @@ async function main(): Promise<void> {
     ours.train.push(Number(t.steps_per_s));
     ours.sample.push(Number(s.windows_per_s));
     note(`  ours: ${r2(Number(t.steps_per_s))} steps/s, ${r2(Number(s.windows_per_s))} windows/s (${backend})`);
+    if (!nativeWhy) {
+      nat.train.push(Number(runWorker({ kind: 'train', shape, steps: o.steps, engine: 'native' }).steps_per_s));
+      nat.loop.push(Number(runWorker({ kind: 'train', shape, steps: o.steps, engine: 'native-loop' }).steps_per_s));
+      nat.sample.push(Number(runWorker({ kind: 'sample', shape, repeats: o.sampleRepeats, engine: 'native' }).windows_per_s));
+      note(`  native: ${r2(nat.train.at(-1)!)} steps/s (in the loop today: ${r2(nat.loop.at(-1)!)}), ${r2(nat.sample.at(-1)!)} windows/s`);
+    }
     if (!o.skipPeer) {
       note(`round ${r}/${o.rounds}: PyTorch peer`);
       const p = runPeer(o, shape);
@@ -193,10 +210,18 @@ async function main(): Promise<void> {
   const sample = median(ours.sample);
   const peerTrain = peer.train.length ? median(peer.train) : null;
   const peerSample = peer.sample.length ? median(peer.sample) : null;
+  const natTrain = nat.train.length ? median(nat.train) : null;
+  const natSample = nat.sample.length ? median(nat.sample) : null;
+  const native = nativeWhy ? { skipped: nativeWhy } : {
+    train_steps_per_s: r2(natTrain!), loop_train_steps_per_s: r2(median(nat.loop)), sample_windows_per_s: r2(natSample!),
+    train_ratio: peerTrain ? r3(natTrain! / peerTrain) : null, sample_ratio: peerSample ? r3(natSample! / peerSample) : null,
+    per_round: { train: nat.train.map(r2), loop_train: nat.loop.map(r2), sample: nat.sample.map(r2) },
+  };
   const result = {
     bench: 'flowbench vs pytorch: reference MLP, B=32 L=1024 C=1 H=256, AdamW, 50 Euler sample steps',
     backend,
-    backend_note: backend === 'tensorflow' ? 'tfjs-node (native TensorFlow) was importable and is used' : `tfjs ${backend}; native skipped: ${JSON.stringify(backendSkipped)}`,
+    backend_note: `tfjs ${backend}; skipped: ${JSON.stringify(backendSkipped)}`,
+    native,
     rounds: o.rounds,
     steps_per_round: o.steps,
     train_steps_per_s: r2(train),
@@ -223,6 +248,11 @@ async function main(): Promise<void> {
     ['train steps/s', fmt(train), fmt(peerTrain), fmt(result.train_ratio)],
     ['sample windows/s', fmt(sample), fmt(peerSample), fmt(result.sample_ratio)],
   ];
+  if (natTrain !== null && natSample !== null) {
+    rows.push(['native train', fmt(natTrain), fmt(peerTrain), fmt(peerTrain && natTrain / peerTrain)]);
+    rows.push(['native in loop', fmt(median(nat.loop)), fmt(peerTrain), fmt(peerTrain && median(nat.loop) / peerTrain)]);
+    rows.push(['native sample', fmt(natSample), fmt(peerSample), fmt(peerSample && natSample / peerSample)]);
+  }
   const w = [18, 12, 12, 8];
   const lines = rows.map((row) => row.map((c, i) => c.padEnd(w[i])).join(' '));
   lines.push('', `backend: ${result.backend_note}`, `peer: ${peerName ?? 'skipped'}${peerThreads ? ` (best threads: train ${peerThreads.train}, sample ${peerThreads.sample})` : ''}`);

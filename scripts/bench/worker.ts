@@ -10,11 +10,13 @@ import * as tf from '@tensorflow/tfjs';
 import { loadRunSpec } from '../../src-main/config/index.js';
 import { initBackend } from '../../src-main/engine/backend/select-backend.js';
 import { runTraining } from '../../src-main/engine/train/loop.js';
+import { nativeSampleRate, nativeTrainRate, type NativeMode } from './native-workload.js';
 import { sampleRate, trainRate, type WorkloadShape } from './workload.js';
 
+/** engine: absent = the tf backend (wasm); native modes in native-workload.ts. */
 export type WorkerTask =
-  | { kind: 'train'; shape: WorkloadShape; steps: number; phases?: boolean }
-  | { kind: 'sample'; shape: WorkloadShape; repeats: number }
+  | { kind: 'train'; shape: WorkloadShape; steps: number; phases?: boolean; engine?: NativeMode }
+  | { kind: 'sample'; shape: WorkloadShape; repeats: number; engine?: 'native' }
   | { kind: 'basic'; config: string; maxSteps: number | null };
 
 async function main(): Promise<void> {
@@ -23,9 +25,9 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   let result: Record<string, unknown>;
   if (task.kind === 'train') {
-    result = { ...trainRate(task.shape, task.steps, { phases: task.phases }) };
+    result = task.engine ? { ...nativeTrainRate(task.shape, task.steps, task.engine) } : { ...trainRate(task.shape, task.steps, { phases: task.phases }) };
   } else if (task.kind === 'sample') {
-    result = { ...sampleRate(task.shape, task.repeats) };
+    result = task.engine ? { ...nativeSampleRate(task.shape, task.repeats) } : { ...sampleRate(task.shape, task.repeats) };
   } else if (task.kind === 'basic') {
     const sets = task.maxSteps ? [`trainer.max_steps=${task.maxSteps}`] : [];
     const { spec } = loadRunSpec({ configPath: task.config, scale: 'quick', sets, cwd: process.cwd() });

@@ -46,11 +46,11 @@ export function benchSpec(shape: WorkloadShape): RunSpec {
   });
 }
 
-function buildModel(spec: RunSpec, shape: WorkloadShape): FlowModel {
+export function buildModel(spec: RunSpec, shape: WorkloadShape): FlowModel {
   return new FlowModel(spec.model, { length: shape.length, channels: shape.channels, domains: 2, datasets: 1, conditional: true }, 0);
 }
 
-function fixedBatch(shape: WorkloadShape): Batch {
+export function fixedBatch(shape: WorkloadShape): Batch {
   const n = shape.batch;
   const rng = new Rng(1);
   return {

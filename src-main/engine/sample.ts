@@ -8,12 +8,13 @@ import { extname } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { writeWindowsCsv, writeWindowsH5 } from '../data/index.js';
 import { initBackend, type BackendInfo } from './backend/select-backend.js';
-import { loadCheckpoint, restoreModel } from './checkpoint/checkpoint.js';
+import { loadCheckpoint, restoreModel, type CheckpointMeta } from './checkpoint/checkpoint.js';
 import type { ConditionIds } from './flow/condition-encoder.js';
 import { loadEmaWeights } from './flow/ema-checkpoint.js';
 import type { FlowModel } from './flow/flow-model.js';
 import { integrate, type SamplerName } from './flow/samplers.js';
 import type { FinishedEvent, SampleRequest } from './protocol/index.js';
+import { nativeSamplerFor } from './native/native-sampling.js';
 import { Rng } from '../data/rng.js';
 import { stamp, type Emit } from './train/events.js';
 
@@ -57,16 +58,22 @@ export async function runSampling(req: SampleRequest, emit: Emit, options: Sampl
     const rng = new Rng(req.seed);
     const D = model.signalDim;
     const out = new Float32Array(req.count * D);
+    const native = nativeSamplerFor(model); // the C++ engine for the mlp, else tf below
+
     for (let i = 0; i < req.count; i += SAMPLE_BATCH) {
       const b = Math.min(SAMPLE_BATCH, req.count - i);
       const batchIds: ConditionIds = {
         domain: ids.domain.subarray(0, b), dataset: ids.dataset.subarray(0, b),
         label: ids.label!.subarray(0, b), fsHz: ids.fsHz!.subarray(0, b),
       };
-      const x0 = tf.tensor2d(rng.normalArray(b * D), [b, D]);
-      const x1 = integrate(model.field(batchIds, guidance), x0, sampler, steps);
-      out.set(x1.dataSync() as Float32Array, i * D);
-      tf.dispose([x0, x1]);
+      const noise = rng.normalArray(b * D);
+      if (native) out.set(native.integrate(noise, batchIds, sampler, steps, guidance), i * D);
+      else {
+        const x0 = tf.tensor2d(noise, [b, D]);
+        const x1 = integrate(model.field(batchIds, guidance), x0, sampler, steps);
+        out.set(x1.dataSync() as Float32Array, i * D);
+        tf.dispose([x0, x1]);
+      }
       await new Promise<void>((r) => setImmediate(r));
     }
     for (let k = 0; k < out.length; k++) {
@@ -85,7 +92,7 @@ export async function runSampling(req: SampleRequest, emit: Emit, options: Sampl
       domain: req.domain ?? 'unknown',
       dataset: req.dataset ?? 'unknown',
       label: req.label ?? 'unknown',
-      fs_hz: req.fs_hz ?? 'unknown',
+      fs_hz: outputRate(req.fs_hz, meta),
       normalization: meta.normalization.method,
     };
     const { window_length: length, channels } = meta;
@@ -103,6 +110,17 @@ export async function runSampling(req: SampleRequest, emit: Emit, options: Sampl
   } finally {
     model.dispose();
   }
+}
+
+/**
+ * The rate the generated windows are at: the one asked for, else the training windows'
+ * (data.resample_hz, or the data's single rate); several rates, or none known, say so.
+ */
+function outputRate(asked: number | null | undefined, meta: CheckpointMeta): number | string {
+  if (asked) return asked;
+  const rates = meta.config.data.resample_hz ? [meta.config.data.resample_hz] : (meta.sample_rates ?? []);
+  if (rates.length === 1) return rates[0];
+  return rates.length > 1 ? `mixed: ${rates.join(' / ')} Hz (pass --fs-hz to condition on one)` : 'unknown (not in the checkpoint)';
 }
 
 interface Names {

@@ -33,7 +33,7 @@ function fmt(value: number | null | undefined, digits = 4): string {
   return Math.abs(value) >= 1e4 || (Math.abs(value) < 1e-3 && value !== 0) ? value.toExponential(2) : value.toFixed(digits);
 }
 
-/** Why the faster backends were not used, e.g. " (tensorflow-gpu: not installed)". */
+/** Why the faster engines were not used, e.g. " (native: skipped at install: …)". */
 function threadsText(threads: number | undefined): string {
   return threads && threads > 1 ? ` on ${threads} threads` : '';
 }

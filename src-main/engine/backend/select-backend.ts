@@ -1,43 +1,33 @@
 /**
- * Picks the fastest TensorFlow.js backend that loads here and says why faster ones were
- * skipped: tfjs-node-gpu → tfjs-node → wasm → cpu. FLOWBENCH_BACKEND (auto | tensorflow |
- * wasm | cpu) or the `prefer` argument forces one. The native packages are optional and
- * usually absent (their libtensorflow download is unreachable), so they are imported
- * through a variable and their absence is a reason, not an error.
+ * Picks the TensorFlow.js backend (wasm → cpu) and says why a faster one was skipped.
+ * FLOWBENCH_BACKEND (auto | native | wasm | cpu) or the `prefer` argument forces one;
+ * `native` is the C++ engine (engine/native/), which runs the training objective itself
+ * and still needs a tf backend for the rest, so for tf it means the same as auto.
+ * tfjs-node(-gpu) is gone: its libtensorflow download answers 403 (docs/PERFORMANCE.md).
  */
 import * as tf from '@tensorflow/tfjs';
+import { ENGINE_BACKENDS, type EngineBackend } from '../../config/schema.js';
 import { shareIdentityOnWasm } from './fused.js';
 import { prepareWasmThreads, wasmThreadCount } from './wasm-threads.js';
 
-export type BackendPreference = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+export type BackendPreference = EngineBackend;
 
 export interface BackendInfo {
-  /** The tf backend now active: 'tensorflow', 'wasm' or 'cpu'. */
+  /** The tf backend now active: 'wasm' or 'cpu'. */
   name: string;
-  /** Why each faster backend was not used, e.g. { 'tensorflow-gpu': 'not installed' }. */
+  /** Why each faster backend was not used, e.g. { wasm: 'failed to load: …' }. */
   skipped: Record<string, string>;
   versions: Record<string, string>;
   /** Threads the backend computes on (wasm: XNNPACK's pool, see wasm-threads.ts; else 1 as far as we know). */
   threads: number;
 }
 
-const PREFERENCES: readonly BackendPreference[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+const PREFERENCES: readonly BackendPreference[] = ENGINE_BACKENDS;
 
 function reasonOf(err: unknown): string {
   const e = err as { code?: string; message?: string };
   if (e?.code === 'ERR_MODULE_NOT_FOUND' || e?.code === 'MODULE_NOT_FOUND') return 'not installed';
   return `failed to load: ${String(e?.message ?? err).split('\n')[0]}`;
-}
-
-async function tryNative(pkg: string): Promise<string | null> {
-  try {
-    const name = pkg; // through a variable so TypeScript needs no types for it
-    await import(name);
-    if (!(await tf.setBackend('tensorflow'))) return 'registered but did not initialise';
-    return null;
-  } catch (err) {
-    return reasonOf(err);
-  }
 }
 
 interface WasmModule {
@@ -75,23 +65,7 @@ export async function initBackend(prefer?: BackendPreference): Promise<BackendIn
   const skipped: Record<string, string> = {};
   let name: string | null = null;
 
-  if (choice === 'auto' || choice === 'tensorflow') {
-    for (const [key, pkg] of [
-      ['tensorflow-gpu', '@tensorflow/tfjs-node-gpu'],
-      ['tensorflow', '@tensorflow/tfjs-node'],
-    ] as const) {
-      const why = await tryNative(pkg);
-      if (why === null) {
-        name = 'tensorflow';
-        break;
-      }
-      skipped[key] = why;
-    }
-    if (!name && choice === 'tensorflow') {
-      throw new Error(`backend "tensorflow" was requested but could not load: ${JSON.stringify(skipped)}`);
-    }
-  }
-  if (!name && (choice === 'auto' || choice === 'wasm')) {
+  if (choice === 'auto' || choice === 'native' || choice === 'wasm') {
     const why = await tryWasm();
     if (why === null) name = 'wasm';
     else if (choice === 'wasm') throw new Error(`backend "wasm" was requested but could not load: ${why}`);

@@ -219,6 +219,8 @@ export const finishedEventSchema = z.object({
   status: z.enum(['completed', 'failed', 'stopped']),
   /** Human-readable reason for failed/stopped. */
   reason: z.string().optional(),
+  /** True when the failure was bad input (a data or config error): the CLI exits 2, not 1. */
+  bad_input: z.boolean().optional(),
   seconds: num(),
   final: z.object({ flow_loss: num().optional(), val_flow_loss: num().nullable().optional(), total_loss: num().optional() }).optional(),
 });

@@ -10,11 +10,14 @@ import { initBackend, type BackendInfo } from '../backend/select-backend.js';
 import { FlowModel } from '../flow/flow-model.js';
 import { Ema } from '../flow/ema.js';
 import { emaParts } from '../flow/ema-checkpoint.js';
+import { chooseEngine } from '../native/engine-choice.js';
+import { NativeFlowStep } from '../native/native-flow-step.js';
 import type { EpochEvent, FinishedEvent, StepEvent, TrainRequest } from '../protocol/index.js';
 import { Rng } from '../../data/rng.js';
 import { AdamW } from './adamw.js';
 import { checkWindowSet, gatherBatch } from './batches.js';
 import { EarlyStopping } from './early-stopping.js';
+import { epochOrder } from './epoch-order.js';
 import { startReliability, statePart } from './reliability.js';
 import { JointObjective, type MicroBatch, type ValidationResult } from '../objective/joint-objective.js';
 import { learningRate } from './schedules.js';
@@ -63,6 +66,9 @@ export async function runTraining(
   const objective = new JointObjective(model, task, seed);
   const ema = spec.model.ema_decay > 0 ? new Ema(model.params, spec.model.ema_decay) : null; // flow/ema.ts
   const optimizer = new AdamW(objective.variables(), { kind: task.optimizer, weightDecay: task.weight_decay });
+  // The objective's loss and gradients come from the native engine when it covers the run (engine/native/).
+  const engine = chooseEngine(spec, backend);
+  const stepper = engine.addon ? new NativeFlowStep(engine.addon, objective) : objective;
   try {
     const accum = task.accumulate_grad_batches;
     const batchesPerEpoch = Math.ceil(train.n / task.batch_size);
@@ -82,24 +88,6 @@ export async function runTraining(
     const previewEvery = trainer.preview_every_n_steps;
     const preview = new PreviewMaker(model, data.val.n > 0 ? data.val : train, seed);
 
-    emit(stamp(runId, 0, {
-      event: 'started', backend: backend.name, backend_skipped: backend.skipped, backend_threads: backend.threads, versions: backend.versions,
-      params: model.params.count(), total_steps: totalSteps, epochs, steps_per_epoch: stepsPerEpoch,
-    }));
-    emit(stamp(runId, 0, {
-      event: 'data', manifest_hash: data.manifestHash, files: data.files.length,
-      windows: { train: train.n, val: data.val.n, test: data.test.n }, window_length: length, channels,
-      classes: data.classNames, domains: data.domainNames, datasets: data.datasetNames, skipped_windows: data.skippedWindows,
-    }));
-    if (task.use_contrastive) {
-      emit(stamp(runId, 0, { event: 'log', level: 'info', message: `objective: flow + contrastive (NT-Xent τ=${task.temperature}), balancing ${task.balancing}` }));
-    } else if (task.balancing !== 'fixed') {
-      emit(stamp(runId, 0, { event: 'log', level: 'warn', message: `task.balancing=${task.balancing} needs task.use_contrastive: true; training the flow objective alone` }));
-    }
-    if (task.early_stopping && !stopper) {
-      emit(stamp(runId, 0, { event: 'log', level: 'warn', message: 'task.early_stopping is on but there are no validation windows: it cannot trigger' }));
-    }
-
     // ---- loop
     const rng = Rng.derive(seed, 'train');
     // Checkpoints, resume, the stability guard and injected faults (reliability.ts).
@@ -113,15 +101,50 @@ export async function runTraining(
     const cur: TrainCursor = resumed ? { ...resumed.cursor } : epochStartCursor(1, null, null);
     let order = resumed?.order ?? null;
     let step = rel.resumed?.step ?? 0;
+    // After the resume point is known, so a resumed run's 'started' stands at the step it
+    // continues from (its timeline reads in order) rather than at 0.
+    emit(stamp(runId, step, {
+      event: 'started', backend: engine.name, backend_skipped: engine.skipped, backend_threads: engine.threads, versions: engine.versions,
+      params: model.params.count(), total_steps: totalSteps, epochs, steps_per_epoch: stepsPerEpoch,
+    }));
+    emit(stamp(runId, step, {
+      event: 'data', manifest_hash: data.manifestHash, files: data.files.length,
+      windows: { train: train.n, val: data.val.n, test: data.test.n }, window_length: length, channels,
+      classes: data.classNames, domains: data.domainNames, datasets: data.datasetNames, skipped_windows: data.skippedWindows,
+    }));
+    // What the data preparation decided or doubts (mixed rates resampled, datasets left out, confounds).
+    for (const w of data.warnings) emit(stamp(runId, step, { event: 'log', level: 'warn', message: `data: ${w}` }));
+    if (data.datasetNames.length > 1) {
+      const conditioned = task.use_conditional && spec.model.conditions.includes('dataset');
+      emit(stamp(runId, step, {
+        event: 'log', level: conditioned ? 'info' : 'warn',
+        message: `data: ${data.datasetNames.length} datasets (${data.datasetNames.join(', ')}), sampled in equal shares per batch; ` +
+          (conditioned ? 'the dataset id is a condition' : 'the dataset id is NOT a condition (add dataset to model.conditions)'),
+      }));
+    }
+    if (task.use_contrastive) {
+      emit(stamp(runId, step, { event: 'log', level: 'info', message: `objective: flow + contrastive (NT-Xent τ=${task.temperature}), balancing ${task.balancing}` }));
+    } else if (task.balancing !== 'fixed') {
+      emit(stamp(runId, step, { event: 'log', level: 'warn', message: `task.balancing=${task.balancing} needs task.use_contrastive: true; training the flow objective alone` }));
+    }
+    if (task.early_stopping && !stopper) {
+      emit(stamp(runId, step, { event: 'log', level: 'warn', message: 'task.early_stopping is on but there are no validation windows: it cannot trigger' }));
+    }
+
     let stopped = false;
     let lastValidation = null as ValidationResult | null; // set by checkValidation()
     let lastTrainTotal: number | null = null;
     let logClock = performance.now();
-    let logStep = 0;
+    let logStep = step; // from the resume point: the first rate after a resume is not step/elapsed
+    // Crash safety by default (task.checkpoint_every_epoch / checkpoint_minutes): the last
+    // checkpoint's step and wall clock, so an epoch end right after an interval one skips.
+    let ckptStep = step;
+    let ckptClock = performance.now();
+    const ckptMs = task.checkpoint_minutes * 60_000;
     for (; cur.epoch <= epochs && step < totalSteps && !stopped && !earlyStop; startNextEpoch(cur)) {
       const epochStart = performance.now();
       const epoch = cur.epoch;
-      const epochOrder = order ?? rng.permutation(train.n);
+      const thisEpochOrder = order ?? epochOrder(train.dataset, train.n, rng); // datasets in balance (epoch-order.ts)
       order = null; // a resumed epoch's order serves that epoch only
       while (cur.next_s < stepsPerEpoch && step < totalSteps) {
         if (control.stopRequested) {
@@ -133,7 +156,7 @@ export async function runTraining(
         const stepStart = cur.cursor;
         // The guard may have halved the batch and doubled accumulation after an OOM.
         for (let a = 0; a < rel.guard.accumulate && cur.cursor < train.n; a++) {
-          const batch = gatherBatch(train, epochOrder.subarray(cur.cursor, cur.cursor + rel.guard.batchSize), spec.data.amplitude_limit);
+          const batch = gatherBatch(train, thisEpochOrder.subarray(cur.cursor, cur.cursor + rel.guard.batchSize), spec.data.amplitude_limit);
           cur.cursor += rel.guard.batchSize;
           cur.skipped_windows += batch.dropped;
           if (batch.n === 0 || !rel.admit(step + 1, a, batch)) {
@@ -142,7 +165,7 @@ export async function runTraining(
           }
           micro.push({ batch, draws: objective.draw(batch, rng) });
         }
-        const result = micro.length === 0 ? null : rel.step(step + 1, () => objective.step(micro, `step ${step + 1} (epoch ${epoch})`));
+        const result = micro.length === 0 ? null : rel.step(step + 1, () => stepper.step(micro, `step ${step + 1} (epoch ${epoch})`));
         if (result === 'oom') {
           cur.cursor = stepStart; // the same step again, with the batch the guard halved
           continue;
@@ -189,8 +212,11 @@ export async function runTraining(
           emit(stamp(runId, step, ev));
         }
         rel.afterStep(step); // crash fault, memory budget
-        if (task.checkpoint_interval > 0 && step % task.checkpoint_interval === 0 && step < totalSteps) {
-          await rel.checkpoints.write('interval', step, epoch, cur.loss_sum / cur.loss_count, cur.last_val, { ...cur, has_order: true }, epochOrder);
+        const byStep = task.checkpoint_interval > 0 && step % task.checkpoint_interval === 0;
+        const byTime = ckptMs > 0 && performance.now() - ckptClock >= ckptMs;
+        if ((byStep || byTime) && step < totalSteps) {
+          await rel.checkpoints.write('interval', step, epoch, cur.loss_sum / cur.loss_count, cur.last_val, { ...cur, has_order: true }, thisEpochOrder);
+          [ckptStep, ckptClock] = [step, performance.now()];
         }
         if (earlyStop) break;
         if (previewEvery > 0 && step % previewEvery === 0) emit(stamp(runId, step, preview.make()));
@@ -214,6 +240,12 @@ export async function runTraining(
         num_tensors: tf.memory().numTensors, seconds: (performance.now() - epochStart) / 1000,
       };
       emit(stamp(runId, step, ev));
+      // Between epochs, exactly where the final checkpoint would stand (the next epoch's start).
+      const more = epoch < epochs && step < totalSteps && !stopped && !earlyStop;
+      if (task.checkpoint_every_epoch && more && step > ckptStep) {
+        await rel.checkpoints.write('interval', step, epoch, cur.last_train, cur.last_val, epochStartCursor(epoch + 1, cur.last_train, cur.last_val), null);
+        [ckptStep, ckptClock] = [step, performance.now()];
+      }
     }
     const lastEpoch = Math.max(1, Math.min(cur.epoch - 1, epochs));
     const { last_train: lastTrain, last_val: lastVal } = cur;
@@ -251,7 +283,7 @@ export async function runTraining(
 
 async function loadData(req: TrainRequest): Promise<PreparedData> {
   const seed = req.spec.environment.seed;
-  const source = await openDataSource(req.spec.data, { cwd: req.cwd, seed });
+  const source = await openDataSource(req.spec.data, { cwd: req.cwd, seed, select: req.spec.task });
   return prepareWindows(source, req.spec.data, seed);
 }
 

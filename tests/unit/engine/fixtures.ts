@@ -40,13 +40,14 @@ export function sineData(nTrain = 64, length = 64, channels = 1): PreparedData {
 }
 
 /** A tiny RunSpec: L=64, H=32, small dims, few steps. `overrides` are merged per section. */
-export function tinySpec(overrides: Partial<Record<'data' | 'model' | 'task' | 'trainer', Record<string, unknown>>> = {}): RunSpec {
+export function tinySpec(overrides: Partial<Record<'data' | 'model' | 'task' | 'trainer' | 'engine', Record<string, unknown>>> = {}): RunSpec {
   return runSpecSchema.parse({
     environment: { seed: 7 },
     data: { window_length: 64, stride: 64, ...overrides.data },
     model: { hidden_dim: 32, time_dim: 16, condition_dim: 8, sample_steps: 10, ...overrides.model },
     task: { epochs: 3, batch_size: 16, lr: 3e-3, lr_scheduler: 'constant', ...overrides.task },
     trainer: { log_every_n_steps: 2, ...overrides.trainer },
+    engine: { ...overrides.engine },
   });
 }
 

@@ -1,0 +1,342 @@
+// Node-API binding of the native engine: class MlpEngine over MlpFlowModel<float|double>.
+// JS sees typed arrays over blocks it owns (ArrayBuffers made here, so they also work under
+// Electron's V8 sandbox, which refuses external buffers) and never a pointer. Bad arguments
+// throw a JS TypeError/RangeError naming the argument and what is valid.
+#include <napi.h>
+
+#include <memory>
+#include <string>
+#include <type_traits>
+
+#include "mlp_flow_model.h"
+#include "optimizer.h"
+#include "samplers.h"
+
+namespace {
+
+using fb::Kernels;
+using fb::MlpConfig;
+using fb::MlpFlowModel;
+
+int intOpt(const Napi::Object& o, const char* key, int lo) {
+  const Napi::Value v = o.Get(key);
+  if (!v.IsNumber()) throw Napi::TypeError::New(o.Env(), std::string("MlpEngine: option ") + key + " must be a number");
+  const double d = v.As<Napi::Number>().DoubleValue();
+  if (d != double(int(d)) || d < lo)
+    throw Napi::RangeError::New(o.Env(), std::string("MlpEngine: option ") + key + " must be an integer ≥ " + std::to_string(lo) +
+                                             ", got " + std::to_string(d));
+  return int(d);
+}
+
+template <typename R>
+constexpr napi_typedarray_type arrayType() {
+  return std::is_same_v<R, float> ? napi_float32_array : napi_float64_array;
+}
+
+// A typed array of element type R and exactly `n` values (or at least `n` when !exact).
+template <typename R>
+R* arrayArg(const Napi::CallbackInfo& info, size_t i, const char* what, size_t n) {
+  const Napi::Value v = info[i];
+  const char* type = std::is_same_v<R, float> ? "Float32Array" : "Float64Array";
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != arrayType<R>())
+    throw Napi::TypeError::New(info.Env(), std::string(what) + " must be a " + type);
+  auto a = v.As<Napi::TypedArray>();
+  if (a.ElementLength() != n)
+    throw Napi::RangeError::New(info.Env(), std::string(what) + " has " + std::to_string(a.ElementLength()) + " values, needs " +
+                                                std::to_string(n));
+  return reinterpret_cast<R*>(static_cast<uint8_t*>(a.ArrayBuffer().Data()) + a.ByteOffset());
+}
+
+const int32_t* rowsArg(const Napi::CallbackInfo& info, size_t i, const char* what, size_t n) {
+  const Napi::Value v = info[i];
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array)
+    throw Napi::TypeError::New(info.Env(), std::string(what) + " must be an Int32Array");
+  auto a = v.As<Napi::TypedArray>();
+  if (a.ElementLength() != n)
+    throw Napi::RangeError::New(info.Env(), std::string(what) + " has " + std::to_string(a.ElementLength()) +
+                                                " values, needs " + std::to_string(n) + " (conditions × batch)");
+  return reinterpret_cast<const int32_t*>(static_cast<uint8_t*>(a.ArrayBuffer().Data()) + a.ByteOffset());
+}
+
+double numArg(const Napi::CallbackInfo& info, size_t i, const char* what) {
+  if (!info[i].IsNumber()) throw Napi::TypeError::New(info.Env(), std::string(what) + " must be a number");
+  return info[i].As<Napi::Number>().DoubleValue();
+}
+
+int batchArg(const Napi::CallbackInfo& info, size_t i) {
+  const double b = numArg(info, i, "batch size");
+  if (b < 1 || b != double(int(b))) throw Napi::RangeError::New(info.Env(), "batch size must be a positive integer");
+  return int(b);
+}
+
+// One parameter-sized block, owned by a JS ArrayBuffer kept alive by a reference.
+template <typename R>
+struct Block {
+  Napi::Reference<Napi::ArrayBuffer> ref;
+  R* data = nullptr;
+  void make(Napi::Env env, size_t n) {
+    auto ab = Napi::ArrayBuffer::New(env, n * sizeof(R));
+    data = static_cast<R*>(ab.Data());
+    std::fill(data, data + n, R(0));
+    ref = Napi::Persistent(ab);
+  }
+  Napi::Value view(Napi::Env env, size_t n) const {
+    if constexpr (std::is_same_v<R, float>) return Napi::Float32Array::New(env, n, ref.Value(), 0);
+    else return Napi::Float64Array::New(env, n, ref.Value(), 0);
+  }
+};
+
+template <typename R>
+struct Engine {
+  MlpFlowModel<R> model;
+  Block<R> params, grads, m, v, ema;
+  std::vector<R> scratch;
+  explicit Engine(const MlpConfig& c) : model(c) {}
+};
+
+class MlpEngine : public Napi::ObjectWrap<MlpEngine> {
+ public:
+  static Napi::Function Init(Napi::Env env) {
+    return DefineClass(env, "MlpEngine",
+                       {InstanceMethod("layout", &MlpEngine::Layout), InstanceMethod("block", &MlpEngine::BlockView),
+                        InstanceMethod("lossAndGrad", &MlpEngine::LossAndGrad),
+                        InstanceMethod("gradSumSquares", &MlpEngine::GradSumSquares),
+                        InstanceMethod("adamStep", &MlpEngine::AdamStep), InstanceMethod("emaUpdate", &MlpEngine::EmaUpdate),
+                        InstanceMethod("velocity", &MlpEngine::Velocity), InstanceMethod("integrate", &MlpEngine::Integrate),
+                        InstanceAccessor("numParams", &MlpEngine::NumParams, nullptr)});
+  }
+
+  // new MlpEngine({ D, H, T, C, timeScale, conditions: string[], conditionRows: number[],
+  //                 precision?: 'f32' | 'f64', kernels?: 'fast' | 'reference' })
+  explicit MlpEngine(const Napi::CallbackInfo& info) : Napi::ObjectWrap<MlpEngine>(info) {
+    Napi::Env env = info.Env();
+    if (!info[0].IsObject()) throw Napi::TypeError::New(env, "MlpEngine: expected an options object");
+    const auto o = info[0].As<Napi::Object>();
+    MlpConfig c;
+    c.D = intOpt(o, "D", 1);
+    c.H = intOpt(o, "H", 1);
+    c.T = intOpt(o, "T", 2);
+    c.C = intOpt(o, "C", 1);
+    if (!o.Get("timeScale").IsNumber()) throw Napi::TypeError::New(env, "MlpEngine: option timeScale must be a number");
+    c.timeScale = o.Get("timeScale").As<Napi::Number>().DoubleValue();
+    if (!o.Get("conditions").IsArray() || !o.Get("conditionRows").IsArray())
+      throw Napi::TypeError::New(env, "MlpEngine: options conditions (string[]) and conditionRows (number[]) are required");
+    const auto names = o.Get("conditions").As<Napi::Array>();
+    const auto rows = o.Get("conditionRows").As<Napi::Array>();
+    for (uint32_t i = 0; i < names.Length(); i++) c.condNames.push_back(names.Get(i).ToString().Utf8Value());
+    for (uint32_t i = 0; i < rows.Length(); i++) c.condRows.push_back(rows.Get(i).ToNumber().Int32Value());
+    const std::string precision = o.Has("precision") ? o.Get("precision").ToString().Utf8Value() : "f32";
+    const std::string kernels = o.Has("kernels") ? o.Get("kernels").ToString().Utf8Value() : "fast";
+    if (precision != "f32" && precision != "f64")
+      throw Napi::RangeError::New(env, "MlpEngine: precision \"" + precision + "\" is not one of f32, f64");
+    if (kernels != "fast" && kernels != "reference")
+      throw Napi::RangeError::New(env, "MlpEngine: kernels \"" + kernels + "\" is not one of fast, reference");
+    try {
+      if (precision == "f32") setup(env, f32, c, kernels);
+      else setup(env, f64, c, kernels);
+    } catch (const std::exception& e) {
+      throw Napi::Error::New(env, e.what());
+    }
+  }
+
+ private:
+  std::unique_ptr<Engine<float>> f32;
+  std::unique_ptr<Engine<double>> f64;
+
+  template <typename R>
+  void setup(Napi::Env env, std::unique_ptr<Engine<R>>& e, const MlpConfig& c, const std::string& kernels) {
+    e = std::make_unique<Engine<R>>(c);
+    e->model.kernels = kernels == "reference" ? Kernels::Reference : Kernels::Fast;
+    const size_t n = e->model.numParams;
+    for (auto* b : {&e->params, &e->grads, &e->m, &e->v, &e->ema}) b->make(env, n);
+    e->model.bind(e->params.data, e->grads.data);
+  }
+
+  // Runs fn(engine) on whichever precision this engine has; C++ exceptions become JS errors.
+  template <typename F>
+  Napi::Value dispatch(const Napi::CallbackInfo& info, F&& fn) {
+    try {
+      if (f32) return fn(*f32);
+      return fn(*f64);
+    } catch (const Napi::Error&) {
+      throw;
+    } catch (const std::exception& e) {
+      throw Napi::Error::New(info.Env(), e.what());
+    }
+  }
+
+  Napi::Value NumParams(const Napi::CallbackInfo& info) {
+    return dispatch(info, [&](auto& e) -> Napi::Value { return Napi::Number::New(info.Env(), double(e.model.numParams)); });
+  }
+
+  // → [{ name, shape, offset, size }] in the TypeScript engine's parameter order.
+  Napi::Value Layout(const Napi::CallbackInfo& info) {
+    return dispatch(info, [&](auto& e) -> Napi::Value {
+      Napi::Env env = info.Env();
+      auto out = Napi::Array::New(env, e.model.layout.size());
+      for (size_t i = 0; i < e.model.layout.size(); i++) {
+        const auto& p = e.model.layout[i];
+        auto o = Napi::Object::New(env);
+        o.Set("name", p.name);
+        auto shape = Napi::Array::New(env, p.shape.size());
+        for (size_t k = 0; k < p.shape.size(); k++) shape.Set(uint32_t(k), p.shape[k]);
+        o.Set("shape", shape);
+        o.Set("offset", double(p.offset));
+        o.Set("size", double(p.size));
+        out.Set(uint32_t(i), o);
+      }
+      return out;
+    });
+  }
+
+  // block('params' | 'grads' | 'm' | 'v' | 'ema') → a typed array over the whole block.
+  Napi::Value BlockView(const Napi::CallbackInfo& info) {
+    const std::string which = info[0].IsString() ? info[0].As<Napi::String>().Utf8Value() : "";
+    return dispatch(info, [&](auto& e) -> Napi::Value {
+      const size_t n = e.model.numParams;
+      if (which == "params") return e.params.view(info.Env(), n);
+      if (which == "grads") return e.grads.view(info.Env(), n);
+      if (which == "m") return e.m.view(info.Env(), n);
+      if (which == "v") return e.v.view(info.Env(), n);
+      if (which == "ema") return e.ema.view(info.Env(), n);
+      throw Napi::RangeError::New(info.Env(), "block \"" + which + "\" is not one of params, grads, m, v, ema");
+    });
+  }
+
+  // lossAndGrad(B, x [B·D], t [B], noise [B·D], rows Int32Array [k·B], mask [B·kC] | null,
+  //             gradScale, accumulate) → flow loss (gradients into the grads block).
+  Napi::Value LossAndGrad(const Napi::CallbackInfo& info) {
+    return dispatch(info, [&](auto& e) -> Napi::Value {
+      using R = std::remove_reference_t<decltype(*e.params.data)>;
+      const int B = batchArg(info, 0);
+      const size_t BD = size_t(B) * e.model.cfg.D;
+      const R* x = arrayArg<R>(info, 1, "x", BD);
+      const R* t = arrayArg<R>(info, 2, "t", size_t(B));
+      const R* noise = arrayArg<R>(info, 3, "noise", BD);
+      const int32_t* rows = rowsArg(info, 4, "rows", e.model.cfg.condRows.size() * size_t(B));
+      const R* mask = info[5].IsNull() || info[5].IsUndefined() ? nullptr : arrayArg<R>(info, 5, "mask", size_t(B) * e.model.KC);
+      const double scale = numArg(info, 6, "gradScale");
+      const bool accumulate = info[7].ToBoolean().Value();
+      return Napi::Number::New(info.Env(), e.model.lossAndGrad(B, x, t, noise, rows, mask, R(scale), accumulate));
+    });
+  }
+
+  Napi::Value GradSumSquares(const Napi::CallbackInfo& info) {
+    return dispatch(info, [&](auto& e) -> Napi::Value {
+      return Napi::Number::New(info.Env(), fb::sum_squares(e.grads.data, e.model.numParams));
+    });
+  }
+
+  // adamStep({ beta1, beta2, eps, decay, gradScale, l2, stepSize, sqrtBc2 }): one pass over the block.
+  Napi::Value AdamStep(const Napi::CallbackInfo& info) {
+    if (!info[0].IsObject()) throw Napi::TypeError::New(info.Env(), "adamStep: expected the update's scalars as an object");
+    const auto o = info[0].As<Napi::Object>();
+    auto num = [&](const char* k) {
+      if (!o.Get(k).IsNumber()) throw Napi::TypeError::New(info.Env(), std::string("adamStep: ") + k + " must be a number");
+      return o.Get(k).As<Napi::Number>().DoubleValue();
+    };
+    const fb::AdamScalars s{num("beta1"), num("beta2"), num("eps"), num("decay"), num("gradScale"), num("l2"), num("stepSize"),
+                            num("sqrtBc2")};
+    return dispatch(info, [&](auto& e) -> Napi::Value {
+      fb::adam_step(e.params.data, e.grads.data, e.m.data, e.v.data, e.model.numParams, s);
+      return info.Env().Undefined();
+    });
+  }
+
+  // emaUpdate(d): ema ← d·ema + (1 − d)·params.
+  Napi::Value EmaUpdate(const Napi::CallbackInfo& info) {
+    const double d = numArg(info, 0, "EMA decay");
+    return dispatch(info, [&](auto& e) -> Napi::Value {
+      fb::ema_update(e.ema.data, e.params.data, e.model.numParams, d);
+      return info.Env().Undefined();
+    });
+  }
+
+  // velocity(B, xt [B·D], t [B], rows [k·B], out [B·D]) in evaluation mode.
+  Napi::Value Velocity(const Napi::CallbackInfo& info) {
+    return dispatch(info, [&](auto& e) -> Napi::Value {
+      using R = std::remove_reference_t<decltype(*e.params.data)>;
+      const int B = batchArg(info, 0);
+      const size_t BD = size_t(B) * e.model.cfg.D;
+      const R* xt = arrayArg<R>(info, 1, "xt", BD);
+      const R* t = arrayArg<R>(info, 2, "t", size_t(B));
+      const int32_t* rows = rowsArg(info, 3, "rows", e.model.cfg.condRows.size() * size_t(B));
+      R* out = arrayArg<R>(info, 4, "out", BD);
+      e.model.velocity(B, xt, t, rows, out);
+      return info.Env().Undefined();
+    });
+  }
+
+  // integrate(B, x [B·D] in place, method, steps, from, to, rows [k·B], uncondRows [k·B] | null,
+  //           guidance w): x ← Φ_{from→to}(x) under the evaluation-mode (guided) field.
+  Napi::Value Integrate(const Napi::CallbackInfo& info) {
+    return dispatch(info, [&](auto& e) -> Napi::Value {
+      using R = std::remove_reference_t<decltype(*e.params.data)>;
+      const int B = batchArg(info, 0);
+      const size_t BD = size_t(B) * e.model.cfg.D;
+      R* x = arrayArg<R>(info, 1, "x", BD);
+      if (!info[2].IsString()) throw Napi::TypeError::New(info.Env(), "integrate: method must be one of euler, heun, rk4");
+      const fb::Sampler method = fb::samplerFromName(info[2].As<Napi::String>().Utf8Value());
+      const double steps = numArg(info, 3, "steps");
+      const double from = numArg(info, 4, "from"), to = numArg(info, 5, "to");
+      const size_t kB = e.model.cfg.condRows.size() * size_t(B);
+      const int32_t* rows = rowsArg(info, 6, "rows", kB);
+      const int32_t* uncond = info[7].IsNull() || info[7].IsUndefined() ? nullptr : rowsArg(info, 7, "uncondRows", kB);
+      const R w = R(numArg(info, 8, "guidance scale"));
+      if (steps < 1 || steps != double(int(steps)))
+        throw Napi::RangeError::New(info.Env(), "integrate: steps must be a positive integer");
+      std::vector<R> tv(B);
+      e.scratch.resize(BD);
+      auto field = [&](const R* xs, double t, R* out) {
+        std::fill(tv.begin(), tv.end(), R(t));
+        e.model.guidedVelocity(B, xs, tv.data(), rows, uncond, w, out, e.scratch.data());
+      };
+      fb::integrate<R>(field, x, BD, method, int(steps), from, to);
+      return info.Env().Undefined();
+    });
+  }
+};
+
+#ifdef FB_ACCELERATE
+// Accelerate sizes its own thread pool; engine.threads has no say there.
+void setBlasThreads(int) {}
+Napi::Object blasInfo(Napi::Env env) {
+  auto o = Napi::Object::New(env);
+  o.Set("blas", "accelerate");
+  o.Set("threads", 0);
+  return o;
+}
+#else
+void setBlasThreads(int n) { openblas_set_num_threads(n); }
+Napi::Object blasInfo(Napi::Env env) {
+  auto o = Napi::Object::New(env);
+  o.Set("blas", "openblas");
+  o.Set("config", std::string(openblas_get_config()));
+  o.Set("core", std::string(openblas_get_corename()));
+  o.Set("threads", openblas_get_num_threads());
+  return o;
+}
+#endif
+
+// setThreads(n): the BLAS's thread count for this process.
+Napi::Value SetThreads(const Napi::CallbackInfo& info) {
+  const double n = numArg(info, 0, "threads");
+  if (n < 1 || n > 256 || n != double(int(n))) throw Napi::RangeError::New(info.Env(), "threads must be an integer in 1..256");
+  setBlasThreads(int(n));
+  return info.Env().Undefined();
+}
+
+// info() → { blas, config?, core?, threads }
+Napi::Value Info(const Napi::CallbackInfo& info) { return blasInfo(info.Env()); }
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("MlpEngine", MlpEngine::Init(env));
+  exports.Set("setThreads", Napi::Function::New(env, SetThreads));
+  exports.Set("info", Napi::Function::New(env, Info));
+  setBlasThreads(1);  // 1 thread unless engine.threads says otherwise (measured best at B = 32)
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(flowbench_native, Init)

@@ -1,0 +1,95 @@
+// Per-layer passes of the MLP flow model, each forward with its backward. Row-major [B, F].
+// LayerNorm and SiLU are fused into one pass each way (one read of the row, one write).
+#pragma once
+#include <cmath>
+#include <cstddef>
+
+namespace fb {
+
+template <typename R>
+inline R sigmoid(R z) {
+  return R(1) / (R(1) + std::exp(-z));
+}
+
+// C [B, N] (row stride ldc) ← each row = bias [N] (the GEMM that follows adds into it, beta = 1).
+template <typename R>
+void fill_rows(R* C, int ldc, const R* bias, int B, int N) {
+  for (int b = 0; b < B; b++)
+    for (int j = 0; j < N; j++) C[(size_t)b * ldc + j] = bias[j];
+}
+
+// db [N] += Σ_b dy [B, N] (row stride ld).
+template <typename R>
+void col_sum_add(const R* dy, int ld, int B, int N, R* db) {
+  for (int b = 0; b < B; b++)
+    for (int j = 0; j < N; j++) db[j] += dy[(size_t)b * ld + j];
+}
+
+// a = SiLU(z) = z·σ(z), in place allowed (a may equal z only when z is not needed later).  [n] → [n].
+template <typename R>
+void silu_forward(const R* z, R* a, size_t n) {
+  for (size_t i = 0; i < n; i++) a[i] = z[i] * sigmoid(z[i]);
+}
+
+// dz = da·σ(z)·(1 + z·(1 − σ(z))).  [n] → [n]; dz may alias da.
+template <typename R>
+void silu_backward(const R* da, const R* z, R* dz, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    const R s = sigmoid(z[i]);
+    dz[i] = da[i] * s * (R(1) + z[i] * (R(1) - s));
+  }
+}
+
+// LayerNorm over the last axis (biased variance, PyTorch ε) then SiLU.
+// x [B, F], γ, β [F] → xhat [B, F], rstd [B], z = xhat·γ + β [B, F], a = SiLU(z) [B, F].
+template <typename R>
+void ln_silu_forward(const R* x, int B, int F, const R* gamma, const R* beta, R eps, R* xhat, R* rstd, R* z, R* a) {
+  for (int b = 0; b < B; b++) {
+    const R* xr = x + (size_t)b * F;
+    double mean = 0;
+    for (int j = 0; j < F; j++) mean += xr[j];
+    mean /= F;
+    double var = 0;
+    for (int j = 0; j < F; j++) {
+      const double d = xr[j] - mean;
+      var += d * d;
+    }
+    var /= F;
+    const R rs = R(1.0 / std::sqrt(var + double(eps)));
+    rstd[b] = rs;
+    R* xh = xhat + (size_t)b * F;
+    R* zr = z + (size_t)b * F;
+    R* ar = a + (size_t)b * F;
+    for (int j = 0; j < F; j++) {
+      xh[j] = R(xr[j] - mean) * rs;
+      zr[j] = xh[j] * gamma[j] + beta[j];
+      ar[j] = zr[j] * sigmoid(zr[j]);
+    }
+  }
+}
+
+// Backward of ln_silu_forward. da [B, F] (and saved z, xhat, rstd, γ) → dγ, dβ [F] (added to),
+// dx [B, F] (written; may alias da):  dxhat = da·SiLU'(z)·γ,
+// dx = rstd·(dxhat − mean(dxhat) − xhat·mean(dxhat·xhat)).
+template <typename R>
+void ln_silu_backward(const R* da, int B, int F, const R* z, const R* xhat, const R* rstd, const R* gamma, R* dgamma,
+                      R* dbeta, R* dx) {
+  for (int b = 0; b < B; b++) {
+    const size_t o = (size_t)b * F;
+    double sum1 = 0, sum2 = 0;
+    for (int j = 0; j < F; j++) {
+      const R s = sigmoid(z[o + j]);
+      const R dz = da[o + j] * s * (R(1) + z[o + j] * (R(1) - s));
+      dgamma[j] += dz * xhat[o + j];
+      dbeta[j] += dz;
+      const R dxh = dz * gamma[j];
+      dx[o + j] = dxh;  // dxhat kept in dx until the row's sums are known
+      sum1 += dxh;
+      sum2 += double(dxh) * xhat[o + j];
+    }
+    const R m1 = R(sum1 / F), m2 = R(sum2 / F);
+    for (int j = 0; j < F; j++) dx[o + j] = rstd[b] * (dx[o + j] - m1 - xhat[o + j] * m2);
+  }
+}
+
+}  // namespace fb

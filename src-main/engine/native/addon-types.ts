@@ -1,0 +1,70 @@
+/**
+ * The native addon's JavaScript surface (native/src/addon.cc), as TypeScript types. Arrays
+ * are Float32Array for precision 'f32' and Float64Array for 'f64' (the gradient checks).
+ */
+
+export type NativeArray = Float32Array | Float64Array;
+
+export interface MlpEngineOptions {
+  /** Signal values per window, L·C. */
+  D: number;
+  /** model.hidden_dim */
+  H: number;
+  /** model.time_dim */
+  T: number;
+  /** model.condition_dim */
+  C: number;
+  timeScale: number;
+  /** model.conditions, in order. */
+  conditions: string[];
+  /** Rows of each condition table (real ids + the unknown row). */
+  conditionRows: number[];
+  precision?: 'f32' | 'f64';
+  /** 'reference' = the naive loops instead of BLAS (tests). */
+  kernels?: 'fast' | 'reference';
+}
+
+export interface NativeParamInfo {
+  name: string;
+  shape: number[];
+  offset: number;
+  size: number;
+}
+
+/** The update's scalars (train/adamw.ts): see FusedAdamWAttrs. */
+export interface NativeAdamScalars {
+  beta1: number;
+  beta2: number;
+  eps: number;
+  decay: number;
+  gradScale: number;
+  l2: number;
+  stepSize: number;
+  sqrtBc2: number;
+}
+
+export interface MlpEngineHandle {
+  readonly numParams: number;
+  layout(): NativeParamInfo[];
+  /** A typed array over the whole block (params, gradients, Adam moments, EMA shadow). */
+  block(which: 'params' | 'grads' | 'm' | 'v' | 'ema'): NativeArray;
+  /**
+   * Flow loss of one batch; its gradient ×gradScale goes into the grads block (added when
+   * accumulate). x, noise [B·D], t [B], rows [k·B] (condition-major), mask [B·k·C] | null.
+   */
+  lossAndGrad(B: number, x: NativeArray, t: NativeArray, noise: NativeArray, rows: Int32Array, mask: NativeArray | null, gradScale: number, accumulate: boolean): number;
+  gradSumSquares(): number;
+  adamStep(s: NativeAdamScalars): void;
+  emaUpdate(decay: number): void;
+  /** Evaluation-mode v̂.  xt [B·D], t [B], rows [k·B] → out [B·D]. */
+  velocity(B: number, xt: NativeArray, t: NativeArray, rows: Int32Array, out: NativeArray): void;
+  /** x [B·D] ← Φ_{from→to}(x) with the (guided, when uncondRows is given) field. */
+  integrate(B: number, x: NativeArray, method: string, steps: number, from: number, to: number, rows: Int32Array, uncondRows: Int32Array | null, guidance: number): void;
+}
+
+export interface NativeAddon {
+  MlpEngine: new (options: MlpEngineOptions) => MlpEngineHandle;
+  /** The BLAS's thread count for this process (engine.threads). */
+  setThreads(n: number): void;
+  info(): { blas: string; config?: string; core?: string; threads: number };
+}

@@ -1,0 +1,44 @@
+/**
+ * Shared by the native engine's tests: the addon (or the reason it is absent, printed once
+ * so a skipped suite is visible in the output) and a FlowModel + training draws to feed it.
+ */
+import type { RunSpec } from '../../../../src-main/config/schema.js';
+import { FlowModel } from '../../../../src-main/engine/flow/flow-model.js';
+import { loadNativeAddon } from '../../../../src-main/engine/native/loader.js';
+import { Rng } from '../../../../src-main/data/rng.js';
+import { gatherBatch, type Batch } from '../../../../src-main/engine/train/batches.js';
+import { drawTraining, type FlowDraws } from '../../../../src-main/engine/train/flow-step.js';
+import { sineWindows, tinySpec } from '../fixtures.js';
+
+export const native = loadNativeAddon();
+if (!native.addon) console.warn(`[native engine tests skipped] the addon is absent: ${native.reason}`);
+
+/**
+ * Runs fn with FLOWBENCH_BACKEND unset: the parity tests pick each engine through
+ * engine.backend, also when CI forces the rest of the suite onto wasm.
+ */
+export async function withoutBackendOverride<T>(fn: () => Promise<T>): Promise<T> {
+  const saved = process.env.FLOWBENCH_BACKEND;
+  delete process.env.FLOWBENCH_BACKEND;
+  try {
+    return await fn();
+  } finally {
+    if (saved !== undefined) process.env.FLOWBENCH_BACKEND = saved;
+  }
+}
+
+/** A model of the given sizes with two domains and one dataset (plus unknown rows). */
+export function modelOf(length: number, model: Record<string, unknown>, seed = 7): { spec: RunSpec; model: FlowModel } {
+  // Condition dropout 0.5 so a batch trains both real and unknown table rows.
+  const spec = tinySpec({ data: { window_length: length, stride: length }, model: { condition_dropout: 0.5, ...model } });
+  const m = new FlowModel(spec.model, { length, channels: 1, domains: 2, datasets: 1, labels: 1, conditional: true }, seed);
+  return { spec, model: m };
+}
+
+/** A batch of n sine windows and its training draws (t, ε, condition dropout, hidden dropout). */
+export function batchAndDraws(model: FlowModel, n: number, seed = 3): { batch: Batch; draws: FlowDraws } {
+  const set = sineWindows(n, model.shape.length, 1, seed);
+  const batch = gatherBatch(set, Int32Array.from({ length: n }, (_, i) => i), 1e4);
+  const draws = drawTraining(model, batch, new Rng(seed + 100));
+  return { batch, draws };
+}

@@ -1,0 +1,109 @@
+/**
+ * The native engine's steps around the gradient and its samplers, against the TypeScript
+ * engine: global norm, one-pass Adam/AdamW, EMA, Euler/Heun/RK4 with classifier-free
+ * guidance, encode-to-noise. Also covers all four conditions (label, sample-rate buckets).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../../../../src-main/engine/backend/select-backend.js';
+import { Ema, emaDecayAt } from '../../../../src-main/engine/flow/ema.js';
+import { integrate, type SamplerName } from '../../../../src-main/engine/flow/samplers.js';
+import { NativeMlp } from '../../../../src-main/engine/native/native-mlp.js';
+import { Rng } from '../../../../src-main/data/rng.js';
+import { AdamW } from '../../../../src-main/engine/train/adamw.js';
+import { globalNorm } from '../../../../src-main/engine/train/clipping.js';
+import { batchAndDraws, modelOf, native } from './native-support.js';
+
+beforeAll(async () => {
+  await initBackend('wasm');
+});
+
+const relDiff = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
+  let d = 0;
+  let n = 0;
+  for (let i = 0; i < a.length; i++) {
+    d += (a[i] - b[i]) ** 2;
+    n += b[i] ** 2;
+  }
+  return Math.sqrt(d / Math.max(n, 1e-30));
+};
+
+describe.skipIf(!native.addon)('native optimiser, EMA and samplers', () => {
+  for (const kind of ['adamw', 'adam'] as const) {
+    it(`${kind}: three steps with a clip factor give the TypeScript optimiser's weights and moments; the norm matches`, () => {
+      const { model } = modelOf(128, { hidden_dim: 32, time_dim: 8, condition_dim: 4 });
+      const net = new NativeMlp(native.addon!, model);
+      net.pullWeights();
+      const vars = model.params.variables();
+      const opt = new AdamW(vars, { kind, weightDecay: 0.01 });
+      for (let s = 1; s <= 3; s++) {
+        const { batch, draws } = batchAndDraws(model, 8, s);
+        net.lossAndGrad(batch.x, draws, 1, false);
+        const grads = model.params.list().map(({ name, variable }) => tf.tensor(net.grad(name), variable.shape));
+        expect(Math.abs(Math.sqrt(net.handle.gradSumSquares()) - globalNorm(grads)) / globalNorm(grads)).toBeLessThan(1e-6);
+        const lr = 1e-2;
+        const scale = 0.5;
+        opt.apply(grads, lr, scale);
+        const bc1 = 1 - opt.beta1 ** s;
+        net.handle.adamStep({
+          beta1: opt.beta1, beta2: opt.beta2, eps: opt.eps, gradScale: scale, stepSize: lr / bc1, sqrtBc2: Math.sqrt(1 - opt.beta2 ** s),
+          decay: kind === 'adamw' ? 1 - lr * 0.01 : 1, l2: kind === 'adam' ? 0.01 : 0,
+        });
+        tf.dispose(grads);
+      }
+      const state = opt.getState();
+      model.params.list().forEach(({ name, variable }, i) => {
+        expect(relDiff(net.named.get(name)!, variable.dataSync())).toBeLessThan(1e-6);
+        const off = net.named.get(name)!.byteOffset / 4;
+        expect(relDiff(net.handle.block('m').subarray(off, off + variable.size), state.m[i])).toBeLessThan(1e-6);
+        expect(relDiff(net.handle.block('v').subarray(off, off + variable.size), state.v[i])).toBeLessThan(1e-6);
+      });
+      opt.dispose();
+      model.dispose();
+    });
+  }
+
+  it('EMA: the shadow follows the TypeScript Ema update for update', () => {
+    const { model } = modelOf(64, { hidden_dim: 16, time_dim: 4, condition_dim: 4 });
+    const net = new NativeMlp(native.addon!, model);
+    const ema = new Ema(model.params, 0.99);
+    net.pullWeights();
+    net.handle.block('ema').set(net.params);
+    const rng = new Rng(5);
+    for (let n = 0; n < 5; n++) {
+      tf.tidy(() => model.params.variables().forEach((v) => v.assign(tf.add(v, tf.tensor(rng.normalArray(v.size), v.shape)))));
+      ema.update();
+      net.pullWeights();
+      net.handle.emaUpdate(emaDecayAt(0.99, n));
+    }
+    const shadow = ema.values();
+    const block = net.handle.block('ema');
+    model.params.list().forEach(({ name }, i) => {
+      const off = net.named.get(name)!.byteOffset / 4;
+      expect(relDiff(block.subarray(off, off + shadow[i].length), shadow[i])).toBeLessThan(1e-6);
+    });
+    ema.dispose();
+    model.dispose();
+  });
+
+  for (const method of ['euler', 'heun', 'rk4'] as SamplerName[]) {
+    it(`${method} with guidance 2 and all four conditions samples what the TypeScript sampler does; encode-to-noise too`, () => {
+      const { model } = modelOf(128, { hidden_dim: 32, time_dim: 8, condition_dim: 4, conditions: ['domain', 'dataset', 'label', 'sample_rate'] });
+      // Train-like weights: perturb the init so LN γ/β and biases are not trivial.
+      const rng = new Rng(11);
+      tf.tidy(() => model.params.variables().forEach((v) => v.assign(tf.add(v, tf.mul(tf.tensor(rng.normalArray(v.size), v.shape), 0.05)))));
+      const net = new NativeMlp(native.addon!, model);
+      net.pullWeights();
+      const b = 6;
+      const ids = { domain: Int32Array.from([0, 1, 2, 0, 1, 2]), dataset: new Int32Array(b), label: Int32Array.from([0, 1, 0, 1, 0, 1]), fsHz: Float32Array.from([12000, 48000, 0, 12000, 1000, 25600]) };
+      const x0 = rng.normalArray(b * 128);
+      const steps = 8;
+      const want = tf.tidy(() => integrate(model.field(ids, 2), tf.tensor2d(x0, [b, 128]), method, steps).dataSync());
+      const got = net.integrate(x0, ids, method, steps, 2);
+      expect(relDiff(got, want)).toBeLessThan(1e-4);
+      const back = tf.tidy(() => integrate(model.field(ids, 1), tf.tensor2d(got, [b, 128]), method, steps, 1, 0).dataSync());
+      expect(relDiff(net.integrate(got, ids, method, steps, 1, 1, 0), back)).toBeLessThan(1e-4);
+      model.dispose();
+    });
+  }
+});
