@@ -47,6 +47,7 @@ module.exports = {
     ...forbid('store-layer', STORE, [ENGINE, HOST, ENTRY, PRELOAD, RENDERER, ELECTRON, VUE],
       'store/ is used by the host only: it may import config and data types, never engine, host or Electron'),
     ...forbid('host-layer', HOST, [RENDERER, VUE], 'host/ serves the UI through the contract; it never imports renderer code'),
+    ...forbid('sql-in-store', '^src-main/(?!store/)', [SQLITE], 'SQL lives in store/ only: use or add a repository method (store/*-repo.ts), never better-sqlite3 elsewhere'),
     ...forbid('entry-layer', ENTRY, [RENDERER, VUE], 'the Electron/CLI entries compose host and the layers below; they never import renderer code'),
     ...forbid('renderer-layer', RENDERER, [MAIN, PRELOAD, ELECTRON, SQLITE],
       'the renderer is a web page: it reaches the host only through src-preload/contract.ts, never src-main, Node modules or Electron',
