@@ -26,16 +26,19 @@ export const RESERVED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constru
 export const RESERVED_KEY_MESSAGE = `is a reserved name (${[...RESERVED_KEYS].join(', ')}), never a config key`;
 
 /** The first reserved key anywhere in a plain value's mappings (own keys), with its path; null if none. */
-export function findReservedKey(value: unknown, at: PathSegment[] = []): PathSegment[] | null {
+export function findReservedKey(value: unknown, at: PathSegment[] = [], seen = new Set<object>()): PathSegment[] | null {
+  // YAML aliases share nodes and may form cycles (`&a [*a]`): each node is walked once.
+  if (value === null || typeof value !== 'object' || seen.has(value)) return null;
+  seen.add(value);
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const hit = findReservedKey(value[i], [...at, i]);
+      const hit = findReservedKey(value[i], [...at, i], seen);
       if (hit) return hit;
     }
   } else if (isPlainObject(value)) {
     for (const key of Object.keys(value)) {
       if (RESERVED_KEYS.has(key)) return [...at, key];
-      const hit = findReservedKey(value[key], [...at, key]);
+      const hit = findReservedKey(value[key], [...at, key], seen);
       if (hit) return hit;
     }
   }

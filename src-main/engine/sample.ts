@@ -118,7 +118,9 @@ export async function runSampling(req: SampleRequest, emit: Emit, options: Sampl
  */
 function outputRate(asked: number | null | undefined, meta: CheckpointMeta): number | string {
   if (asked) return asked;
-  const rates = meta.config.data.resample_hz ? [meta.config.data.resample_hz] : (meta.sample_rates ?? []);
+  // The windows' own rates (after any resampling; `auto` names none itself).
+  const fixed = meta.config.data.resample_hz;
+  const rates = typeof fixed === 'number' ? [fixed] : (meta.sample_rates ?? []);
   if (rates.length === 1) return rates[0];
   return rates.length > 1 ? `mixed: ${rates.join(' / ')} Hz (pass --fs-hz to condition on one)` : 'unknown (not in the checkpoint)';
 }

@@ -131,7 +131,7 @@ export function createApiHandlers(store: Store, deps: ApiHandlerDeps = {}): ApiH
     const dataPaths = (Array.isArray(spec.data.path) ? spec.data.path : [spec.data.path]).map((p) => path.resolve(cwd, p));
     for (const dataPath of dataPaths) assertRecordsUnderDataRoots(dataPath, [], dataRoots);
     const source = await openDataSource(spec.data, { cwd, seed: spec.environment.seed, select: spec.task });
-    assertRecordsUnderDataRoots(null, source.records, dataRoots);
+    assertRecordsUnderDataRoots(dataPaths.length === 1 ? dataPaths[0]! : null, source.records, dataRoots);
   };
   const jobsOf = (method: string): JobManager => {
     if (!deps.jobs) throw new Error(`${method}: this host was started without a job manager, so it cannot run jobs`);

@@ -128,7 +128,7 @@ describe('wizard: network, balancing and layout', () => {
     const d = mount(DatasetStep, { global: { plugins: [pinia], stubs } });
     await tick();
     const layout = d.get('select[aria-label="Dataset layout"]');
-    expect(layout.findAll('option').map((o) => o.attributes('value'))).toEqual(['auto', 'manifest', 'CWRU', 'XJTU', 'PU', 'HUST', 'PHM-Vibench']);
+    expect(layout.findAll('option').map((o) => o.attributes('value'))).toEqual(['auto', 'manifest', 'CWRU', 'XJTU', 'PU', 'HUST', 'IMS', 'PHM-Vibench']);
     await layout.setValue('PHM-Vibench');
     wiz.dataset.path = '/data/vibench';
     expect(wiz.sets).toContain('data.layout=PHM-Vibench');

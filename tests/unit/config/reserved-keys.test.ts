@@ -51,4 +51,13 @@ describe('reserved config keys', () => {
     expect(() => setPath({}, ['__proto__', 'polluted'], 1)).toThrow(/reserved/);
     expect(polluted()).toBeUndefined();
   });
+
+  it('walks a self-referencing YAML alias once (the reserved-key scan once recursed until the stack overflowed)', () => {
+    const file = tmp.write('cycle.yaml', 'task:\n  lr: 0.001\n  augmentations: &a [*a]\n');
+    const t0 = performance.now();
+    const err = loadError({ configPath: `${tmp.dir}/${file}`, scale: 'quick', cwd: tmp.dir });
+    expect(err.message).not.toMatch(/call stack/);
+    expect(err.message).toMatch(/augmentations/);
+    expect(performance.now() - t0).toBeLessThan(5_000); // a hang guard: the overflow took seconds and 300 MB
+  });
 });
