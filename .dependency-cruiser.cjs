@@ -2,7 +2,8 @@
  * The import-direction rule (STYLE.md rule 1) and no import cycles, checked by
  * dependency-cruiser (`npm run lint:layers`, run in .ci/run):
  *   renderer → contract ← host → {config, data, store}; engine → {data, config};
- *   host ↔ engine by messages only; contract → engine/protocol (the shared schemas).
+ *   host ↔ engine by messages only; contract → engine/protocol/{events,evaluation}.ts (the
+ *   shared schemas, zod only).
  * Each rule's comment is the sentence a developer reads when they break it.
  */
 const ENGINE = '^src-main/engine/';
@@ -15,6 +16,8 @@ const MAIN = '^src-main/';
 const CONTRACT = '^src-preload/(contract|methods)\\.ts$';
 const PRELOAD = '^src-preload/(?!(contract|methods)\\.ts$)'; // the preload proper, not the contract beside it
 const RENDERER = '^src-renderer/';
+/** The protocol files the contract imports (so the renderer does): zod only. */
+const SHARED_PROTOCOL = '^src-main/engine/protocol/(events|evaluation)\\.ts$';
 const ELECTRON = '(^|node_modules/)electron(/|$)';
 const SQLITE = '(^|node_modules/)better-sqlite3(/|$)';
 const VUE = '(^|node_modules/)(vue|pinia|vue-router|@vue/[^/]+|@vitejs/plugin-vue|plotly\\.js(-dist)?(-min)?)(/|$)';
@@ -44,14 +47,18 @@ module.exports = {
     ...forbid('store-layer', STORE, [ENGINE, HOST, ENTRY, PRELOAD, RENDERER, ELECTRON, VUE],
       'store/ is used by the host only: it may import config and data types, never engine, host or Electron'),
     ...forbid('host-layer', HOST, [RENDERER, VUE], 'host/ serves the UI through the contract; it never imports renderer code'),
+    ...forbid('sql-in-store', '^src-main/(?!store/)', [SQLITE], 'SQL lives in store/ only: use or add a repository method (store/*-repo.ts), never better-sqlite3 elsewhere'),
     ...forbid('entry-layer', ENTRY, [RENDERER, VUE], 'the Electron/CLI entries compose host and the layers below; they never import renderer code'),
     ...forbid('renderer-layer', RENDERER, [MAIN, PRELOAD, ELECTRON, SQLITE],
       'the renderer is a web page: it reaches the host only through src-preload/contract.ts, never src-main, Node modules or Electron',
       { core: true }),
     ...forbid('preload-layer', PRELOAD, [MAIN, RENDERER, SQLITE],
       'the preload only bridges the contract to IPC: it never imports src-main or renderer code'),
-    ...forbid('contract-layer', CONTRACT, [MAIN, PRELOAD, RENDERER, ELECTRON, SQLITE, VUE],
-      'the contract is platform-neutral (the renderer and the host both import it): zod and itself only',
+    ...forbid('contract-layer', CONTRACT, ['^src-main/(?!engine/protocol/(events|evaluation)\\.ts$)', PRELOAD, RENDERER, ELECTRON, SQLITE, VUE],
+      'the contract is platform-neutral (the renderer and the host both import it): zod, itself and the engine protocol\'s event and evaluation schemas only',
+      { core: true }),
+    ...forbid('protocol-neutral', SHARED_PROTOCOL, ['^src-main/(?!engine/protocol/)', PRELOAD, RENDERER, ELECTRON, SQLITE, VUE],
+      'engine/protocol/events.ts and evaluation.ts reach the renderer through the contract: zod and each other only',
       { core: true }),
   ],
   options: {

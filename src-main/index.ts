@@ -13,7 +13,7 @@ import { createApiHandlers, toRunEvent } from './host/api-handlers.js';
 import { createUtilityLauncher } from './electron/utility-launcher.js';
 import { createJobManager, type JobManager } from './host/job-manager.js';
 import { defaultDbPath, defaultHome, defaultRunsDir } from './host/paths.js';
-import type { EngineEvent } from './engine/protocol.js';
+import type { EngineEvent } from './engine/protocol/index.js';
 import { openStore, type Store } from './store/index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -4,10 +4,12 @@
  * process handlers and the WebSocket transport all derive from this file, so a field
  * renamed here breaks every side at compile time.
  *
- * Platform-neutral: no Node, no DOM, no Electron (the renderer imports it).
+ * Platform-neutral: no Node, no DOM, no Electron (the renderer imports it); the engine's event
+ * declarations (src-main/engine/protocol/events.ts, zod only) are imported, not mirrored.
  * Replies are plain JSON: non-finite metric values travel as null (JSON has no NaN).
  */
 import { z } from 'zod';
+import { ENGINE_EVENT_NAMES } from '../src-main/engine/protocol/events.js';
 import { API_METHODS, type ApiMethod } from './methods.js';
 
 export { API_METHODS, RUN_EVENT_CHANNEL, channelOf, isApiMethod, type ApiMethod } from './methods.js';
@@ -319,14 +321,18 @@ export type FlowbenchApi = { [M in ApiMethod]: (req: ApiRequest<M>) => Promise<A
 
 // ---------------------------------------------------------------- events
 
-/** Engine event names (mirrors src-main/engine/protocol.ts; the host checks they agree). */
-export const RUN_EVENT_NAMES = [
-  'started', 'data', 'step', 'epoch', 'checkpoint', 'recovery', 'log', 'sampled', 'evaluation', 'paused', 'preview', 'finished',
-] as const;
+/** Engine event names, as declared in engine/protocol/events.ts. */
+export const RUN_EVENT_NAMES = ENGINE_EVENT_NAMES;
+/** Which event fields are metrics, as declared there (the dashboard keeps a series for each). */
+export { METRIC_NAMES } from '../src-main/engine/protocol/events.js';
 
-/** An engine event forwarded from a running job; fields beyond the base pass through. */
+/**
+ * An engine event forwarded from a running job (the host checked it against the protocol
+ * as it left the engine); fields beyond the base pass through. Loose here because over
+ * WebSocket JSON a non-finite metric arrives as null.
+ */
 export const runEventSchema = z.looseObject({
-  event: z.enum(RUN_EVENT_NAMES),
+  event: z.enum(ENGINE_EVENT_NAMES),
   run_id: z.string(),
   step: z.number(),
   time: z.string(),

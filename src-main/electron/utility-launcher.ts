@@ -6,7 +6,7 @@
  * its job from process.parentPort (engine/process.ts); messages are structured clones.
  */
 import { utilityProcess, type UtilityProcess } from 'electron';
-import type { HostMessage } from '../engine/protocol.js';
+import type { HostMessage } from '../engine/protocol/index.js';
 import type { EngineLauncher, EngineProcess, EngineProcessExit } from '../host/engine-launcher.js';
 
 /** Exit code Electron reports when the utility process was killed (no signal is given). */

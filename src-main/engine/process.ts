@@ -10,7 +10,7 @@ import { initBackend } from './backend/select-backend.js';
 import { enginePreference } from './native/engine-choice.js';
 import { runEvaluation } from './evaluate/run-evaluation.js';
 import { runFewShotFinetune } from './evaluate/fewshot-finetune.js';
-import type { EngineEvent, EvaluateRequest, FewShotRequest, FinishedEvent, HostMessage, SampleRequest, TrainRequest } from './protocol.js';
+import { hostMessageSchema, type EngineEvent, type EvaluateRequest, type FewShotRequest, type FinishedEvent, type SampleRequest, type TrainRequest } from './protocol/index.js';
 import { acquireRunLock } from './run-lock.js';
 import { runSampling } from './sample.js';
 import { runTraining } from './train/loop.js';
@@ -103,11 +103,18 @@ async function run(msg: TrainRequest | SampleRequest | EvaluateRequest | FewShot
 }
 
 function onHostMessage(raw: unknown): void {
-  const msg = raw as HostMessage | null;
-  if (!msg || typeof msg !== 'object' || typeof (msg as { type?: unknown }).type !== 'string') {
-    send(stamp(runId, lastStep, { event: 'log', level: 'warn', message: `engine: ignored a message that is not a HostMessage: ${JSON.stringify(raw)?.slice(0, 200)}` }));
+  // Checked where it crosses: a message that does not match protocol/host-messages.ts is refused by name.
+  const parsed = hostMessageSchema.safeParse(raw);
+  if (!parsed.success) {
+    const type = typeof (raw as { type?: unknown } | null)?.type === 'string' ? `"${(raw as { type: string }).type}" ` : '';
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(message)'}: ${i.message}`).join('; ');
+    send(stamp(runId, lastStep, {
+      event: 'log', level: 'warn',
+      message: `engine: ignored a ${type}message that is not a HostMessage (valid types: train, sample, evaluate, fewshot, stop, pause, continue): ${issues}`,
+    }));
     return;
   }
+  const msg = parsed.data;
   if (msg.type === 'pause' || msg.type === 'continue') {
     if (msg.type === 'pause') pauser.pause();
     else pauser.resume();
@@ -120,10 +127,6 @@ function onHostMessage(raw: unknown): void {
       send(stamp(runId, 0, { event: 'finished', status: 'stopped', reason: msg.reason ?? 'stop requested before any job', seconds: 0 }));
       void finish('stopped');
     }
-    return;
-  }
-  if (msg.type !== 'train' && msg.type !== 'sample' && msg.type !== 'evaluate' && msg.type !== 'fewshot') {
-    send(stamp(runId, lastStep, { event: 'log', level: 'warn', message: `engine: unknown message type "${(msg as { type: string }).type}"; valid: train, sample, evaluate, fewshot, stop, pause, continue` }));
     return;
   }
   if (started) {

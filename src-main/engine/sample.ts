@@ -13,7 +13,7 @@ import type { ConditionIds } from './flow/condition-encoder.js';
 import { loadEmaWeights } from './flow/ema-checkpoint.js';
 import type { FlowModel } from './flow/flow-model.js';
 import { integrate, type SamplerName } from './flow/samplers.js';
-import type { FinishedEvent, SampleRequest } from './protocol.js';
+import type { FinishedEvent, SampleRequest } from './protocol/index.js';
 import { nativeSamplerFor } from './native/native-sampling.js';
 import { Rng } from '../data/rng.js';
 import { stamp, type Emit } from './train/events.js';

@@ -18,10 +18,9 @@ import {
 } from '../../src-preload/contract.js';
 import path from 'node:path';
 import { runSpecSchema } from '../config/index.js';
-import type { EngineEvent } from '../engine/protocol.js';
+import type { EngineEvent } from '../engine/protocol/index.js';
 import type { RunSpec } from '../config/index.js';
 import { openDataSource } from '../data/index.js';
-import { deleteRun } from '../store/runs-delete.js';
 import { assertRecordsUnderDataRoots } from './data-roots.js';
 import { previewData } from './data-preview.js';
 import { evaluationFigure } from './evaluation-figure.js';
@@ -245,7 +244,7 @@ export function createApiHandlers(store: Store, deps: ApiHandlerDeps = {}): ApiH
       const req = parseRequest('deleteRun', raw);
       const id = rowOf(req.id).id;
       if (deps.jobs?.isActive(id)) throw new Error(`deleteRun: run ${id} is running; stop it first`);
-      return reply('deleteRun', { id, deleted: deleteRun(store, id) });
+      return reply('deleteRun', { id, deleted: store.runs.delete(id) });
     },
 
     async exportFigure(raw) {

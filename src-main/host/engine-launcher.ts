@@ -7,7 +7,7 @@
  * EngineEvent protocol, structured-clone serialised (NaN survives).
  */
 import { fork } from 'node:child_process';
-import type { HostMessage } from '../engine/protocol.js';
+import type { HostMessage } from '../engine/protocol/index.js';
 import { engineEntry, engineExecArgv, packageRoot } from './paths.js';
 
 export interface EngineProcessExit {

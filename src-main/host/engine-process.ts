@@ -7,7 +7,7 @@
  * ended, and a run whose engine vanished without a `finished` event is reported as such.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
-import type { EngineEvent, HostMessage } from '../engine/protocol.js';
+import { engineEventSchema, type EngineEvent, type HostMessage, type LogEvent } from '../engine/protocol/index.js';
 import { defaultLauncher, type EngineLauncher } from './engine-launcher.js';
 
 export interface EngineExit {
@@ -54,8 +54,14 @@ export function startEngine(message: HostMessage, options: StartEngineOptions): 
     stderrTail = (stderrTail + chunk.toString('utf8')).slice(-STDERR_TAIL_CHARS);
   });
   child.onMessage((raw) => {
-    const event = raw as EngineEvent;
-    if (!event || typeof event !== 'object' || typeof (event as { event?: unknown }).event !== 'string') return;
+    const checked = checkEngineEvent(raw);
+    if (checked === null) return;
+    if ('problem' in checked) {
+      stderrTail = (stderrTail + `\n${checked.problem.message}`).slice(-STDERR_TAIL_CHARS);
+      options.onEvent(checked.problem);
+      return;
+    }
+    const event = checked.event;
     if (event.event === 'finished') finished = event;
     options.onEvent(event);
   });
@@ -85,5 +91,24 @@ export function startEngine(message: HostMessage, options: StartEngineOptions): 
       child.kill(signal);
     },
     done,
+  };
+}
+
+/**
+ * An engine message checked against the protocol (engine/protocol/events.ts) where it
+ * crosses: the event with undeclared fields dropped, or an error `log` event naming what
+ * does not match, or null for a message that is not an event at all.
+ */
+export function checkEngineEvent(raw: unknown): { event: EngineEvent } | { problem: LogEvent } | null {
+  if (!raw || typeof raw !== 'object' || typeof (raw as { event?: unknown }).event !== 'string') return null;
+  const parsed = engineEventSchema.safeParse(raw);
+  if (parsed.success) return { event: parsed.data };
+  const r = raw as { event: string; run_id?: unknown; step?: unknown; time?: unknown };
+  const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(event)'}: ${i.message}`).join('; ');
+  return {
+    problem: {
+      event: 'log', level: 'error', message: `engine event "${r.event}" does not match the protocol (engine/protocol/events.ts): ${issues}`,
+      run_id: String(r.run_id ?? ''), step: typeof r.step === 'number' ? r.step : 0, time: typeof r.time === 'string' ? r.time : new Date().toISOString(),
+    },
   };
 }

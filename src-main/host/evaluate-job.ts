@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { EngineEvent, EvaluationEvent, FinishedEvent } from '../engine/protocol.js';
+import type { EngineEvent, EvaluationEvent, FigureTable, FinishedEvent } from '../engine/protocol/index.js';
 import type { Store } from '../store/index.js';
 import { startEngine } from './engine-process.js';
 import { qualityLeaves, reportFigures, writeEvaluationReport } from './evaluate-report.js';
@@ -63,7 +63,7 @@ export async function runEvaluateJob(o: EvaluateJobOptions): Promise<EvaluateJob
   const report: Record<string, unknown> = {
     run_id: runId, checkpoint: checkpointPath, scale: o.scale, seed, created: new Date().toISOString(),
   };
-  const figures: { name: string; columns: string[]; rows: (number | string)[][] }[] = [];
+  const figures: FigureTable[] = [];
   const handle = startEngine(
     {
       type: 'evaluate', run_id: runId, checkpoint_path: checkpointPath, scale: o.scale, seed, cwd: o.cwd,

@@ -5,6 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { FigureTable } from '../engine/protocol/index.js';
 
 export interface QualityLeaf {
   metric: string;
@@ -33,7 +34,6 @@ export function qualityLeaves(tree: Record<string, unknown>, prefix = ''): Quali
   return out;
 }
 
-interface FigureTable { name: string; columns: string[]; rows: (number | string)[][] }
 
 function fmt(v: unknown): string {
   if (typeof v !== 'number') return v === undefined || v === null ? '—' : String(v);

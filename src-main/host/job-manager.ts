@@ -8,7 +8,7 @@
  * forwarded like any other.
  */
 import type { RunSpec } from '../config/schema.js';
-import type { EngineEvent, FinishedEvent } from '../engine/protocol.js';
+import type { EngineEvent, FinishedEvent } from '../engine/protocol/index.js';
 import type { Store } from '../store/index.js';
 import type { EngineLauncher } from './engine-launcher.js';
 import type { EngineHandle } from './engine-process.js';

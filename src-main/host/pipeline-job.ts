@@ -11,7 +11,7 @@ import { parse, stringify } from 'yaml';
 import { z } from 'zod';
 import { ConfigError, loadRunSpec, specHash } from '../config/index.js';
 import type { Scale } from '../config/schema.js';
-import type { EngineEvent, EvaluationEvent, FinishedEvent } from '../engine/protocol.js';
+import type { EngineEvent, EvaluationEvent, FinishedEvent } from '../engine/protocol/index.js';
 import { newRunId, type Store } from '../store/index.js';
 import { startEngine } from './engine-process.js';
 import { qualityLeaves } from './evaluate-report.js';

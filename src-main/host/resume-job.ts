@@ -9,7 +9,7 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { runSpecSchema } from '../config/index.js';
-import type { TrainRequest } from '../engine/protocol.js';
+import type { TrainRequest } from '../engine/protocol/index.js';
 import type { Store } from '../store/index.js';
 import { insideDir } from './paths.js';
 import { UsageError } from './usage-error.js';
@@ -74,7 +74,7 @@ export function prepareResume(store: Store, runRef: string, workdir: string | nu
     spec: parsed.data,
     run_dir: runDir,
     cwd: recordedCwd(store, id) ?? process.cwd(),
-    resume: { checkpoint_path: candidates[0]?.path ?? path.join(runDir, 'checkpoints', onDisk[0]!), candidates, recorded_step: recordedStep(store, id) },
+    resume: { checkpoint_path: candidates[0]?.path ?? path.join(runDir, 'checkpoints', onDisk[0]!), candidates, recorded_step: store.metrics.lastStep(id, 'step') },
   };
 }
 
@@ -87,12 +87,6 @@ function removeStaleTempFiles(dir: string): void {
   for (const name of safeList(dir)) {
     if (/^\..+\.tmp$/.test(name)) rmSync(path.join(dir, name), { force: true });
   }
-}
-
-/** Highest step with committed step metrics (a dead host's unflushed buffer never got there). */
-function recordedStep(store: Store, runId: string): number {
-  const row = store.db.prepare(`SELECT MAX(step) AS s FROM metrics WHERE run_id = ? AND scope = 'step'`).get(runId) as { s: number | null } | undefined;
-  return row?.s ?? 0;
 }
 
 function safeList(dir: string): string[] {

@@ -53,13 +53,8 @@ export function reconcileInterrupted(store: Store, onlyRunId?: string): string[]
       status: 'interrupted',
       error: `the host process of this run ended without closing it (killed or power loss); continue it with \`flowbench resume ${run.id}\``,
     });
-    store.events.insert({ runId: run.id, step: lastStep(store, run.id), kind: 'interrupted', details: { previous_status: run.status }, outcome: 'marked interrupted' });
+    store.events.insert({ runId: run.id, step: store.metrics.lastStep(run.id), kind: 'interrupted', details: { previous_status: run.status }, outcome: 'marked interrupted' });
     marked.push(run.id);
   }
   return marked;
-}
-
-function lastStep(store: Store, runId: string): number {
-  const row = store.db.prepare(`SELECT MAX(step) AS s FROM metrics WHERE run_id = ?`).get(runId) as { s: number | null } | undefined;
-  return row?.s ?? 0;
 }

@@ -12,11 +12,9 @@
  * and tells its owner once (`onWriteError`), who stops the engine and ends the run failed.
  */
 import { appendFileSync } from 'node:fs';
-import type { EngineEvent } from '../engine/protocol.js';
+import { METRIC_NAMES, type EngineEvent } from '../engine/protocol/index.js';
 import type { MetricInput, Store } from '../store/index.js';
 
-/** Step-event fields that are bookkeeping, not metrics. */
-const NOT_METRICS = new Set(['event', 'run_id', 'step', 'epoch', 'time', 'total_steps', 'epochs']);
 const FLUSH_ROWS = 500;
 const FLUSH_MS = 250;
 
@@ -81,10 +79,10 @@ export class RunRecorder {
         });
         return;
       case 'step':
-        this.push(event.step, event.epoch, 'step', event, event.time);
+        this.push(event.step, event.epoch, 'step', event as Record<string, unknown>, event.time);
         return;
       case 'epoch':
-        this.push(event.step, event.epoch, 'epoch', event, event.time);
+        this.push(event.step, event.epoch, 'epoch', event as Record<string, unknown>, event.time);
         return;
       case 'checkpoint':
         this.flushRows();
@@ -168,9 +166,11 @@ export class RunRecorder {
     return this.lastStep;
   }
 
-  private push(step: number, epoch: number, scope: 'step' | 'epoch', event: object, time: string): void {
-    for (const [name, value] of Object.entries(event)) {
-      if (NOT_METRICS.has(name) || typeof value !== 'number') continue;
+  /** The event's declared metrics (engine/protocol/events.ts) as rows; absent or null ones are skipped. */
+  private push(step: number, epoch: number, scope: 'step' | 'epoch', event: Record<string, unknown>, time: string): void {
+    for (const name of METRIC_NAMES[scope]) {
+      const value = event[name];
+      if (typeof value !== 'number') continue;
       this.rows.push({ runId: this.runId, step, epoch, scope, name, value, time });
     }
     if (this.rows.length >= FLUSH_ROWS) this.flushRows();

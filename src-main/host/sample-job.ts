@@ -2,7 +2,7 @@
  * `flowbench sample`: generate windows from a run's checkpoint in an engine process.
  */
 import path from 'node:path';
-import type { EngineEvent, FinishedEvent, SampledEvent, SampleRequest } from '../engine/protocol.js';
+import type { EngineEvent, FinishedEvent, SampledEvent, SampleRequest } from '../engine/protocol/index.js';
 import type { Store } from '../store/index.js';
 import type { EngineLauncher } from './engine-launcher.js';
 import { startEngine } from './engine-process.js';

@@ -4,7 +4,7 @@
  * (logs, CI).
  */
 import cliProgress from 'cli-progress';
-import type { EngineEvent } from '../engine/protocol.js';
+import type { EngineEvent } from '../engine/protocol/index.js';
 
 export type ProgressMode = 'bar' | 'json' | 'plain';
 

@@ -8,7 +8,7 @@ import { stringify } from 'yaml';
 import type { RunSpec } from '../config/schema.js';
 import { specHash } from '../config/index.js';
 import { openDataSource, prepareWindows } from '../data/index.js';
-import type { EngineEvent, FinishedEvent, TrainRequest } from '../engine/protocol.js';
+import type { EngineEvent, FinishedEvent, TrainRequest } from '../engine/protocol/index.js';
 import { newRunId, type Store } from '../store/index.js';
 import type { EngineLauncher } from './engine-launcher.js';
 import { startEngine, type EngineHandle } from './engine-process.js';

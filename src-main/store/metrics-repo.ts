@@ -113,6 +113,14 @@ export class MetricsRepo {
     }
   }
 
+  /** Highest step with committed metrics of the run (of one scope when given); 0 when none. */
+  lastStep(runId: string, scope?: MetricScope): number {
+    const row = (scope
+      ? this.db.prepare(`SELECT MAX(step) AS s FROM metrics WHERE run_id = ? AND scope = ?`).get(runId, scope)
+      : this.db.prepare(`SELECT MAX(step) AS s FROM metrics WHERE run_id = ?`).get(runId)) as { s: number | null } | undefined;
+    return row?.s ?? 0;
+  }
+
   /** Rows of one run ordered by step (then insertion). */
   forRun(runId: string, q: MetricQuery = {}): MetricRow[] {
     const where = ['run_id = ?'];

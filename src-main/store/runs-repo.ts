@@ -192,6 +192,14 @@ export class RunsRepo {
   }
 
   /**
+   * Deletes a run from the history: its row and, by ON DELETE CASCADE, its metrics, events,
+   * checkpoints and quality rows. Files on disk (the run folder) are the caller's. True when one was deleted.
+   */
+  delete(id: string): boolean {
+    return this.db.prepare('DELETE FROM runs WHERE id = ?').run(id).changes > 0;
+  }
+
+  /**
    * 'last' (the most recently created run that is not archived), a full id, or a unique id
    * prefix → the full id.
    * @throws RunNotFoundError naming the nearest ids when nothing matches

@@ -11,7 +11,7 @@ import { FlowModel, type FlowModelShape } from '../flow/flow-model.js';
 import type { RngState } from '../../data/rng.js';
 import type { AdamState, AdamW } from '../train/adamw.js';
 import { writeFileAtomic, type AtomicWriteHooks, type WrittenFile } from './atomic-write.js';
-import { decodeCheckpoint, decodeHeader, encodeCheckpoint, type NamedArray } from './format.js';
+import { decodeCheckpoint, decodeHeader, encodeCheckpoint, headerBytes, type NamedArray } from './format.js';
 import type { ResumeMeta } from '../train/run-state.js';
 
 export interface CheckpointMeta {
@@ -119,17 +119,16 @@ export async function checkpointProblem(path: string, sha256: string): Promise<s
 }
 
 /**
- * Only the JSON header (prefix + header bytes, no payload read, no hash check): cheap enough
+ * Only the JSON header (length prefix + header bytes, no tensors read, no hash check): cheap enough
  * to list a folder of checkpoints. Throws like loadCheckpoint on a malformed prefix/header.
  */
 export async function readCheckpointHeader(path: string): Promise<CheckpointMeta> {
   const fh = await fs.open(path, 'r');
   try {
-    const prefix = Buffer.alloc(16);
-    await fh.read(prefix, 0, 16, 0);
-    const len = prefix.readUInt32LE(12);
+    const start = Buffer.alloc(16);
+    const { bytesRead } = await fh.read(start, 0, 16, 0);
     const { size } = await fh.stat();
-    const buf = Buffer.alloc(16 + Math.min(len, Math.max(0, size - 16)));
+    const buf = Buffer.alloc(Math.min(headerBytes(start.subarray(0, bytesRead)), size));
     await fh.read(buf, 0, buf.length, 0);
     return decodeHeader<CheckpointMeta>(buf, path);
   } finally {

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import type { FlowModel } from '../flow/flow-model.js';
-import type { TrainRequest } from '../protocol.js';
+import type { TrainRequest } from '../protocol/index.js';
 import type { Rng } from '../../data/rng.js';
 import type { AdamW } from '../train/adamw.js';
 import { stamp, type Emit } from '../train/events.js';

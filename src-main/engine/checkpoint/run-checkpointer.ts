@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { runSpecSchema, specHash, type RunSpec } from '../../config/index.js';
 import type { FaultPlan } from '../faults.js';
 import type { FlowModel } from '../flow/flow-model.js';
-import type { CheckpointEvent, TrainRequest } from '../protocol.js';
+import type { CheckpointEvent, TrainRequest } from '../protocol/index.js';
 import type { Rng } from '../../data/rng.js';
 import type { AdamW } from '../train/adamw.js';
 import { stamp, type Emit } from '../train/events.js';

@@ -13,7 +13,7 @@ import { channel0, type EvalData, type EvalSplit } from './eval-data.js';
 import { drawEpisode, episodePool } from '../metrics/episodes.js';
 import type { EvalBudget } from './eval-budgets.js';
 import { fitSupervised } from './supervised-baseline.js';
-import type { MetricResult } from './types.js';
+import type { MetricResult } from '../protocol/evaluation.js';
 
 export interface SplitFeatures {
   train: Matrix;

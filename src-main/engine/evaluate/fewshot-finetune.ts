@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend, type BackendInfo } from '../backend/select-backend.js';
 import { loadCheckpoint, restoreModel, saveCheckpoint } from '../checkpoint/checkpoint.js';
 import { loadEmaWeights } from '../flow/ema-checkpoint.js';
-import type { FewShotRequest, FinishedEvent } from '../protocol.js';
+import type { FewShotRequest, FinishedEvent } from '../protocol/index.js';
 import { Rng } from '../../data/rng.js';
 import { stamp, type Emit } from '../train/events.js';
 import type { TrainControl } from '../train/pause.js';

@@ -13,7 +13,7 @@ import { rfftPower, type Matrix } from '../metrics/index.js';
 import type { FlowModel } from '../flow/flow-model.js';
 import { channel0, type EvalData } from './eval-data.js';
 import { labelConditioning, sample } from './generation.js';
-import type { FigureTable } from './types.js';
+import type { FigureTable } from '../protocol/evaluation.js';
 
 export interface Pca2 {
   /** Unit principal axes (length d), largest variance first; each signed so its largest-|·| entry is positive. */

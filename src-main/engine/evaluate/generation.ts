@@ -21,7 +21,7 @@ import { Rng } from '../../data/rng.js';
 import { channel0, type EvalData } from './eval-data.js';
 import { encodeMatrix } from './features.js';
 import type { EvalBudget } from './eval-budgets.js';
-import type { FigureTable, MetricResult, ResultTree } from './types.js';
+import type { FigureTable, MetricResult, ResultTree } from '../protocol/evaluation.js';
 
 export const CANDIDATES = ['generated', 'real_vs_real', 'white_noise', 'phase_random'] as const;
 type Candidate = (typeof CANDIDATES)[number];

@@ -12,7 +12,7 @@ import { auroc, takeRows, type Matrix } from '../metrics/index.js';
 import { anomalyScores, type AnomalyScores } from '../flow/anomaly-score.js';
 import { loadEmaWeights } from '../flow/ema-checkpoint.js';
 import { FlowModel } from '../flow/flow-model.js';
-import type { EvaluateRequest, FinishedEvent } from '../protocol.js';
+import type { EvaluateRequest, FinishedEvent } from '../protocol/index.js';
 import { stamp, type Emit } from '../train/events.js';
 import { loadEvalData, runSelection, type EvalData } from './eval-data.js';
 import { crossLoad, fewShot, healthyReferenceKnn, knnAnomaly, linearProbe, rowsOf, supervisedFewShot, type SplitFeatures } from './downstream.js';
@@ -23,7 +23,7 @@ import { LOG_PSD_NOTE, logPsdFeatures } from './spectral-baseline.js';
 import { evaluationFigureTables } from './figure-data.js';
 import { episodeShape, type EpisodeShape } from './episode-shape.js';
 import { evalBudget, type EvalBudget } from './eval-budgets.js';
-import type { MetricResult, ResultTree } from './types.js';
+import type { MetricResult, ResultTree } from '../protocol/evaluation.js';
 
 export interface EvaluateOptions {
   backend?: BackendInfo;

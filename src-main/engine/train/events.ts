@@ -1,5 +1,5 @@
 /** Stamping engine events with run id, step and time, so the loop only writes payloads. */
-import type { EngineEvent, EventPayload } from '../protocol.js';
+import type { EngineEvent, EventPayload } from '../protocol/index.js';
 
 export type Emit = (e: EngineEvent) => void;
 

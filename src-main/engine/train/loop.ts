@@ -12,7 +12,7 @@ import { Ema } from '../flow/ema.js';
 import { emaParts } from '../flow/ema-checkpoint.js';
 import { chooseEngine } from '../native/engine-choice.js';
 import { NativeFlowStep } from '../native/native-flow-step.js';
-import type { EpochEvent, FinishedEvent, StepEvent, TrainRequest } from '../protocol.js';
+import type { EpochEvent, FinishedEvent, StepEvent, TrainRequest } from '../protocol/index.js';
 import { Rng } from '../../data/rng.js';
 import { AdamW } from './adamw.js';
 import { checkWindowSet, gatherBatch } from './batches.js';

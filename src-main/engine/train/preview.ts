@@ -12,7 +12,7 @@ import { fft } from '../../data/fft.js';
 import type { ConditionIds } from '../flow/condition-encoder.js';
 import type { FlowModel } from '../flow/flow-model.js';
 import { integrate } from '../flow/samplers.js';
-import type { PreviewCurve, PreviewEvent } from '../protocol.js';
+import type { PreviewCurve, PreviewEvent } from '../protocol/index.js';
 import { Rng } from '../../data/rng.js';
 
 export const PREVIEW_WINDOWS = 3;

@@ -19,7 +19,7 @@ import { RunCheckpointer } from '../checkpoint/run-checkpointer.js';
 import { FaultPlan, InjectedOutOfMemory, parseFaults } from '../faults.js';
 import type { FlowModel } from '../flow/flow-model.js';
 import { DivergenceError } from '../objective/divergence-error.js';
-import type { TrainRequest } from '../protocol.js';
+import type { TrainRequest } from '../protocol/index.js';
 import type { Rng } from '../../data/rng.js';
 import type { AdamW } from './adamw.js';
 import type { Batch } from './batches.js';

@@ -13,7 +13,7 @@
  * Every action leaves as a `recovery` event (kind, details, outcome) through `emit`.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { RecoveryEvent } from '../protocol.js';
+import type { RecoveryEvent } from '../protocol/index.js';
 import type { CheckpointPart, GuardState } from './run-state.js';
 import { InjectedOutOfMemory } from '../faults.js';
 import { DivergenceError } from '../objective/divergence-error.js';

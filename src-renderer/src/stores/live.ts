@@ -5,14 +5,12 @@
  */
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import type { RunEvent, RunStatus } from '../../../src-preload/contract.js';
+import { METRIC_NAMES, type RunEvent, type RunStatus } from '../../../src-preload/contract.js';
 import { errorText, useTransport } from './api.js';
 import { toPreview, type PreviewData } from './preview-data.js';
 
-/** Step-event fields plotted on the dashboard. */
-export const STEP_SERIES = [
-  'flow_loss', 'contrastive_loss', 'total_loss', 'flow_weight', 'contrastive_weight', 'lr', 'grad_norm', 'steps_per_s', 'rss_mb',
-] as const;
+/** Step-event metrics, as the engine protocol declares them: a series for each. */
+export const STEP_SERIES = METRIC_NAMES.step;
 export type StepSeriesName = (typeof STEP_SERIES)[number];
 
 export interface TimelineItem {
@@ -90,7 +88,6 @@ export const useLiveStore = defineStore('live', () => {
           next[n] = v;
           if (e[n] !== undefined) push(n, e.step, v);
         }
-        next.eta_s = num(e.eta_s);
         latest.value = next;
         progress.value = { ...progress.value, step: e.step, totalSteps: num(e.total_steps) ?? progress.value.totalSteps, epoch: num(e.epoch) };
         break;

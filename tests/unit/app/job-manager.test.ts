@@ -1,7 +1,7 @@
 /** The job manager with a real engine process and a real SQLite file (no mocks). */
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { EngineEvent } from '../../../src-main/engine/protocol.js';
+import type { EngineEvent } from '../../../src-main/engine/protocol/index.js';
 import type { JobManager } from '../../../src-main/host/job-manager.js';
 import { resolveDraft } from '../../../src-main/host/run-draft.js';
 import type { Store } from '../../../src-main/store/index.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { runSpecSchema, type RunSpec } from '../../../src-main/config/schema.js';
 import type { PreparedData, WindowSet } from '../../../src-main/data/index.js';
 import { Rng } from '../../../src-main/data/rng.js';
-import type { TrainRequest } from '../../../src-main/engine/protocol.js';
+import type { TrainRequest } from '../../../src-main/engine/protocol/index.js';
 
 /** n windows of sinusoids (frequency by domain) plus noise, unit-ish scale. [n, length, channels]. */
 export function sineWindows(n: number, length: number, channels: number, seed: number): WindowSet {

@@ -2,7 +2,7 @@ import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { EngineEvent, FinishedEvent, HostMessage } from '../../../src-main/engine/protocol.js';
+import type { EngineEvent, FinishedEvent, HostMessage } from '../../../src-main/engine/protocol/index.js';
 import { tempDir, tinySpec } from './fixtures.js';
 
 const ENTRY = resolve(import.meta.dirname, '../../../src-main/engine/process.ts');

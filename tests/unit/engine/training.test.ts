@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../src-main/engine/backend/select-backend.js';
 import { loadCheckpoint, optimizerState, restoreModel } from '../../../src-main/engine/checkpoint/checkpoint.js';
-import type { CheckpointEvent, EngineEvent, EpochEvent, StepEvent } from '../../../src-main/engine/protocol.js';
+import type { CheckpointEvent, EngineEvent, EpochEvent, StepEvent } from '../../../src-main/engine/protocol/index.js';
 import { runTraining } from '../../../src-main/engine/train/loop.js';
 import { runSampling } from '../../../src-main/engine/sample.js';
 import { join } from 'node:path';

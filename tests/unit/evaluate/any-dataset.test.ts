@@ -11,7 +11,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runSpecSchema } from '../../../src-main/config/schema.js';
 import { initBackend } from '../../../src-main/engine/backend/select-backend.js';
-import type { CheckpointEvent, EngineEvent, EvaluationEvent } from '../../../src-main/engine/protocol.js';
+import type { CheckpointEvent, EngineEvent, EvaluationEvent } from '../../../src-main/engine/protocol/index.js';
 import { runEvaluation } from '../../../src-main/engine/evaluate/run-evaluation.js';
 import { runTraining } from '../../../src-main/engine/train/loop.js';
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { checkpointsToPrune } from '../../../src-main/engine/checkpoint/retention.js';
 import { StableTracker } from '../../../src-main/engine/checkpoint/stability.js';
 import { FaultSpecError, parseFaults } from '../../../src-main/engine/faults.js';
-import type { EngineEvent } from '../../../src-main/engine/protocol.js';
+import type { EngineEvent } from '../../../src-main/engine/protocol/index.js';
 import { AdamW } from '../../../src-main/engine/train/adamw.js';
 import { StabilityGuard, isOutOfMemory, type GuardOptions } from '../../../src-main/engine/train/stability-guard.js';
 import { Ema } from '../../../src-main/engine/flow/ema.js';

@@ -45,6 +45,13 @@ describe('metrics repo', () => {
     expect(Date.parse(store.metrics.forRun('r2')[0].time)).not.toBeNaN();
   });
 
+  it('lastStep: the highest committed step of a run, of one scope when asked; 0 for none', () => {
+    store.metrics.insertMany([m(3, 'flow_loss', 1), m(7, 'flow_loss', 1), m(12, 'train_flow_loss', 1, 'epoch')]);
+    expect(store.metrics.lastStep('r1')).toBe(12);
+    expect(store.metrics.lastStep('r1', 'step')).toBe(7);
+    expect(store.metrics.lastStep('r2')).toBe(0);
+  });
+
   it('summary counts everything but takes min/max over finite values', () => {
     store.metrics.insertMany([
       m(1, 'loss', 2), m(2, 'loss', NaN), m(3, 'loss', 0.5), m(4, 'loss', Infinity), m(5, 'loss', 1),

@@ -29,6 +29,15 @@ describe('runs repo', () => {
     expect(store.runs.list({ includeArchived: true }).map((r) => r.id)).toEqual(['r1']);
   });
 
+  it('deletes a run with its metrics (cascade); false for an unknown id', () => {
+    store.runs.create(newRun('gone'));
+    store.metrics.insertMany([{ runId: 'gone', step: 1, epoch: 1, scope: 'step', name: 'flow_loss', value: 1 }]);
+    expect(store.runs.delete('gone')).toBe(true);
+    expect(store.runs.get('gone')).toBeUndefined();
+    expect(store.metrics.forRun('gone')).toEqual([]);
+    expect(store.runs.delete('gone')).toBe(false);
+  });
+
   it('updates fields and parses versions', () => {
     store.runs.create(newRun('r1'));
     const u = store.runs.update('r1', {

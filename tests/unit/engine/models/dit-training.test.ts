@@ -6,7 +6,7 @@ import { initBackend } from '../../../../src-main/engine/backend/select-backend.
 import { loadCheckpoint, restoreModel, saveCheckpoint } from '../../../../src-main/engine/checkpoint/checkpoint.js';
 import { loadEmaWeights } from '../../../../src-main/engine/flow/ema-checkpoint.js';
 import { FlowModel } from '../../../../src-main/engine/flow/flow-model.js';
-import type { CheckpointEvent, EngineEvent, EpochEvent, SampledEvent } from '../../../../src-main/engine/protocol.js';
+import type { CheckpointEvent, EngineEvent, EpochEvent, SampledEvent } from '../../../../src-main/engine/protocol/index.js';
 import { Rng } from '../../../../src-main/data/rng.js';
 import { runSampling } from '../../../../src-main/engine/sample.js';
 import { runTraining } from '../../../../src-main/engine/train/loop.js';

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../../src-main/engine/backend/select-backend.js';
-import type { CheckpointEvent, EngineEvent } from '../../../../src-main/engine/protocol.js';
+import type { CheckpointEvent, EngineEvent } from '../../../../src-main/engine/protocol/index.js';
 import { runSampling } from '../../../../src-main/engine/sample.js';
 import { runTraining } from '../../../../src-main/engine/train/loop.js';
 import { sineData, tempDir, tinySpec, trainRequest } from '../fixtures.js';

@@ -7,7 +7,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunSpec } from '../../../../src-main/config/schema.js';
 import { initBackend } from '../../../../src-main/engine/backend/select-backend.js';
-import type { EngineEvent, StartedEvent, StepEvent } from '../../../../src-main/engine/protocol.js';
+import type { EngineEvent, StartedEvent, StepEvent } from '../../../../src-main/engine/protocol/index.js';
 import { runTraining } from '../../../../src-main/engine/train/loop.js';
 import { sineData, tempDir, tinySpec, trainRequest } from '../fixtures.js';
 import { native, withoutBackendOverride } from './native-support.js';

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunSpec } from '../../../../src-main/config/schema.js';
 import { initBackend } from '../../../../src-main/engine/backend/select-backend.js';
-import type { EngineEvent, EpochEvent, StepEvent } from '../../../../src-main/engine/protocol.js';
+import type { EngineEvent, EpochEvent, StepEvent } from '../../../../src-main/engine/protocol/index.js';
 import { EarlyStopping } from '../../../../src-main/engine/train/early-stopping.js';
 import { runTraining } from '../../../../src-main/engine/train/loop.js';
 import { learningRate } from '../../../../src-main/engine/train/schedules.js';
