@@ -15,7 +15,8 @@ import { EXIT_BAD_INPUT, EXIT_FAILED } from './host/cli/options.js';
 import { registerSampleCommand } from './host/cli/sample-command.js';
 import { registerServeCommand } from './host/cli/serve-command.js';
 import { registerTrainCommands } from './host/cli/train-commands.js';
-import { ResumeError } from './host/resume-job.js';
+import { UsageError } from './host/usage-error.js';
+import { RunNotFoundError } from './store/index.js';
 
 export function buildProgram(): Command {
   const program = new Command('flowbench')
@@ -41,7 +42,7 @@ export async function main(argv: string[]): Promise<number> {
       // help and version are not errors; commander already printed the message
       return err.exitCode === 0 ? 0 : EXIT_BAD_INPUT;
     }
-    if (err instanceof ConfigError || err instanceof DataError || err instanceof ResumeError || err instanceof FaultSpecError) {
+    if (err instanceof ConfigError || err instanceof DataError || err instanceof UsageError || err instanceof FaultSpecError || err instanceof RunNotFoundError) {
       process.stderr.write(`flowbench: ${err.message}\n`);
       return EXIT_BAD_INPUT;
     }

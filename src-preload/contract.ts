@@ -149,7 +149,7 @@ export const previewDataRequest = z.strictObject({
   signalKey: z.string().trim().min(1).optional(),
   windowLength: z.int().min(64).max(65536).optional(),
   /** data.layout: how the folder is read (default auto); the preview reads it the way the run will. */
-  layout: z.enum(['auto', 'manifest', 'CWRU', 'XJTU', 'PU', 'HUST', 'PHM-Vibench']).optional(),
+  layout: z.enum(['auto', 'manifest', 'CWRU', 'XJTU', 'PU', 'HUST', 'IMS', 'PHM-Vibench']).optional(),
 });
 
 /** x[i] ↔ y[i], with the units the axes show. */
@@ -208,6 +208,10 @@ export const continueRunReply = pauseRunReply;
 /** Continue a failed / stopped / interrupted run from its newest verified stable checkpoint. */
 export const resumeRunRequest = idRequest;
 export const resumeRunReply = z.object({ id: z.string() });
+
+/** Start a new run with a recorded run's exact config (for a run with no checkpoint to resume from). */
+export const restartRunRequest = idRequest;
+export const restartRunReply = z.object({ id: z.string() });
 
 export const activeRunsRequest = z.strictObject({});
 export const activeRunsReply = z.object({ runs: z.array(z.object({ id: z.string(), startedAt: z.string(), paused: z.boolean() })) });
@@ -290,6 +294,7 @@ export const contract = {
   pauseRun: { request: pauseRunRequest, reply: pauseRunReply },
   continueRun: { request: continueRunRequest, reply: continueRunReply },
   resumeRun: { request: resumeRunRequest, reply: resumeRunReply },
+  restartRun: { request: restartRunRequest, reply: restartRunReply },
   activeRuns: { request: activeRunsRequest, reply: activeRunsReply },
   archiveRun: { request: archiveRunRequest, reply: archiveRunReply },
   deleteRun: { request: deleteRunRequest, reply: deleteRunReply },
@@ -361,6 +366,15 @@ export function parseRequest<M extends ApiMethod>(method: M, raw: unknown): z.ou
 }
 
 // ---------------------------------------------------------------- WebSocket wire (browser host mode)
+
+/**
+ * The session token travels as a WebSocket subprotocol, never in a cookie: a page on another
+ * local port is the same *site*, so a cookie would ride its requests. The client offers
+ * [WS_PROTOCOL, WS_TOKEN_PREFIX + token]; the server answers with WS_PROTOCOL only.
+ */
+export const WS_PROTOCOL = 'flowbench.v1';
+export const WS_TOKEN_PREFIX = 'flowbench.token.';
+export const wsProtocols = (token: string): string[] => [WS_PROTOCOL, WS_TOKEN_PREFIX + token];
 
 /** Client → server over the `flowbench serve` WebSocket. */
 export const wsClientMessageSchema = z.discriminatedUnion('type', [

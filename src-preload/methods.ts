@@ -4,7 +4,7 @@
  */
 export const API_METHODS = [
   'listRuns', 'getRun', 'getMetrics',
-  'previewData', 'resolveSpec', 'startRun', 'stopRun', 'pauseRun', 'continueRun', 'resumeRun', 'activeRuns',
+  'previewData', 'resolveSpec', 'startRun', 'stopRun', 'pauseRun', 'continueRun', 'resumeRun', 'restartRun', 'activeRuns',
   'archiveRun', 'deleteRun', 'exportFigure', 'getEvaluationFigure',
 ] as const;
 

@@ -6,6 +6,8 @@
  * collected and thrown at once as a ConfigError naming the file (or flag), line, key path,
  * the value received and what would be valid; nothing else is thrown.
  */
+import { limits } from '../data/limits.js';
+import { runSpecIssues, runSpecWarnings } from './run-checks.js';
 import { isAbsolute, resolve } from 'node:path';
 import { applyAliases, type Layer } from './aliases.js';
 import { ConfigError, type ConfigIssue, type ConfigWarning } from './errors.js';
@@ -24,8 +26,8 @@ export interface LoadRunSpecOptions {
   configPath?: string | null;
   /** --scale; beats the file's `scale` / `task.validation_scale`. */
   scale?: Scale | null;
-  /** --data PATH: data.source = files, data.path = PATH (resolved against cwd). */
-  data?: string | null;
+  /** --data PATH (repeatable: several data sources): data.source = files, data.path = PATH(s) (resolved against cwd). */
+  data?: string | string[] | null;
   /** --set key.path=value, applied in order, last wins. */
   sets?: string[];
   /** --seed: environment.seed. */
@@ -92,10 +94,12 @@ function load(opts: LoadRunSpecOptions, warnings: ConfigWarning[]): LoadedRunSpe
 
   // 2. --data and --seed.
   if (opts.data !== undefined && opts.data !== null) {
-    if (typeof opts.data !== 'string' || opts.data.trim() === '') {
+    const given = Array.isArray(opts.data) ? opts.data : [opts.data];
+    if (given.length === 0 || given.some((p) => typeof p !== 'string' || p.trim() === '')) {
       issues.push({ path: 'data.path', source: '--data', message: 'expected a path to a folder, manifest CSV or signal file' });
     } else {
-      layers.push(newLayer('--data', { data: { source: 'files', path: resolve(opts.cwd, opts.data) } }));
+      const paths = given.map((p) => resolve(opts.cwd, p));
+      layers.push(newLayer('--data', { data: { source: 'files', path: paths.length === 1 ? paths[0] : paths } }));
     }
   }
   if (opts.seed !== undefined && opts.seed !== null) {
@@ -121,7 +125,7 @@ function load(opts: LoadRunSpecOptions, warnings: ConfigWarning[]): LoadedRunSpe
   // 5. Scale, then its preset under the explicit keys.
   const scale = resolveScale(opts.scale, explicit, origin, warnings, issues);
   if (issues.length) throw new ConfigError(issues);
-  const presetLayer = newLayer(`scale preset ${scale}`, scalePreset(scale));
+  const presetLayer = newLayer(`scale preset ${scale}`, scalePreset(scale, getPath(explicit, ['data', 'source']) === 'files' ? 'files' : 'synthetic'));
   const merged = mergeInto(presetLayer.value, explicit, undefined) as PlainObject;
   mergeInto({}, presetLayer.value, (p) => {
     if (!origin.has(formatPath(p))) origin.set(formatPath(p), presetLayer);
@@ -154,6 +158,16 @@ function load(opts: LoadRunSpecOptions, warnings: ConfigWarning[]): LoadedRunSpe
       locate(['data', 'source'], 'is files but no data.path is given; pass --data PATH or set data.path', origin),
     );
   }
+  if (spec.task.domain_adaptation) {
+    issues.push(
+      locate(
+        ['task', 'domain_adaptation'],
+        'is true, but no domain-adaptation objective exists yet (the dataset and domain ids are conditions of the flow, nothing more); ' +
+          'set it to false. A key that would do nothing is refused rather than ignored',
+        origin,
+      ),
+    );
+  }
   if (spec.data.split.val_fraction + spec.data.split.test_fraction >= 1) {
     issues.push(
       locate(
@@ -164,7 +178,10 @@ function load(opts: LoadRunSpecOptions, warnings: ConfigWarning[]): LoadedRunSpe
       ),
     );
   }
+  const lim = limits();
+  for (const i of runSpecIssues(spec, lim)) issues.push(locate(i.path, i.message, origin));
   if (issues.length) throw new ConfigError(issues);
+  for (const w of runSpecWarnings(spec, lim)) warnings.push(locate(w.path, w.message, origin));
   if (spec.data.source === 'synthetic' && spec.data.path !== null) {
     warnings.push(
       locate(['data', 'path'], 'is ignored while data.source is synthetic; use --data PATH or data.source: files', origin),
@@ -180,7 +197,9 @@ function load(opts: LoadRunSpecOptions, warnings: ConfigWarning[]): LoadedRunSpe
     );
   }
   // Stored specs must not depend on the directory a run was started from.
-  if (spec.data.path !== null && !isAbsolute(spec.data.path)) spec.data.path = resolve(opts.cwd, spec.data.path);
+  const absolute = (p: string): string => (isAbsolute(p) ? p : resolve(opts.cwd, p));
+  if (typeof spec.data.path === 'string') spec.data.path = absolute(spec.data.path);
+  else if (spec.data.path !== null) spec.data.path = spec.data.path.map(absolute);
 
   return { spec, warnings, sources: { configPath, text } };
 }

@@ -5,7 +5,7 @@
  */
 import { parseDocument } from 'yaml';
 import type { ConfigIssue } from './errors.js';
-import { setPath, type PlainObject } from './paths.js';
+import { RESERVED_KEYS, RESERVED_KEY_MESSAGE, findReservedKey, formatPath, setPath, type PlainObject } from './paths.js';
 
 export interface SetOverride {
   /** The argument as given, used to name it in messages. */
@@ -32,6 +32,8 @@ export function parseSetArg(arg: string): SetOverride | ConfigIssue {
       message: `"${key}" is not a key path; expected dotted names such as task.lr or data.synthetic.fs_hz`,
     };
   }
+  const reserved = key.split('.').find((seg) => RESERVED_KEYS.has(seg));
+  if (reserved) return { path: key, source, message: `"${reserved}" ${RESERVED_KEY_MESSAGE}` };
   if (text === '') {
     return { path: key, source, message: 'no value after "="; write null to clear a key' };
   }
@@ -40,7 +42,10 @@ export function parseSetArg(arg: string): SetOverride | ConfigIssue {
     const why = doc.errors[0].message.split('\n')[0];
     return { path: key, source, message: `value ${JSON.stringify(text)} is not valid YAML (${why})` };
   }
-  return { source, path: key.split('.'), value: doc.toJS() };
+  const value: unknown = doc.toJS();
+  const inValue = findReservedKey(value);
+  if (inValue) return { path: key, source, message: `the value's key "${formatPath(inValue)}" ${RESERVED_KEY_MESSAGE}` };
+  return { source, path: key.split('.'), value };
 }
 
 export function isSetOverride(x: SetOverride | ConfigIssue): x is SetOverride {

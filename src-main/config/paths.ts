@@ -17,6 +17,38 @@ export function formatPath(path: readonly PathSegment[]): string {
 
 export type PlainObject = Record<string, unknown>;
 
+/**
+ * Keys that reach Object.prototype (or a constructor) when assigned: never config keys.
+ * Refused wherever a key arrives (YAML, --set, the wizard) so no path can pollute a prototype.
+ */
+export const RESERVED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+export const RESERVED_KEY_MESSAGE = `is a reserved name (${[...RESERVED_KEYS].join(', ')}), never a config key`;
+
+/** The first reserved key anywhere in a plain value's mappings (own keys), with its path; null if none. */
+export function findReservedKey(value: unknown, at: PathSegment[] = [], seen = new Set<object>()): PathSegment[] | null {
+  // YAML aliases share nodes and may form cycles (`&a [*a]`): each node is walked once.
+  if (value === null || typeof value !== 'object' || seen.has(value)) return null;
+  seen.add(value);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const hit = findReservedKey(value[i], [...at, i], seen);
+      if (hit) return hit;
+    }
+  } else if (isPlainObject(value)) {
+    for (const key of Object.keys(value)) {
+      if (RESERVED_KEYS.has(key)) return [...at, key];
+      const hit = findReservedKey(value[key], [...at, key], seen);
+      if (hit) return hit;
+    }
+  }
+  return null;
+}
+
+function assertNotReserved(seg: string): void {
+  if (RESERVED_KEYS.has(seg)) throw new Error(`config key "${seg}" ${RESERVED_KEY_MESSAGE}`);
+}
+
 export function isPlainObject(value: unknown): value is PlainObject {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
@@ -43,6 +75,7 @@ export function hasPath(root: unknown, path: readonly string[]): boolean {
 
 /** Sets a value, creating (or replacing non-object) parents as mappings. */
 export function setPath(root: PlainObject, path: readonly string[], value: unknown): void {
+  path.forEach(assertNotReserved);
   let cur = root;
   for (const seg of path.slice(0, -1)) {
     if (!isPlainObject(cur[seg])) cur[seg] = {};
@@ -74,6 +107,7 @@ export function mergeInto(
   if (isPlainObject(base) && isPlainObject(over)) {
     const out: PlainObject = { ...base };
     for (const [key, value] of Object.entries(over)) {
+      assertNotReserved(key);
       out[key] = mergeInto(base[key], value, onWrite, [...at, key]);
     }
     if (at.length) onWrite?.(at);

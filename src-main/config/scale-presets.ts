@@ -23,15 +23,15 @@ export const SCALE_PRESETS: Readonly<Record<Scale, ScalePreset>> = {
     data: { max_windows_per_file: 200 },
     trainer: { steps_per_epoch: 50 },
   },
-  /** A study run: the first two datasets, 300 epochs of ≤ 200 steps, ≤ 256 windows per recording. */
+  /** A study run: CWRU + IMS, 300 epochs of ≤ 200 steps, ≤ 256 windows per recording. */
   medium: {
-    task: { epochs: 300, datasets: ['CWRU', 'XJTU'], max_datasets: 2 },
+    task: { epochs: 300, datasets: ['CWRU', 'IMS'], max_datasets: 2 },
     data: { max_windows_per_file: 256 },
     trainer: { steps_per_epoch: 200 },
   },
   /** The production setting: every dataset in task.datasets, 1000 epochs, no caps. */
   full: {
-    task: { epochs: 1000, datasets: ['CWRU', 'XJTU', 'PU', 'HUST'], max_datasets: null },
+    task: { epochs: 1000, datasets: ['CWRU', 'IMS', 'XJTU', 'PU', 'HUST'], max_datasets: null },
     data: { max_windows_per_file: null },
     trainer: { steps_per_epoch: null },
   },
@@ -44,7 +44,12 @@ export const VALIDATION_SCALE_TO_SCALE: Readonly<Record<'small' | 'medium' | 'fu
   full: 'full',
 };
 
-/** The preset for a scale as a fresh plain object (safe to merge into). */
-export function scalePreset(scale: Scale): Record<string, unknown> {
-  return structuredClone(SCALE_PRESETS[scale]) as unknown as Record<string, unknown>;
+/**
+ * The preset for a scale as a fresh plain object (safe to merge into). The synthetic generator
+ * is one dataset, so a synthetic run keeps task.datasets unless it is given explicitly.
+ */
+export function scalePreset(scale: Scale, dataSource: 'synthetic' | 'files' = 'files'): Record<string, unknown> {
+  const preset = structuredClone(SCALE_PRESETS[scale]) as { task: Record<string, unknown> };
+  if (dataSource === 'synthetic') delete preset.task.datasets;
+  return preset as unknown as Record<string, unknown>;
 }

@@ -58,16 +58,23 @@ export const splitSchema = z.strictObject({
 export const dataSchema = z.strictObject({
   /** synthetic: the embedded bearing generator; files: a manifest, folder or file at `path`. */
   source: z.enum(['synthetic', 'files']).default('synthetic'),
-  /** Folder holding a manifest (LABELS.csv), a manifest CSV, or a single signal file. */
-  path: z.string().min(1).nullable().default(null),
+  /**
+   * Folder holding a manifest (LABELS.csv), a manifest CSV, or a single signal file; a list of
+   * them trains on several data sources at once (each keeps its dataset id as a condition).
+   */
+  path: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).nullable().default(null),
   /** Dataset layout convention; auto detects from the manifest or file names. */
-  layout: z.enum(['auto', 'manifest', 'CWRU', 'XJTU', 'PU', 'HUST', 'PHM-Vibench']).default('auto'),
+  layout: z.enum(['auto', 'manifest', 'CWRU', 'XJTU', 'PU', 'HUST', 'IMS', 'PHM-Vibench']).default('auto'),
   /** Variable/column name or a suffix of one (e.g. `_DE_time`); null = the manifest's, or the only signal. */
   signal_key: z.string().min(1).nullable().default(null),
   /** Channels by name or index; null = the signal_key channel (or all columns of a CSV). */
   channels: z.array(z.union([z.string().min(1), z.number().int().min(0)])).min(1).nullable().default(null),
-  /** Every recording is resampled to this rate (Hz, scipy resample_poly) before windowing; null keeps each file's own rate. */
-  resample_hz: z.number().positive().max(1e6).nullable().default(null),
+  /**
+   * Every recording is resampled to this rate (Hz, scipy resample_poly) before windowing; auto:
+   * recordings at mixed rates go to the lowest of them (none is upsampled), one rate is kept;
+   * null keeps each file's own rate (a warning when they differ).
+   */
+  resample_hz: z.union([z.number().positive().max(1e6), z.literal('auto')]).nullable().default('auto'),
   /**
    * Corrected sample rates (Hz) of named recordings, applied before resampling: record id (as
    * `flowbench data inspect` lists it, the manifest path, e.g. `12k_DE/Normal_0.mat`) → rate.
@@ -190,13 +197,22 @@ export const taskSchema = z.strictObject({
   optimizer: z.enum(['adamw', 'adam']).default('adamw'),
   weight_decay: z.number().min(0).max(1).default(1e-5),
   accumulate_grad_batches: positiveInt.max(4096).default(1),
-  /** Datasets a medium/full scale trains on (catalogue names). */
-  datasets: z.array(z.enum(['CWRU', 'XJTU', 'PU', 'HUST', 'synthetic'])).min(1).default(['CWRU']),
-  /** Use only the first N of task.datasets; null = all. The scale sets it (quick 1, medium 2, full all). */
+  /**
+   * Dataset ids the run trains on, in order (as the data sources name them: CWRU, IMS, XJTU, PU,
+   * HUST, a manifest's dataset column, synthetic); one the data does not hold is an error, one it
+   * holds but this list lacks is left out (logged). null = every dataset of data.path.
+   */
+  datasets: z.array(z.string().min(1)).min(1).nullable().default(null),
+  /** Use only the first N of task.datasets (or of the data's datasets); null = all. The scale sets it (quick 1, medium 2, full all). */
   max_datasets: positiveInt.max(64).nullable().default(null),
+  /** Reserved: no domain-adaptation objective exists yet, so true is refused (load-config.ts), never ignored. */
   domain_adaptation: z.boolean().default(false),
-  /** Steps between checkpoints; 0 = only at the end. */
+  /** Steps between checkpoints; 0 = none by step count (epochs and minutes below still apply). */
   checkpoint_interval: z.number().int().min(0).default(0),
+  /** A checkpoint at the end of every epoch, so a crash (kill -9, power loss) costs at most an epoch. */
+  checkpoint_every_epoch: z.boolean().default(true),
+  /** Minutes of wall time after which a checkpoint is written mid-epoch (long epochs); 0 = never by time. */
+  checkpoint_minutes: z.number().min(0).max(1440).default(5),
   /** Newest checkpoints kept per run (plus the best by validation loss and the newest stable one). */
   keep_checkpoints: positiveInt.max(1000).default(3),
   /** A checkpoint is stable when its val loss is at most this × the recent trend (and all is finite). */

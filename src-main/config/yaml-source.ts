@@ -5,7 +5,7 @@
  */
 import { LineCounter, isMap, isNode, isPair, isScalar, isSeq, parseDocument, type Document } from 'yaml';
 import type { ConfigIssue, ConfigWarning } from './errors.js';
-import { formatPath, type PathSegment } from './paths.js';
+import { RESERVED_KEY_MESSAGE, findReservedKey, formatPath, type PathSegment } from './paths.js';
 
 export interface ParsedYaml {
   /** The document as plain data (null for an empty document). */
@@ -37,7 +37,16 @@ export function parseYamlSource(text: string, source: string): ParsedYaml {
     offset === undefined ? undefined : lineCounter.linePos(offset).line;
   walk(doc, doc.contents, [], lines, warnings, source, lineOf);
   try {
-    return { value: doc.toJS({ maxAliasCount: 1000 }), lines, warnings, errors };
+    const value: unknown = doc.toJS({ maxAliasCount: 1000 });
+    // yaml keeps `__proto__` as an own key; a later merge would assign it to a prototype.
+    const reserved = findReservedKey(value);
+    if (reserved) {
+      const name = formatPath(reserved);
+      const line = lines.get(name);
+      const error = { path: name, source: line === undefined ? source : `${source}:${line}`, message: `key "${reserved.at(-1)}" ${RESERVED_KEY_MESSAGE}` };
+      return { value: null, lines, warnings, errors: [error] };
+    }
+    return { value, lines, warnings, errors };
   } catch (err) {
     // Alias bombs ("Excessive alias count") and aliases to missing anchors throw here.
     return { value: null, lines, warnings, errors: [{ path: '', source, message: `YAML aliases: ${(err as Error).message}` }] };

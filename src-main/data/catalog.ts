@@ -9,10 +9,12 @@
 import { readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { DataError, listNames } from './errors.js';
+import { readHead } from './manifest.js';
+import { IMS_FS_HZ, IMS_RPM, imsChannelNames, imsTimestamp, isImsSnapshot } from './readers/ims-snapshot.js';
 import type { SignalRecord } from './types.js';
 
-export type CatalogLayout = 'CWRU' | 'XJTU' | 'PU' | 'HUST';
-export const CATALOG_LAYOUTS: readonly CatalogLayout[] = ['CWRU', 'XJTU', 'PU', 'HUST'];
+export type CatalogLayout = 'CWRU' | 'XJTU' | 'PU' | 'HUST' | 'IMS';
+export const CATALOG_LAYOUTS: readonly CatalogLayout[] = ['CWRU', 'XJTU', 'PU', 'HUST', 'IMS'];
 
 /** What a file name tells about a recording. */
 export interface CatalogEntry {
@@ -24,6 +26,8 @@ export interface CatalogEntry {
   severity: number | null;
   rpm: number | null;
   metadata: Record<string, string>;
+  /** One record per channel (id `<path>#<channel>`, signal key = the channel) instead of one per file. */
+  recordPerChannel?: boolean;
 }
 
 const base = (rel: string): string => rel.split('/').pop() ?? rel;
@@ -158,11 +162,34 @@ function hustEntry(fault: string, domain: string, severity: number | null, rpm: 
   return { label: HUST_FAULTS[fault.toUpperCase()], domain, dataset: 'HUST', fsHz: 51200, signalKey: null, severity, rpm, metadata: { ...metadata, fault_code: fault.toUpperCase() } };
 }
 
+/**
+ * IMS run-to-failure tests (readers/ims-snapshot.ts): {n}{st|nd|rd|th}_test/…/{timestamp}, 20 kHz,
+ * 2000 rpm. Published without labels: a bearing's state changes along a month-long run, so every
+ * snapshot is 'unknown' (label snapshots by time in a manifest for a diagnosis task). Each
+ * accelerometer becomes its own record, so IMS pretrains beside single-channel datasets.
+ */
+export function parseIms(rel: string): CatalogEntry | null {
+  if (!isImsSnapshot(rel)) return null;
+  const test = /(\d)(?:st|nd|rd|th)_test/i.exec(rel)?.[1] ?? null;
+  return {
+    label: 'unknown',
+    domain: '2000rpm_6000lbs',
+    dataset: 'IMS',
+    fsHz: IMS_FS_HZ,
+    signalKey: null,
+    severity: null,
+    rpm: IMS_RPM,
+    metadata: { ...(test ? { test } : {}), timestamp: imsTimestamp(rel) },
+    recordPerChannel: true,
+  };
+}
+
 export const CONVENTIONS: Record<CatalogLayout, (rel: string) => CatalogEntry | null> = {
   CWRU: parseCwru,
   XJTU: parseXjtu,
   PU: parsePu,
   HUST: parseHust,
+  IMS: parseIms,
 };
 
 const SIGNAL_EXTENSIONS = ['.mat', '.h5', '.hdf5', '.csv'];
@@ -175,7 +202,7 @@ export async function listSignalFiles(dir: string, maxDepth = 4): Promise<string
       if (e.name.startsWith('.')) continue;
       const p = join(d, e.name);
       if (e.isDirectory() && depth < maxDepth) await walk(p, depth + 1);
-      else if (e.isFile() && SIGNAL_EXTENSIONS.some((x) => e.name.toLowerCase().endsWith(x))) {
+      else if (e.isFile() && (SIGNAL_EXTENSIONS.some((x) => e.name.toLowerCase().endsWith(x)) || isImsSnapshot(e.name))) {
         out.push(relative(dir, p).split(sep).join('/'));
       }
     }
@@ -208,7 +235,7 @@ export async function catalogRecords(dir: string, layout: CatalogLayout | 'auto'
   if (chosen === null) {
     throw new DataError(
       `${dir} has no manifest (${'LABELS.csv'}) and no file named like a known dataset ` +
-        `(${CATALOG_LAYOUTS.join(', ')}; e.g. IR007_0.mat, Bearing1_1/1.csv, N15_M07_F10_K001_1.mat); ` +
+        `(${CATALOG_LAYOUTS.join(', ')}; e.g. IR007_0.mat, Bearing1_1/1.csv, N15_M07_F10_K001_1.mat, 1st_test/2003.10.22.12.06.24); ` +
         `found ${files.length} signal file(s)${files.length ? `: ${listNames(files, 5)}` : ''}. Write a LABELS.csv (path,label,domain,fs_hz)`,
       { file: dir },
     );
@@ -216,12 +243,20 @@ export async function catalogRecords(dir: string, layout: CatalogLayout | 'auto'
   const records: SignalRecord[] = [];
   const skipped: string[] = [];
   for (const rel of files) {
-    const e = CONVENTIONS[chosen](rel);
-    if (!e) {
+    const parsed = CONVENTIONS[chosen](rel);
+    if (!parsed) {
       skipped.push(rel);
       continue;
     }
-    records.push({ index: records.length, id: rel, path: join(dir, rel), ...e });
+    const { recordPerChannel, ...e } = parsed;
+    const path = join(dir, rel);
+    if (!recordPerChannel) {
+      records.push({ index: records.length, id: rel, path, ...e });
+      continue;
+    }
+    for (const channel of await snapshotChannels(path)) {
+      records.push({ index: records.length, id: `${rel}#${channel}`, path, ...e, signalKey: channel, metadata: { ...e.metadata, channel } });
+    }
   }
   if (records.length === 0) {
     throw new DataError(`${dir}: no file matches the ${chosen} naming convention (found: ${listNames(files, 5)})`, { file: dir, value: chosen });
@@ -230,4 +265,15 @@ export async function catalogRecords(dir: string, layout: CatalogLayout | 'auto'
     ? [`${skipped.length} file(s) in ${dir} do not follow the ${chosen} naming and were left out: ${listNames(skipped, 5)}`]
     : [];
   return { layout: chosen, records, warnings };
+}
+
+/** The channel names of an IMS snapshot, from the column count of its first line. */
+async function snapshotChannels(path: string): Promise<string[]> {
+  const first = (await readHead(path)).split(/\r?\n/, 1)[0]!.trim();
+  const columns = first === '' ? 0 : first.split(/\s+/).length;
+  const names = imsChannelNames(columns);
+  if (names === null) {
+    throw new DataError(`${path}: an IMS snapshot has 8 tab-separated columns (test 1) or 4 (tests 2–4); its first line has ${columns}`, { file: path, value: columns });
+  }
+  return names;
 }

@@ -2,6 +2,8 @@
  * Small RFC-4180 CSV parser for tables of text (manifests, PHM-Vibench metadata): quoted
  * fields, doubled quotes, CRLF, a UTF-8 BOM. Signal CSVs (numbers) go through readers/.
  */
+import { DataError } from './errors.js';
+import { limitEnvName, limits } from './limits.js';
 
 export interface CsvTable {
   header: string[];
@@ -9,9 +11,10 @@ export interface CsvTable {
   rows: { line: number; cells: string[] }[];
 }
 
-/** Parses text into rows of cells. Blank lines are skipped. */
-export function parseCsvTable(text: string): CsvTable {
+/** Parses text into rows of cells. Blank lines are skipped. `file` names the source in errors. */
+export function parseCsvTable(text: string, file = 'CSV text'): CsvTable {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const maxColumns = limits().csvMaxColumns;
   const records: { line: number; cells: string[] }[] = [];
   let cells: string[] = [];
   let field = '';
@@ -44,6 +47,9 @@ export function parseCsvTable(text: string): CsvTable {
       quoted = true;
       any = true;
     } else if (ch === ',') {
+      if (cells.length >= maxColumns) {
+        throw new DataError(`${file}: line ${startLine} has more than ${maxColumns} columns (the csvMaxColumns limit, ${limitEnvName('csvMaxColumns')})`, { file, value: startLine });
+      }
       cells.push(field);
       field = '';
       any = true;

@@ -7,6 +7,8 @@
  *       a .csv:   a manifest or PHM-Vibench table when its header says so, else a signal file;
  *       a .mat / .h5 / .hdf5: one recording labelled 'unknown'.
  *   data.layout (not auto) forces the reading: manifest, PHM-Vibench or a catalogue convention.
+ *   A list of paths opens each as above and merges them (merge-sources.ts); task.datasets /
+ *   task.max_datasets then keep the datasets the run uses (select-datasets.ts).
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
@@ -17,7 +19,10 @@ import { DataError } from './errors.js';
 import { findTable, isManifestHeader, readHead, readManifest } from './manifest.js';
 import { csvHeader } from './csv-table.js';
 import { isPhmHeader, readPhmSignal, readPhmVibench } from './phm-vibench.js';
+import { isImsSnapshot } from './readers/ims-snapshot.js';
 import { readSignalFile } from './readers/signal-file.js';
+import { mergeSources } from './merge-sources.js';
+import { selectDatasets, type DatasetSelection } from './select-datasets.js';
 import { syntheticRecords, syntheticSignal } from './synthetic-bearing.js';
 import type { DataSource, DataSourceKind, Signal, SignalRecord } from './types.js';
 
@@ -26,26 +31,47 @@ export interface OpenDataSourceOptions {
   cwd: string;
   /** environment.seed: drives the synthetic generator. */
   seed: number;
+  /** task.datasets / task.max_datasets: which of the sources' datasets the run uses (select-datasets.ts); absent = all. */
+  select?: DatasetSelection;
 }
 
 const SIGNAL_EXT = /\.(mat|h5|hdf5|csv)$/i;
 
 export async function openDataSource(spec: DataSpec, opts: OpenDataSourceOptions): Promise<DataSource> {
+  const opened = await openSources(spec, opts);
+  return opts.select ? selectDatasets(opened, opts.select) : opened;
+}
+
+async function openSources(spec: DataSpec, opts: OpenDataSourceOptions): Promise<DataSource> {
   if (spec.source === 'synthetic') return syntheticSource(spec, opts.seed);
   if (spec.path === null) {
     throw new DataError(`data.path is not set: with data.source 'files' name a folder with a LABELS.csv, a manifest CSV or a signal file`, {
       key: 'data.path',
     });
   }
-  const path = isAbsolute(spec.path) ? spec.path : resolve(opts.cwd, spec.path);
+  if (typeof spec.path === 'string') return openPath(spec.path, spec, opts);
+  const sources: { path: string; source: DataSource }[] = [];
+  for (const p of spec.path) sources.push({ path: p, source: await openPath(p, spec, opts) });
+  return mergeSources(sources);
+}
+
+async function openPath(given: string, spec: DataSpec, opts: OpenDataSourceOptions): Promise<DataSource> {
+  const path = isAbsolute(given) ? given : resolve(opts.cwd, given);
   if (!existsSync(path)) {
-    throw new DataError(`data.path ${path} does not exist (given '${spec.path}', relative to ${opts.cwd})`, { file: path, key: 'data.path', value: spec.path });
+    throw new DataError(`data.path ${path} does not exist (given '${given}', relative to ${opts.cwd})`, { file: path, key: 'data.path', value: given });
   }
   const { kind, records, manifestPath, warnings, what } = await resolveRecords(path, spec.layout);
-  const readSignal = (r: SignalRecord): Promise<Signal> =>
+  const readOne = (r: SignalRecord): Promise<Signal> =>
     kind === 'phm-vibench'
       ? readPhmSignal(r, spec.channels)
       : readSignalFile(r.path, { signalKey: spec.signal_key ?? r.signalKey, channels: spec.channels });
+  // A reader that trips over a hostile file (RangeError, TypeError…) is still bad input: name the file.
+  const readSignal = (r: SignalRecord): Promise<Signal> =>
+    readOne(r).catch((err: unknown) => {
+      if (err instanceof DataError) throw err;
+      const why = err instanceof Error ? err.message : String(err);
+      throw new DataError(`${r.path}: cannot be read as a signal (${why}); the file is corrupt or not a MAT, HDF5 or CSV signal file`, { file: r.path, cause: err });
+    });
   return {
     kind,
     description: `${what}: ${records.length} recording${records.length === 1 ? '' : 's'}`,
@@ -103,7 +129,7 @@ async function resolveRecords(path: string, layout: DataSpec['layout']): Promise
     what: `PHM-Vibench metadata ${file}`,
   });
 
-  if (layout === 'CWRU' || layout === 'XJTU' || layout === 'PU' || layout === 'HUST') {
+  if (layout === 'CWRU' || layout === 'XJTU' || layout === 'PU' || layout === 'HUST' || layout === 'IMS') {
     if (!isDir) throw new DataError(`data.layout ${layout} reads a folder by its file names, but data.path ${path} is a file`, { file: path, key: 'data.layout', value: layout });
     return catalogue(path, layout);
   }
@@ -122,8 +148,8 @@ async function resolveRecords(path: string, layout: DataSpec['layout']): Promise
     if (found?.kind === 'phm-vibench') return phm(found.file);
     return catalogue(path, 'auto');
   }
-  if (!SIGNAL_EXT.test(path)) {
-    throw new DataError(`data.path ${path} is neither a folder nor a .mat, .h5, .hdf5 or .csv file`, { file: path, key: 'data.path' });
+  if (!SIGNAL_EXT.test(path) && !isImsSnapshot(path)) {
+    throw new DataError(`data.path ${path} is neither a folder nor a .mat, .h5, .hdf5, .csv or IMS snapshot file`, { file: path, key: 'data.path' });
   }
   if (/\.csv$/i.test(path)) {
     const header = csvHeader(await readHead(path));

@@ -1,5 +1,6 @@
 /** data/: the public API other layers use (docs/INTERFACES.md, "data/"). */
 export { openDataSource, type OpenDataSourceOptions } from './data-source.js';
+export type { DatasetSelection } from './select-datasets.js';
 export { prepareWindows } from './prepare-windows.js';
 export { validateWindows, type WindowValidation } from './batch-validation.js';
 export { inspectPath, type InspectReport, type FileInspectReport, type DatasetInspectReport, type ChannelSummary } from './inspect.js';

@@ -3,18 +3,21 @@
  *   file:    the variables/columns/datasets found, the chosen signals with per-channel
  *            statistics (float64, population std as NumPy), sample rate, length, rpm;
  *   dataset: (folder, manifest or PHM-Vibench table) files, classes / domains / datasets with
- *            counts, sample rates, total duration and a per-file summary.
+ *            counts, sample rates, total duration and a per-file summary with per-channel
+ *            statistics. A folder's layout is told by its files (a manifest, or names that
+ *            follow a dataset's convention), never by the folder's name.
  */
 import { statSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { dataSchema, type DataSpec } from '../config/schema.js';
 import { openDataSource } from './data-source.js';
-import { rateWarnings } from './rate-warnings.js';
+import { commonRate, rateWarnings } from './rate-warnings.js';
 import { DataError } from './errors.js';
 import { csvHeader } from './csv-table.js';
 import { isManifestHeader, readHead } from './manifest.js';
 import { isPhmHeader } from './phm-vibench.js';
 import { readCsvFile } from './readers/csv-reader.js';
+import { imsChannelNames, isImsSnapshot } from './readers/ims-snapshot.js';
 import { openHdf5 } from './readers/hdf5-reader.js';
 import { readMatFile } from './readers/mat-reader.js';
 import { readSignalFile64, type Signal64 } from './readers/signal-file.js';
@@ -59,6 +62,8 @@ export interface DatasetFileSummary {
   fsHz: number | null;
   samples: number;
   channels: number;
+  /** Per-channel statistics of the signal training reads from this file. */
+  channelStats: ChannelSummary[];
   durationS: number | null;
   rpm: number | null;
 }
@@ -104,8 +109,8 @@ export async function inspectPath(path: string, opts: InspectOptions = {}): Prom
 
 async function inspectFile(path: string, opts: { signalKey?: string | null }): Promise<FileInspectReport> {
   const ext = extname(path).toLowerCase();
-  const format = ext === '.mat' ? 'mat' : ext === '.h5' || ext === '.hdf5' ? 'h5' : ext === '.csv' || ext === '.txt' ? 'csv' : null;
-  if (format === null) throw new DataError(`inspect: ${path} has extension '${ext}'; valid: .mat, .h5, .hdf5, .csv, .txt`, { file: path, value: ext });
+  const format = ext === '.mat' ? 'mat' : ext === '.h5' || ext === '.hdf5' ? 'h5' : ext === '.csv' || ext === '.txt' || isImsSnapshot(path) ? 'csv' : null;
+  if (format === null) throw new DataError(`inspect: ${path} has extension '${ext}'; valid: .mat, .h5, .hdf5, .csv, .txt (or an IMS snapshot named yyyy.mm.dd.hh.mm.ss)`, { file: path, value: ext });
   const variables = await listVariables(path, format);
   let signals: Signal64[];
   if (opts.signalKey || format === 'csv') {
@@ -151,7 +156,8 @@ async function listVariables(path: string, format: 'mat' | 'h5' | 'csv'): Promis
     }
   }
   const t = readCsvFile(path);
-  return t.names.map((n, j) => ({ name: n, type: 'column', shape: [t.columns[j].length] }));
+  const names = (isImsSnapshot(path) ? imsChannelNames(t.names.length) : null) ?? t.names;
+  return names.map((n, j) => ({ name: n, type: 'column', shape: [t.columns[j].length] }));
 }
 
 /** Float64 statistics of one channel over its finite samples. */
@@ -195,6 +201,7 @@ async function inspectDataset(path: string, opts: InspectOptions): Promise<Datas
       fsHz,
       samples,
       channels: s.channels.length,
+      channelStats: s.channels.map((c, i) => summarise(s.channelNames[i] ?? `ch${i}`, c)),
       durationS: fsHz ? samples / fsHz : null,
       rpm: s.rpm ?? r.rpm,
     });
@@ -212,6 +219,6 @@ async function inspectDataset(path: string, opts: InspectOptions): Promise<Datas
     sampleRates: [...new Set(perFile.map((f) => f.fsHz).filter((f): f is number => f !== null))].sort((a, b) => a - b),
     totalDurationS: perFile.reduce((a, f) => a + (f.durationS ?? 0), 0),
     perFile,
-    warnings: [...source.warnings, ...rateWarnings(source.records, spec)],
+    warnings: [...source.warnings, ...rateWarnings(source.records, spec), ...[commonRate(source.records, spec).note ?? []].flat()],
   };
 }

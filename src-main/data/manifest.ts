@@ -5,6 +5,7 @@
  *   any other column is kept, as text, in SignalRecord.metadata.
  * Every problem is a DataError naming the manifest, the line and the column.
  */
+import { limits, rateProblem } from './limits.js';
 import { existsSync, statSync } from 'node:fs';
 import { open, readdir, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -30,7 +31,7 @@ export async function readManifest(file: string): Promise<SignalRecord[]> {
   } catch (err) {
     throw new DataError(`manifest ${file} cannot be read: ${(err as Error).message}`, { file, cause: err });
   }
-  const table = parseCsvTable(text);
+  const table = parseCsvTable(text, file);
   if (table.header.length === 0) {
     throw new DataError(`manifest ${file} is empty: expected a header line with columns ${MANIFEST_REQUIRED.join(', ')}`, { file });
   }
@@ -78,8 +79,9 @@ export async function readManifest(file: string): Promise<SignalRecord[]> {
     }
     const fsText = cell('fs_hz');
     const fsHz = Number(fsText);
-    if (fsText === '' || !Number.isFinite(fsHz) || fsHz <= 0) {
-      throw new DataError(`${where}, column 'fs_hz': '${fsText}' is not a sample rate; expected a positive number of Hz (e.g. 12000)`, {
+    if (fsText === '' || !Number.isFinite(fsHz) || fsHz <= 0 || rateProblem(fsHz) !== null) {
+      const lim = limits();
+      throw new DataError(`${where}, column 'fs_hz': '${fsText}' is not a sample rate; expected a number of Hz from ${lim.minRateHz} to ${lim.maxRateHz} (e.g. 12000)`, {
         file,
         key: 'fs_hz',
         value: fsText,

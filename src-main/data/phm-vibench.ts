@@ -40,7 +40,7 @@ export async function readPhmVibench(file: string): Promise<SignalRecord[]> {
   } catch (err) {
     throw new DataError(`PHM-Vibench metadata ${file} cannot be read: ${(err as Error).message}`, { file, cause: err });
   }
-  const table = parseCsvTable(text);
+  const table = parseCsvTable(text, file);
   const missing = PHM_REQUIRED.filter((c) => !table.header.includes(c));
   if (missing.length) {
     throw new DataError(

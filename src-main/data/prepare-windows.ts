@@ -1,7 +1,7 @@
 /**
  * prepareWindows: records → normalised, validated train / val / test windows.
  * Per recording, in order: read once → correct its rate (data.fs_overrides) and resample it
- * to data.resample_hz when set → split (by file or by segment) → window starts per
+ * to data.resample_hz when set (auto: mixed rates go to the lowest) → split (by file or by segment) → window starts per
  * split (capped by max_windows_per_file, evenly spaced) → copy windows → normalise →
  * validate (drop and count) → append. Only one recording is held in memory at a time.
  *
@@ -14,7 +14,7 @@ import type { DataSpec } from '../config/schema.js';
 import { validateWindows } from './batch-validation.js';
 import { DataError, listNames } from './errors.js';
 import { channelStats, normalizePerWindow, normalizeWithStats } from './normalization.js';
-import { rateWarnings } from './rate-warnings.js';
+import { commonRate, rateWarnings } from './rate-warnings.js';
 import { resampleTo } from './resample.js';
 import { segmentBounds, splitFiles, type SegmentBounds } from './splits.js';
 import type { DataSource, PreparedData, PreparedFile, Signal, SignalRecord, SkipReason, SplitName, WindowSet } from './types.js';
@@ -46,6 +46,8 @@ export async function prepareWindows(source: DataSource, spec: DataSpec, seed: n
   if (byFile) warnings.push(...byFile.warnings);
   checkFsOverrides(spec.fs_overrides, records.map((r) => r.id));
   warnings.push(...rateWarnings(records, spec));
+  const rate = commonRate(records, spec);
+  if (rate.note) warnings.push(rate.note);
 
   const chunks: Record<SplitName, Chunk[]> = { train: [], val: [], test: [] };
   const skipReasons: Record<SkipReason, number> = { non_finite: 0, amplitude: 0, flat: 0 };
@@ -66,7 +68,7 @@ export async function prepareWindows(source: DataSource, spec: DataSpec, seed: n
         { file: r.path, key: 'data.channels' },
       );
     }
-    const { sig, fsHz } = toCommonRate(read, r, spec);
+    const { sig, fsHz } = toCommonRate(read, r, spec, rate.hz);
     const samples = Math.min(...sig.channels.map((c) => c.length));
     fsOf.push(fsHz ?? 0);
 
@@ -172,10 +174,9 @@ function nearestId(key: string, ids: string[]): string {
  * The recording's effective rate (data.fs_overrides, else the manifest's, else the file's) and,
  * when data.resample_hz is set and differs, every channel resampled to it.
  */
-function toCommonRate(sig: Signal, r: SignalRecord, spec: DataSpec): { sig: Signal; fsHz: number | null } {
+function toCommonRate(sig: Signal, r: SignalRecord, spec: DataSpec, target: number | null): { sig: Signal; fsHz: number | null } {
   const override = Object.hasOwn(spec.fs_overrides, r.id) ? spec.fs_overrides[r.id] : undefined;
   const fsHz = override ?? r.fsHz ?? sig.fsHz;
-  const target = spec.resample_hz;
   if (target === null || fsHz === target) return { sig, fsHz };
   if (fsHz === null) {
     throw new DataError(

@@ -29,7 +29,8 @@ export interface SignalRecord {
   metadata: Record<string, string>;
 }
 
-export type DataSourceKind = 'synthetic' | 'manifest' | 'phm-vibench' | 'catalog' | 'file';
+/** multi: several data sources merged (data.path as a list). */
+export type DataSourceKind = 'synthetic' | 'manifest' | 'phm-vibench' | 'catalog' | 'file' | 'multi';
 
 export interface DataSource {
   kind: DataSourceKind;

@@ -1,7 +1,7 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import h5wasm from 'h5wasm/node';
 import { DataError } from './errors.js';
+import { loadH5wasm } from './readers/h5wasm-module.js';
 
 /**
  * Export prepared windows. x is [n, length, channels] row-major (the WindowSet layout):
@@ -99,7 +99,7 @@ export async function writeWindowsH5(path: string, x: Float32Array, n: number, l
   checkShape(path, x, n, length, channels);
   checkMeta(path, meta);
   mkdirSync(dirname(path), { recursive: true });
-  await h5wasm.ready;
+  const h5wasm = await loadH5wasm();
   const tmp = tempPath(path);
   try {
     const f = new h5wasm.File(tmp, 'w');

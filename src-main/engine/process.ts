@@ -5,6 +5,7 @@
  * nothing is printed (stderr only for fatal diagnostics). Exit code: 0 completed,
  * 1 failed, 2 stopped — after every queued IPC message has been flushed.
  */
+import { DataError } from '../data/index.js';
 import { initBackend } from './backend/select-backend.js';
 import { enginePreference } from './native/engine-choice.js';
 import { runEvaluation } from './evaluate/run-evaluation.js';
@@ -15,6 +16,15 @@ import { runSampling } from './sample.js';
 import { runTraining } from './train/loop.js';
 import { stamp } from './train/events.js';
 import { pauseSwitch, type TrainControl } from './train/pause.js';
+
+/** Anything thrown → an Error; a wasm "out of bounds" from a kernel says what it means. */
+function toEngineError(err: unknown): Error {
+  const e = err instanceof Error ? err : new Error(String(err));
+  if (/memory access out of bounds/i.test(e.message)) {
+    return new Error(`out of memory in the compute backend (${e.message}): the model or batch does not fit; use a smaller model.hidden_dim/token_dim/depth or task.batch_size`, { cause: e });
+  }
+  return e;
+}
 
 const EXIT_CODES: Record<FinishedEvent['status'], number> = { completed: 0, failed: 1, stopped: 2 };
 
@@ -80,10 +90,13 @@ async function run(msg: TrainRequest | SampleRequest | EvaluateRequest | FewShot
           : await runSampling(msg, send, { backend });
     await finish(finished.status);
   } catch (err) {
-    const e = err instanceof Error ? err : new Error(String(err));
-    send(stamp(runId, lastStep, { event: 'log', level: 'error', message: e.stack ?? e.message }));
+    const e = toEngineError(err);
+    // The stack is for developers (engine.log); the user sees the message only.
+    process.stderr.write(`${e.stack ?? e.message}\n`);
+    const badInput = e instanceof DataError;
+    send(stamp(runId, lastStep, { event: 'log', level: 'error', message: e.message }));
     send(stamp(runId, lastStep, {
-      event: 'finished', status: 'failed', reason: e.message, seconds: (performance.now() - t0) / 1000,
+      event: 'finished', status: 'failed', reason: e.message, ...(badInput ? { bad_input: true } : {}), seconds: (performance.now() - t0) / 1000,
     }));
     await finish('failed');
   }

@@ -289,6 +289,8 @@ export interface FinishedEvent extends EventBase {
   status: 'completed' | 'failed' | 'stopped';
   /** Human-readable reason for failed/stopped. */
   reason?: string;
+  /** True when the failure was bad input (a data or config error): the CLI exits 2, not 1. */
+  bad_input?: boolean;
   seconds: number;
   final?: { flow_loss?: number; val_flow_loss?: number | null; total_loss?: number };
 }

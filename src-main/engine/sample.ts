@@ -8,7 +8,7 @@ import { extname } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { writeWindowsCsv, writeWindowsH5 } from '../data/index.js';
 import { initBackend, type BackendInfo } from './backend/select-backend.js';
-import { loadCheckpoint, restoreModel } from './checkpoint/checkpoint.js';
+import { loadCheckpoint, restoreModel, type CheckpointMeta } from './checkpoint/checkpoint.js';
 import type { ConditionIds } from './flow/condition-encoder.js';
 import { loadEmaWeights } from './flow/ema-checkpoint.js';
 import type { FlowModel } from './flow/flow-model.js';
@@ -92,7 +92,7 @@ export async function runSampling(req: SampleRequest, emit: Emit, options: Sampl
       domain: req.domain ?? 'unknown',
       dataset: req.dataset ?? 'unknown',
       label: req.label ?? 'unknown',
-      fs_hz: req.fs_hz ?? 'unknown',
+      fs_hz: outputRate(req.fs_hz, meta),
       normalization: meta.normalization.method,
     };
     const { window_length: length, channels } = meta;
@@ -110,6 +110,19 @@ export async function runSampling(req: SampleRequest, emit: Emit, options: Sampl
   } finally {
     model.dispose();
   }
+}
+
+/**
+ * The rate the generated windows are at: the one asked for, else the training windows'
+ * (data.resample_hz, or the data's single rate); several rates, or none known, say so.
+ */
+function outputRate(asked: number | null | undefined, meta: CheckpointMeta): number | string {
+  if (asked) return asked;
+  // The windows' own rates (after any resampling; `auto` names none itself).
+  const fixed = meta.config.data.resample_hz;
+  const rates = typeof fixed === 'number' ? [fixed] : (meta.sample_rates ?? []);
+  if (rates.length === 1) return rates[0];
+  return rates.length > 1 ? `mixed: ${rates.join(' / ')} Hz (pass --fs-hz to condition on one)` : 'unknown (not in the checkpoint)';
 }
 
 interface Names {

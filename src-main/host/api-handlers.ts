@@ -17,12 +17,17 @@ import {
   type RunEventRow,
 } from '../../src-preload/contract.js';
 import path from 'node:path';
+import { runSpecSchema } from '../config/index.js';
 import type { EngineEvent } from '../engine/protocol.js';
+import type { RunSpec } from '../config/index.js';
+import { openDataSource } from '../data/index.js';
 import { deleteRun } from '../store/runs-delete.js';
+import { assertRecordsUnderDataRoots } from './data-roots.js';
 import { previewData } from './data-preview.js';
 import { evaluationFigure } from './evaluation-figure.js';
 import { writeFigure } from './figure-files.js';
 import type { JobManager } from './job-manager.js';
+import { headlineLosses } from './headline-losses.js';
 import { insideDir } from './paths.js';
 import { estimateScales, resolveDraft } from './run-draft.js';
 import type {
@@ -42,8 +47,7 @@ function finiteOrNull(v: number | null | undefined): number | null {
 }
 
 function toRun(row: RunRow, summary: readonly StoreMetricSummary[], active = false): Run {
-  const flow = summary.find((m) => m.name === 'flow_loss' && m.scope === 'step');
-  const val = summary.find((m) => m.name === 'val_flow_loss' && m.scope === 'epoch');
+  const losses = headlineLosses(summary);
   return {
     id: row.id,
     name: row.name,
@@ -58,10 +62,10 @@ function toRun(row: RunRow, summary: readonly StoreMetricSummary[], active = fal
     durationS: row.durationS,
     error: row.error,
     parentRunId: row.parentRunId,
-    lastFlowLoss: finiteOrNull(flow?.last),
-    bestFlowLoss: finiteOrNull(flow?.min),
-    lastValLoss: finiteOrNull(val?.last),
-    bestValLoss: finiteOrNull(val?.min),
+    lastFlowLoss: finiteOrNull(losses.lastFlowLoss),
+    bestFlowLoss: finiteOrNull(losses.bestFlowLoss),
+    lastValLoss: finiteOrNull(losses.lastValLoss),
+    bestValLoss: finiteOrNull(losses.bestValLoss),
     archived: row.archived,
     active,
   };
@@ -115,10 +119,21 @@ export interface ApiHandlerDeps {
   cwd?: string;
   /** Where exported figures go (`<figuresDir>/<run id or compare-…>/`). */
   figuresDir?: string;
+  /** Folders a request may read data from (default: [cwd]); see data-roots.ts. */
+  dataRoots?: readonly string[];
 }
 
 export function createApiHandlers(store: Store, deps: ApiHandlerDeps = {}): ApiHandlers {
   const cwd = deps.cwd ?? process.cwd();
+  const dataRoots = deps.dataRoots ?? [cwd];
+  /** A run started from the UI reads only under the data roots (its path and every manifest row). */
+  const checkRunData = async (spec: RunSpec): Promise<void> => {
+    if (spec.data.source !== 'files' || spec.data.path === null) return;
+    const dataPaths = (Array.isArray(spec.data.path) ? spec.data.path : [spec.data.path]).map((p) => path.resolve(cwd, p));
+    for (const dataPath of dataPaths) assertRecordsUnderDataRoots(dataPath, [], dataRoots);
+    const source = await openDataSource(spec.data, { cwd, seed: spec.environment.seed, select: spec.task });
+    assertRecordsUnderDataRoots(dataPaths.length === 1 ? dataPaths[0]! : null, source.records, dataRoots);
+  };
   const jobsOf = (method: string): JobManager => {
     if (!deps.jobs) throw new Error(`${method}: this host was started without a job manager, so it cannot run jobs`);
     return deps.jobs;
@@ -161,7 +176,7 @@ export function createApiHandlers(store: Store, deps: ApiHandlerDeps = {}): ApiH
 
     async previewData(raw) {
       const req = parseRequest('previewData', raw);
-      return reply('previewData', await previewData(req, cwd));
+      return reply('previewData', await previewData(req, cwd, dataRoots));
     },
 
     async resolveSpec(raw) {
@@ -174,6 +189,7 @@ export function createApiHandlers(store: Store, deps: ApiHandlerDeps = {}): ApiH
       const req = parseRequest('startRun', raw);
       const jobs = jobsOf('startRun');
       const { spec } = resolveDraft(req, cwd);
+      await checkRunData(spec);
       return reply('startRun', { id: await jobs.startRun(spec) });
     },
 
@@ -201,6 +217,15 @@ export function createApiHandlers(store: Store, deps: ApiHandlerDeps = {}): ApiH
       const id = rowOf(req.id).id;
       if (jobs.isActive(id)) throw new Error(`resumeRun: run ${id} is running; nothing to resume`);
       return reply('resumeRun', { id: await jobs.resumeRun(id) });
+    },
+
+    async restartRun(raw) {
+      const req = parseRequest('restartRun', raw);
+      const jobs = jobsOf('restartRun');
+      const run = rowOf(req.id);
+      const parsed = runSpecSchema.safeParse(run.config);
+      if (!parsed.success) throw new Error(`restartRun: run ${run.id}'s recorded config no longer validates (${parsed.error.issues[0]?.message ?? 'invalid'})`);
+      return reply('restartRun', { id: await jobs.startRun(parsed.data) });
     },
 
     async activeRuns(raw) {

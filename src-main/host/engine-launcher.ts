@@ -8,7 +8,7 @@
  */
 import { fork } from 'node:child_process';
 import type { HostMessage } from '../engine/protocol.js';
-import { engineEntry, packageRoot } from './paths.js';
+import { engineEntry, engineExecArgv, packageRoot } from './paths.js';
 
 export interface EngineProcessExit {
   exitCode: number | null;
@@ -43,10 +43,10 @@ export interface EngineLauncher {
 }
 
 /**
- * child_process.fork of the TypeScript entry under tsx (CLI, serve, tests); a bundled
- * entry (out/main/engine.js) runs with execArgv [] as plain Node, as utilityProcess runs it.
+ * child_process.fork of the engine entry: the TypeScript one under tsx (tests, sources) or
+ * the bundled one (CLI bundle, out/main/engine.js) as plain Node, as utilityProcess runs it.
  */
-export function createForkLauncher(entry: string = engineEntry, execArgv: string[] = ['--import', 'tsx']): EngineLauncher {
+export function createForkLauncher(entry: string = engineEntry, execArgv: string[] = engineExecArgv): EngineLauncher {
   return {
     start(message, options = {}) {
       const child = fork(entry, [], {

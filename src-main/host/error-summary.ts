@@ -10,7 +10,7 @@
 import type { EventRow } from '../store/index.js';
 
 /** Event kinds that are bookkeeping, not incidents. */
-const NOT_INCIDENTS = new Set(['host', 'data', 'resume', 'log_warn', 'log_error', 'log_info']);
+const NOT_INCIDENTS = new Set(['host', 'data', 'checkpoint', 'resume', 'log_warn', 'log_error', 'log_info']);
 const INTERRUPTIONS = new Set(['engine_crash', 'interrupted']);
 
 export interface ErrorSummary {

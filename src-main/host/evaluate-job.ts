@@ -9,6 +9,7 @@ import type { EngineEvent, EvaluationEvent, FinishedEvent } from '../engine/prot
 import type { Store } from '../store/index.js';
 import { startEngine } from './engine-process.js';
 import { qualityLeaves, reportFigures, writeEvaluationReport } from './evaluate-report.js';
+import { UsageError } from './usage-error.js';
 
 export const EVAL_SECTIONS = ['linear_probe', 'few_shot', 'cross_condition', 'baselines', 'anomaly', 'generation'] as const;
 
@@ -52,10 +53,10 @@ export async function runEvaluateJob(o: EvaluateJobOptions): Promise<EvaluateJob
   if (o.checkpointPath) checkpointPath = path.resolve(o.cwd, o.checkpointPath);
   else {
     const c = store.checkpoints.latest(runId, { stableOnly: true }) ?? store.checkpoints.latest(runId);
-    if (!c) throw new Error(`run ${runId} has no checkpoint yet; train it to the end (or resume it) first`);
+    if (!c) throw new UsageError(`run ${runId} has no checkpoint yet; train it to the end (or resume it) first`);
     checkpointPath = c.path;
   }
-  if (!existsSync(checkpointPath)) throw new Error(`run ${runId}: checkpoint file ${checkpointPath} is missing on disk`);
+  if (!existsSync(checkpointPath)) throw new UsageError(`run ${runId}: checkpoint file ${checkpointPath} is missing on disk`);
   const checkpointId = ckptRows.find((c) => path.resolve(c.path) === checkpointPath)?.id ?? null;
   const seed = o.seed ?? run.seed;
 

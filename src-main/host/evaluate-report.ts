@@ -64,12 +64,18 @@ export function markdownReport(report: Record<string, unknown>): string {
   const notes: string[] = [];
   const walk = (t: Record<string, unknown>, p: string) => {
     for (const [k, v] of Object.entries(t)) {
-      if (typeof v === 'string' && v.startsWith('not available')) notes.push(`- ${p}${k}: ${v}`);
+      if (typeof v === 'string' && (v.startsWith('not available') || v.startsWith('skipped'))) notes.push(`- ${p}${k}: ${v}`);
       else if (typeof v === 'object' && v !== null && !Array.isArray(v) && !isLeaf(v)) walk(v as Record<string, unknown>, `${p}${k}.`);
     }
   };
   walk(report, '');
   if (notes.length) lines.push('', '## Not computed', '', ...notes);
+  // What the protocols changed to fit this data (fewer classes or queries, unlabelled windows, channels).
+  const adapted = [...((setup.adapted as string[] | undefined) ?? [])];
+  for (const leaf of qualityLeaves(report)) {
+    for (const a of (leaf.details.adapted as string[] | undefined) ?? []) adapted.push(`${leaf.metric}: ${a}`);
+  }
+  if (adapted.length) lines.push('', '## Adapted to this data', '', ...adapted.map((a) => `- ${a}`));
   lines.push('', 'Figure data: `figures/*.csv`. Every score is also in the quality table of the run database.');
   return lines.join('\n') + '\n';
 }

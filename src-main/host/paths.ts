@@ -6,8 +6,13 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The repository (or installed package) root: two levels above this file. */
-export const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const here = fileURLToPath(import.meta.url);
+
+/** The repository (or installed package) root: two levels above this file (or above its bundle, out/cli/). */
+export const packageRoot = path.resolve(path.dirname(here), '..', '..');
+
+/** Running from the TypeScript sources (tests, tsx) rather than from a bundle. */
+const fromSources = here.endsWith('.ts');
 
 /** FLOWBENCH_HOME, or ~/.flowbench. */
 export function defaultHome(env: NodeJS.ProcessEnv = process.env): string {
@@ -23,8 +28,13 @@ export function defaultRunsDir(home: string = defaultHome()): string {
   return path.join(home, 'runs');
 }
 
-/** The engine process entry, started with `--import tsx`. */
-export const engineEntry = path.join(packageRoot, 'src-main', 'engine', 'process.ts');
+/**
+ * The engine process entry and the Node flags it needs: from the sources, process.ts under
+ * tsx; from a bundle (out/cli/flowbench.js, out/main/index.js), the engine.js built beside
+ * it, as plain Node.
+ */
+export const engineEntry = fromSources ? path.join(packageRoot, 'src-main', 'engine', 'process.ts') : path.join(path.dirname(here), 'engine.js');
+export const engineExecArgv: string[] = fromSources ? ['--import', 'tsx'] : [];
 
 /**
  * Resolves `child` against `root` and refuses anything that escapes it (`..`, absolute

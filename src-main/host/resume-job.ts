@@ -12,11 +12,12 @@ import { runSpecSchema } from '../config/index.js';
 import type { TrainRequest } from '../engine/protocol.js';
 import type { Store } from '../store/index.js';
 import { insideDir } from './paths.js';
+import { UsageError } from './usage-error.js';
 import { liveHost, recordedCwd, reconcileInterrupted } from './run-liveness.js';
 import { superviseTrainEngine, type TrainJobOptions, type TrainJobResult } from './train-job.js';
 
 /** Why a run cannot be resumed: bad input for the CLI (exit 2), the run is left as it was. */
-export class ResumeError extends Error {
+export class ResumeError extends UsageError {
   constructor(message: string) {
     super(message);
     this.name = 'ResumeError';

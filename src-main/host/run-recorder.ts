@@ -37,7 +37,8 @@ export class RunRecorder {
           status: 'running',
           backend: event.backend,
           versions: { ...event.versions, backend_skipped: JSON.stringify(event.backend_skipped) },
-          startedAt: event.time,
+          // A resumed run keeps the start of its first segment: it reads as one run.
+          startedAt: this.store.runs.get(this.runId)?.startedAt ?? event.time,
         });
         return;
       case 'data':
@@ -72,6 +73,15 @@ export class RunRecorder {
         });
         // The engine deleted these files after verifying the new one: forget their rows.
         for (const p of event.pruned ?? []) this.store.checkpoints.remove(this.runId, p);
+        // …but the timeline keeps every checkpoint written, pruned or not (and across resumes).
+        this.store.events.insert({
+          runId: this.runId,
+          step: event.step,
+          kind: 'checkpoint',
+          details: { kind: event.kind, stable: event.stable, path: event.path, pruned: event.pruned ?? [] },
+          outcome: `${event.kind} checkpoint${event.stable ? ' (stable)' : ' (not stable)'}`,
+          time: event.time,
+        });
         return;
       case 'recovery':
         this.flush();

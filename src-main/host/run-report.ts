@@ -3,6 +3,7 @@
  */
 import type { Store } from '../store/index.js';
 import { formatErrorSummary, summarizeErrors } from './error-summary.js';
+import { headlineLosses } from './headline-losses.js';
 import { reconcileInterrupted } from './run-liveness.js';
 
 export interface RunListItem {
@@ -13,16 +14,17 @@ export interface RunListItem {
   created_at: string;
   duration_s: number | null;
   epochs_done: number;
+  /** The last epoch's mean training flow loss (headline-losses.ts, as the app shows it). */
   last_flow_loss: number | null;
   last_val_flow_loss: number | null;
+  archived: boolean;
 }
 
-export function listRuns(store: Store, limit = 50): RunListItem[] {
+export function listRuns(store: Store, limit = 50, includeArchived = false): RunListItem[] {
   reconcileInterrupted(store); // a run whose host died shows as interrupted, not running
-  return store.runs.list({ limit }).map((run) => {
+  return store.runs.list({ limit, includeArchived }).map((run) => {
     const summary = store.metrics.summary(run.id);
-    const last = (name: string, scope: 'step' | 'epoch') =>
-      summary.find((s) => s.name === name && s.scope === scope)?.last ?? null;
+    const losses = headlineLosses(summary);
     const epochs = summary.find((s) => s.name === 'train_flow_loss' && s.scope === 'epoch')?.count ?? 0;
     return {
       id: run.id,
@@ -32,8 +34,9 @@ export function listRuns(store: Store, limit = 50): RunListItem[] {
       created_at: run.createdAt,
       duration_s: run.durationS,
       epochs_done: epochs,
-      last_flow_loss: last('train_flow_loss', 'epoch') ?? last('flow_loss', 'step'),
-      last_val_flow_loss: last('val_flow_loss', 'epoch'),
+      last_flow_loss: losses.lastFlowLoss,
+      last_val_flow_loss: losses.lastValLoss,
+      archived: run.archived,
     };
   });
 }
@@ -69,7 +72,7 @@ export function formatRunList(items: RunListItem[]): string {
   const header = ['RUN', 'STATUS', 'SCALE', 'EPOCHS', 'FLOW LOSS', 'VAL LOSS', 'DURATION', 'DATA'];
   const rows = items.map((r) => [
     r.id,
-    r.status,
+    r.archived ? `${r.status} (archived)` : r.status,
     r.scale,
     String(r.epochs_done),
     num(r.last_flow_loss),

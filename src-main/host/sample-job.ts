@@ -7,6 +7,7 @@ import type { EngineEvent, FinishedEvent, SampledEvent, SampleRequest } from '..
 import type { Store } from '../store/index.js';
 import type { EngineLauncher } from './engine-launcher.js';
 import { startEngine } from './engine-process.js';
+import { UsageError } from './usage-error.js';
 
 export interface SampleJobOptions {
   store: Store;
@@ -35,17 +36,17 @@ const OUTPUT_EXTENSIONS = ['.csv', '.h5', '.hdf5'];
 export async function runSampleJob(options: SampleJobOptions): Promise<SampleJobResult> {
   const { store } = options;
   if (!Number.isInteger(options.count) || options.count < 1 || options.count > 100_000) {
-    throw new Error(`--count must be an integer from 1 to 100000, got ${options.count}`);
+    throw new UsageError(`--count must be an integer from 1 to 100000, got ${options.count}`);
   }
   const ext = path.extname(options.outPath).toLowerCase();
   if (!OUTPUT_EXTENSIONS.includes(ext)) {
-    throw new Error(`--out ${options.outPath}: unsupported extension "${ext}"; use .csv or .h5`);
+    throw new UsageError(`--out ${options.outPath}: unsupported extension "${ext}"; use .csv or .h5`);
   }
   const runId = store.runs.resolveId(options.runRef);
   const checkpoint = store.checkpoints.latest(runId, { stableOnly: true }) ?? store.checkpoints.latest(runId);
-  if (!checkpoint) throw new Error(`run ${runId} has no checkpoint yet; train it to the end (or resume it) first`);
+  if (!checkpoint) throw new UsageError(`run ${runId} has no checkpoint yet; train it to the end (or resume it) first`);
   if (!existsSync(checkpoint.path)) {
-    throw new Error(`run ${runId}: checkpoint file ${checkpoint.path} is missing on disk`);
+    throw new UsageError(`run ${runId}: checkpoint file ${checkpoint.path} is missing on disk`);
   }
 
   let sampled: SampledEvent | null = null;

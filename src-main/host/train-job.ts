@@ -7,7 +7,7 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import type { RunSpec } from '../config/schema.js';
 import { specHash } from '../config/index.js';
-import { openDataSource } from '../data/index.js';
+import { openDataSource, prepareWindows } from '../data/index.js';
 import type { EngineEvent, FinishedEvent, TrainRequest } from '../engine/protocol.js';
 import { newRunId, type Store } from '../store/index.js';
 import type { EngineLauncher } from './engine-launcher.js';
@@ -42,17 +42,21 @@ export async function runTrainJob(options: TrainJobOptions): Promise<TrainJobRes
   const { store, spec } = options;
   // Open the data source before recording anything: a wrong path or a broken manifest is
   // bad input (a DataError for the caller), not a failed run cluttering the history.
-  const source = await openDataSource(spec.data, { cwd: options.cwd, seed: spec.environment.seed });
+  const source = await openDataSource(spec.data, { cwd: options.cwd, seed: spec.environment.seed, select: spec.task });
+  // The same pass the engine makes (every file opened, rates, shapes, windows per split), so
+  // a bad file is exit 2 with its name and no history row. One recording in memory at a time.
+  if (spec.data.source === 'files') await prepareWindows(source, spec.data, spec.environment.seed);
   const runId = newRunId();
   const runDir = insideDir(options.workdir, runId, 'run folder');
   mkdirSync(path.join(runDir, 'checkpoints'), { recursive: true });
   // The resolved config travels with the run: what ran is always readable.
   writeFileSync(path.join(runDir, 'config.yaml'), stringify(spec));
 
-  const dataSource = spec.data.source === 'synthetic' ? 'synthetic' : path.resolve(options.cwd, spec.data.path ?? '.');
+  const paths = spec.data.path === null ? ['.'] : typeof spec.data.path === 'string' ? [spec.data.path] : spec.data.path;
+  const dataSource = spec.data.source === 'synthetic' ? 'synthetic' : paths.map((p) => path.resolve(options.cwd, p)).join(', ');
   store.runs.create({
     id: runId,
-    name: spec.name ?? `${spec.model.velocity_net} on ${spec.data.source === 'synthetic' ? 'synthetic bearings' : path.basename(dataSource)}`,
+    name: spec.name ?? `${spec.model.velocity_net} on ${spec.data.source === 'synthetic' ? 'synthetic bearings' : paths.map((p) => path.basename(p)).join(' + ')}`,
     status: 'created',
     scale: spec.scale,
     config: spec,
@@ -121,10 +125,12 @@ export async function superviseTrainEngine(
     });
     options.onEvent?.(finished);
   }
+  // A resumed run's duration is the sum of its segments (the time between them not counted).
+  const before = request.resume ? (store.runs.get(runId)?.durationS ?? 0) : 0;
   store.runs.update(runId, {
     status: finished.status,
     finishedAt: finished.time,
-    durationS: finished.seconds,
+    durationS: before + finished.seconds,
     error: finished.status === 'completed' ? null : (finished.reason ?? null),
   });
   return { runId, runDir, finished };

@@ -30,6 +30,10 @@ export function formatTrainSummary(store: Store, result: TrainJobResult): string
   lines.push(`  checkpoint        ${checkpoint ? checkpoint.path : '(none written)'}`);
   lines.push(`  logs              ${path.join(runDir, 'events.jsonl')}  ${path.join(runDir, 'engine.log')}`);
   lines.push(`  config            ${path.join(runDir, 'config.yaml')}`);
-  lines.push(`  next              flowbench show ${runId}   ·   flowbench sample ${runId} --count 8 --out samples.csv`);
+  // `sample` needs a checkpoint; a failed run without one is resumed or shown, not sampled.
+  const next = [`flowbench show ${runId}`];
+  if (checkpoint) next.push(`flowbench sample ${runId} --count 8 --out samples.csv`);
+  else if (finished.status !== 'completed' && !finished.bad_input) next.push(`flowbench resume ${runId}`);
+  lines.push(`  next              ${next.join('   ·   ')}`);
   return lines.join('\n') + '\n';
 }

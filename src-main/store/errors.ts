@@ -13,6 +13,14 @@ export class StoreError extends Error {
   }
 }
 
+/** A run reference (id, prefix, 'last') that names no run: the user's input, not the file, is wrong. */
+export class RunNotFoundError extends StoreError {
+  constructor(message: string, file: string) {
+    super(message, file);
+    this.name = 'RunNotFoundError';
+  }
+}
+
 /**
  * Turns SQLite's terse foreign-key failure into a message naming the run, so a host bug
  * (writing metrics before creating the run) reads clearly. Other errors pass through.

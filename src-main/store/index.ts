@@ -43,7 +43,7 @@ export function openStore(file: string, opts: OpenOptions = {}): Store {
 }
 
 export type { OpenOptions } from './database.js';
-export { StoreError } from './errors.js';
+export { RunNotFoundError, StoreError } from './errors.js';
 export { SCHEMA_VERSION, MIGRATIONS } from './migrations.js';
 export { newRunId } from './run-id.js';
 export { RUN_STATUSES, RunsRepo } from './runs-repo.js';

@@ -1,6 +1,7 @@
 /** The runs table: one row per training run (resumes keep the same row). */
 import type Database from 'better-sqlite3';
-import { StoreError } from './errors.js';
+import { distance } from 'fastest-levenshtein';
+import { RunNotFoundError, StoreError } from './errors.js';
 import { fromJson, toJson } from './json.js';
 
 export const RUN_STATUSES = ['created', 'running', 'completed', 'failed', 'stopped', 'interrupted'] as const;
@@ -190,14 +191,24 @@ export class RunsRepo {
     return row;
   }
 
-  /** 'last' (the most recently created run), a full id, or a unique id prefix → the full id. */
+  /**
+   * 'last' (the most recently created run that is not archived), a full id, or a unique id
+   * prefix → the full id.
+   * @throws RunNotFoundError naming the nearest ids when nothing matches
+   */
   resolveId(ref: string): string {
     const r = ref.trim();
-    if (r === '') throw new StoreError(`Empty run id. Give a run id, a unique prefix of one, or 'last'. See runs with \`flowbench runs\`.`, this.file);
+    if (r === '') throw new RunNotFoundError(`Empty run id. Give a run id, a unique prefix of one, or 'last'. See runs with \`flowbench runs\`.`, this.file);
     if (r === 'last') {
-      const row = this.db.prepare(`SELECT id FROM runs ORDER BY created_at DESC, rowid DESC LIMIT 1`).get() as { id: string } | undefined;
-      if (!row) throw new StoreError(`There are no runs yet in ${this.file}, so 'last' names nothing. Start one with \`flowbench train\`.`, this.file);
-      return row.id;
+      const row = this.db.prepare(`SELECT id FROM runs WHERE archived = 0 ORDER BY created_at DESC, rowid DESC LIMIT 1`).get() as { id: string } | undefined;
+      if (row) return row.id;
+      const archived = (this.db.prepare(`SELECT COUNT(*) AS n FROM runs`).get() as { n: number }).n;
+      throw new RunNotFoundError(
+        archived > 0
+          ? `Every run in ${this.file} is archived, so 'last' names nothing. Name one by id; \`flowbench runs --all\` lists archived runs.`
+          : `There are no runs yet in ${this.file}, so 'last' names nothing. Start one with \`flowbench train\`.`,
+        this.file,
+      );
     }
     if (this.getStmt.get(r)) return r;
     // substr rather than LIKE so '%' or '_' typed by a user are not wildcards.
@@ -205,15 +216,26 @@ export class RunsRepo {
       .prepare(`SELECT id, name FROM runs WHERE substr(id, 1, ?) = ? ORDER BY created_at DESC, rowid DESC LIMIT 11`)
       .all(r.length, r) as { id: string; name: string }[];
     if (matches.length === 1) return matches[0].id;
-    if (matches.length === 0) {
-      throw new StoreError(`No run matches '${r}' in ${this.file}. See runs with \`flowbench runs\`, or use 'last'.`, this.file);
-    }
+    if (matches.length === 0) throw new RunNotFoundError(`No run matches '${r}' in ${this.file}. ${this.nearestIds(r)}`, this.file);
     const shown = matches.slice(0, 10).map((m) => `${m.id} (${m.name})`).join(', ');
-    throw new StoreError(
+    throw new RunNotFoundError(
       `Run id prefix '${r}' is ambiguous in ${this.file}: it matches ${matches.length > 10 ? 'more than 10 runs' : `${matches.length} runs`}: ` +
         `${shown}${matches.length > 10 ? ' …' : ''}. Type more characters of the id.`,
       this.file,
     );
+  }
+
+  /** "Did you mean …": the ids (or their prefixes of the typed length) nearest by edit distance, else the newest. */
+  private nearestIds(ref: string): string {
+    const ids = (this.db.prepare(`SELECT id FROM runs ORDER BY created_at DESC, rowid DESC`).all() as { id: string }[]).map((row) => row.id);
+    if (ids.length === 0) return `There are no runs yet; start one with \`flowbench train\`.`;
+    const scored = ids.map((id) => ({ id, d: Math.min(distance(ref, id), distance(ref, id.slice(0, ref.length))) }));
+    const best = Math.min(...scored.map((s) => s.d));
+    // Within a quarter of the typed length counts as a typo; beyond that, nothing is "near".
+    if (best <= Math.max(2, Math.floor(ref.length / 4))) {
+      return `Did you mean ${scored.filter((s) => s.d === best).slice(0, 3).map((s) => s.id).join(', ')}? Or 'last'; all runs: \`flowbench runs --all\`.`;
+    }
+    return `The newest: ${ids.slice(0, 3).join(', ')} (all: \`flowbench runs --all\`), or 'last'.`;
   }
 }
 

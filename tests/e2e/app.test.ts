@@ -13,6 +13,7 @@ import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { wsProtocols } from '../../src-preload/contract.js';
 import { childPids, CHROMIUM, ensureRendererBuilt, hasChromium, launchBrowser, REPO, startServe, type ServeProcess } from './support/host.js';
 import { readPdf, readPng, svgRoot } from './support/figure-files.js';
 
@@ -73,9 +74,9 @@ describe.skipIf(!hasChromium)('Flowbench in browser host mode', () => {
     expect((await fetch(`${base}/?token=wrong`)).status).toBe(401);
     expect((await fetch(serve.url, { headers: { Origin: 'http://evil.example' } })).status).toBe(403);
 
-    const status = (url: string, origin: string) =>
+    const status = (url: string, origin: string, protocols: string[] = []) =>
       new Promise<number>((resolve) => {
-        const ws = new WebSocket(url, { headers: { Origin: origin } });
+        const ws = new WebSocket(url, protocols, { headers: { Origin: origin } });
         ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
         ws.on('open', () => {
           ws.close();
@@ -84,9 +85,9 @@ describe.skipIf(!hasChromium)('Flowbench in browser host mode', () => {
       });
     const wsUrl = `ws://127.0.0.1:${serve.port}/api`;
     expect(await status(wsUrl, base)).toBe(401);
-    expect(await status(`${wsUrl}?token=${serve.token}`, 'http://evil.example')).toBe(403);
+    expect(await status(wsUrl, 'http://evil.example', wsProtocols(serve.token))).toBe(403);
 
-    const ws = new WebSocket(`${wsUrl}?token=${serve.token}`, { headers: { Origin: base } });
+    const ws = new WebSocket(wsUrl, wsProtocols(serve.token), { headers: { Origin: base } });
     await new Promise((r) => ws.once('open', r));
     const reply = new Promise<Record<string, unknown>>((r) => ws.once('message', (d) => r(JSON.parse(String(d)))));
     ws.send(JSON.stringify({ type: 'call', id: 7, method: 'listRuns', params: { limit: 0 } }));
@@ -296,7 +297,7 @@ describe.skipIf(!hasChromium)('Flowbench in browser host mode', () => {
   });
 
   it('survives the engine being killed: the run is marked failed, the app keeps serving, and one click resumes it', async () => {
-    const ws = new WebSocket(`ws://127.0.0.1:${serve.port}/api?token=${serve.token}`, { headers: { Origin: `http://127.0.0.1:${serve.port}` } });
+    const ws = new WebSocket(`ws://127.0.0.1:${serve.port}/api`, wsProtocols(serve.token), { headers: { Origin: `http://127.0.0.1:${serve.port}` } });
     await new Promise((r) => ws.once('open', r));
     const call = (id: number, method: string, params: unknown) =>
       new Promise<{ ok: boolean; result: { id: string } }>((resolve) => {

@@ -95,7 +95,10 @@ describe('flowbench train --json on the embedded synthetic dataset', () => {
     const detail = JSON.parse(show.stdout) as { run: { id: string }; epochs: unknown[]; checkpoints: unknown[] };
     expect(detail.run.id).toBe(runId);
     expect(detail.epochs).toHaveLength(4);
-    expect(detail.checkpoints).toHaveLength(1);
+    // the final one, and (crash safety by default) one at the end of each earlier epoch, pruned to keep_checkpoints
+    const checkpoints = detail.checkpoints as { step: number; kind: string }[];
+    expect(checkpoints.filter((c) => c.kind === 'final').map((c) => c.step)).toEqual([32]);
+    expect(checkpoints.filter((c) => c.kind === 'interval').map((c) => c.step).sort((a, b) => a - b)).toEqual([16, 24]);
 
     const text = await runCli(['show', 'last'], { home });
     expect(text.stdout).toContain(runId);
@@ -114,11 +117,34 @@ describe('flowbench train --json on the embedded synthetic dataset', () => {
     const fromCsv = await readWindowsCsv(csv);
     expect([fromCsv.n, fromCsv.length, fromCsv.channels]).toEqual([5, 256, 1]);
     expect(fromCsv.x.every((v) => Number.isFinite(v))).toBe(true);
+    expect(fromCsv.meta.fs_hz).toBe(12000); // the rate of the windows it learned from (synthetic default)
     const h5 = path.join(home, 'out', 'samples.h5');
     const res2 = await runCli(['sample', 'last', '--count', '3', '--out', h5], { home });
     expect(res2.code, res2.stderr).toBe(0);
     expect(res2.stdout).toContain('3 windows × 256 samples × 1 channel');
     const fromH5 = await readWindowsH5(h5);
     expect([fromH5.n, fromH5.length, fromH5.channels]).toEqual([3, 256, 1]);
+    expect(fromH5.meta.fs_hz).toBe(12000);
+  });
+
+  it('runs shows the last epoch mean as the last flow loss; last and runs skip archived runs, runs --all shows them', async () => {
+    const runId = events[0]!.run_id as string;
+    const lastEpoch = events.filter((e) => e.event === 'epoch').at(-1)!;
+    const list = JSON.parse((await runCli(['runs', '--json'], { home })).stdout) as { id: string; last_flow_loss: number }[];
+    expect(list.find((r) => r.id === runId)!.last_flow_loss).toBeCloseTo(lastEpoch.train_flow_loss as number, 6);
+
+    const db = new Database(path.join(home, 'flowbench.sqlite'));
+    db.prepare('update runs set archived = 1 where id = ?').run(runId);
+    db.close();
+    const hidden = JSON.parse((await runCli(['runs', '--json'], { home })).stdout) as { id: string }[];
+    expect(hidden.map((r) => r.id)).not.toContain(runId);
+    const all = JSON.parse((await runCli(['runs', '--all', '--json'], { home })).stdout) as { id: string; archived: boolean }[];
+    expect(all.find((r) => r.id === runId)?.archived).toBe(true);
+    const show = await runCli(['show', 'last'], { home });
+    expect(show.code).toBe(2);
+    expect(show.stderr).toMatch(/archived.*runs --all/s);
+    const typo = await runCli(['show', `${runId.slice(0, -1)}z`], { home });
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain(`Did you mean ${runId}?`);
   });
 });

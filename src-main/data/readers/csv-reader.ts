@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { DataError } from '../errors.js';
+import { limitEnvName, limits } from '../limits.js';
 
 /**
  * Numeric delimited text: one column per channel, one row per sample.
@@ -57,7 +58,18 @@ function isNumericCell(cell: string, decimalComma: boolean): boolean {
  * @param file the path, for error messages
  */
 export function parseCsv(text: string, file: string): CsvTable {
+  const lim = limits();
   const lines = text.split(/\r?\n/);
+  // Checked before splitting cells: one line of millions of fields overflowed the stack at 4.4 GB.
+  for (let i = 0; i < lines.length; i++) {
+    if (lines[i]!.length > lim.csvMaxLineChars) {
+      throw new DataError(
+        `${file}: line ${i + 1} has ${lines[i]!.length} characters; at most ${lim.csvMaxLineChars} are accepted (the csvMaxLineChars limit, ` +
+          `${limitEnvName('csvMaxLineChars')}); expected one sample per line, one column per channel`,
+        { file, value: i + 1 },
+      );
+    }
+  }
   const meta: Record<string, string> = {};
   let first = -1;
   for (let i = 0; i < lines.length; i++) {
@@ -76,6 +88,14 @@ export function parseCsv(text: string, file: string): CsvTable {
   const head = splitLine(lines[first]!, delimiter);
   const hasHeader = head.some((c) => !isNumericCell(c, decimalComma));
   const width = head.length;
+  if (width > lim.csvMaxColumns) {
+    throw new DataError(
+      `${file}: line ${first + 1} has ${width} columns; at most ${lim.csvMaxColumns} channels are accepted (the csvMaxColumns limit, ` +
+        `${limitEnvName('csvMaxColumns')}); expected one column per channel and one row per sample (transpose a row-per-channel file)`,
+      { file, value: width },
+    );
+  }
+  const maxRows = Math.floor(lim.maxSignalValues / width);
   const names = hasHeader ? head.map((c, j) => c.replace(/^"(.*)"$/, '$1') || `col${j}`) : head.map((_, j) => `col${j}`);
 
   const rows: number[][] = Array.from({ length: width }, () => []);
@@ -83,6 +103,13 @@ export function parseCsv(text: string, file: string): CsvTable {
     const line = lines[i]!;
     if (line.trim() === '' || line.startsWith('#')) continue;
     const cells = splitLine(line, delimiter);
+    if (rows[0]!.length >= maxRows) {
+      throw new DataError(
+        `${file}: more than ${maxRows} rows × ${width} columns; one recording may hold at most ${lim.maxSignalValues} values ` +
+          `(the maxSignalValues limit, ${limitEnvName('maxSignalValues')}); split the recording into several files`,
+        { file, value: i + 1 },
+      );
+    }
     if (cells.length !== width) {
       throw new DataError(`${file}: row ${i + 1} has ${cells.length} columns but ${hasHeader ? 'the header' : 'the first row'} has ${width}; every row needs ${width} values`, { file, value: i + 1 });
     }

@@ -1,6 +1,7 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import h5wasm from 'h5wasm/node';
 import { DataError, listNames } from '../errors.js';
+import { limitEnvName, limits } from '../limits.js';
+import { loadH5wasm } from './h5wasm-module.js';
 
 /**
  * HDF5 access through h5wasm (the HDF5 C library compiled to wasm; in Node it reads the
@@ -77,6 +78,13 @@ function toNumeric(value: unknown, file: string, name: string, dtype: string): F
   throw new DataError(`${file}: dataset '${name}' has dtype ${dtype}; only numeric datasets (integer or float) can be read as signals`, { file, key: name, value: dtype });
 }
 
+/** The innermost reason of an HDF5 error stack ("truncated file: eof = 3000, …"), else the message. */
+export function hdf5Reason(cause: unknown): string {
+  const text = cause instanceof Error ? cause.message : String(cause);
+  const reasons = [...text.matchAll(/#\d+: .* in [\w.]+\(\): (.*)$/gm)].map((m) => m[1]!.trim());
+  return reasons.at(-1) ?? text.split('\n')[0]!;
+}
+
 /**
  * Open an HDF5 file for reading.
  * @throws DataError when the file is missing or is not HDF5
@@ -90,14 +98,38 @@ export async function openHdf5(path: string): Promise<Hdf5File> {
   }
   // Checked here because h5wasm, handed a non-HDF5 file, prints library diagnostics and throws an unhelpful error.
   if (!isHdf5) throw new DataError(`${path}: not an HDF5 file (no HDF5 signature at byte 0, 512, 1024, …); expected a .h5/.hdf5 file`, { file: path });
-  await h5wasm.ready;
+  const h5wasm = await loadH5wasm();
   let h5: InstanceType<typeof h5wasm.File>;
   try {
     h5 = new h5wasm.File(path, 'r');
   } catch (cause) {
-    throw new DataError(`${path}: HDF5 library could not open the file (${String(cause)})`, { file: path, cause });
+    throw new DataError(`${path}: HDF5 library could not open the file (${hdf5Reason(cause)}); the file is truncated or corrupt`, { file: path, cause });
   }
   let closed = false;
+  // Bytes this file may still allocate for values (stored + decoded as float64), in total:
+  // a chunked dataset's shape can claim far more than the file holds.
+  let budget = limits().maxDecompressedMb * 2 ** 20;
+  const spend = (name: string, elements: number, itemSize: number): void => {
+    const bytes = elements * (itemSize + 8);
+    if (bytes > budget) {
+      throw new DataError(
+        `${path}: reading dataset '${name}' (${elements} values) would take the file past ${limits().maxDecompressedMb} MiB ` +
+          `(the maxDecompressedMb limit); the file is corrupt, hostile, or larger than the reader accepts ` +
+          `(raise the limit with ${limitEnvName('maxDecompressedMb')} if it is genuine)`,
+        { file: path, key: name, value: elements },
+      );
+    }
+    budget -= bytes;
+  };
+  /** h5wasm's own errors ("name not defined!") say nothing of the file: name it. */
+  const guarded = <T>(what: string, fn: () => T): T => {
+    try {
+      return fn();
+    } catch (cause) {
+      if (cause instanceof DataError) throw cause;
+      throw new DataError(`${path}: HDF5 library failed ${what} (${hdf5Reason(cause)}); the file is truncated or corrupt`, { file: path, cause });
+    }
+  };
 
   const datasets = (): Hdf5DatasetInfo[] => {
     const out: Hdf5DatasetInfo[] = [];
@@ -112,14 +144,14 @@ export async function openHdf5(path: string): Promise<Hdf5File> {
         }
       }
     };
-    walk(h5, '');
+    guarded('listing the datasets', () => walk(h5, ''));
     return out;
   };
 
   const dataset = (name: string): InstanceType<typeof h5wasm.Dataset> => {
     if (closed) throw new DataError(`${path}: file is closed; open it again to read '${name}'`, { file: path, key: name });
     const clean = name.replace(/^\/+/, '');
-    const entity = clean === '' ? null : h5.get(clean);
+    const entity = clean === '' ? null : guarded(`opening '${name}'`, () => h5.get(clean));
     if (!(entity instanceof h5wasm.Dataset)) {
       throw new DataError(`${path}: no dataset '${name}'; available: ${listNames(datasets().map((d) => d.path))}`, { file: path, key: name });
     }
@@ -132,7 +164,8 @@ export async function openHdf5(path: string): Promise<Hdf5File> {
     read(name) {
       const ds = dataset(name);
       const shape = ds.shape ?? [];
-      return { shape, data: toNumeric(ds.value, path, name, dtypeName(ds.metadata)) };
+      spend(name, shape.reduce((a, b) => a * b, 1), ds.metadata.size);
+      return { shape, data: toNumeric(guarded(`reading '${name}'`, () => ds.value), path, name, dtypeName(ds.metadata)) };
     },
     readRows(name, start, end) {
       const ds = dataset(name);
@@ -144,7 +177,8 @@ export async function openHdf5(path: string): Promise<Hdf5File> {
       }
       const outShape = [end - start, ...shape.slice(1)];
       if (end === start) return { shape: outShape, data: new Float64Array(0) };
-      const value = shape.length === 0 ? ds.value : ds.slice([[start, end]]);
+      spend(name, outShape.reduce((a, b) => a * b, 1), ds.metadata.size);
+      const value = guarded(`reading rows [${start}, ${end}) of '${name}'`, () => (shape.length === 0 ? ds.value : ds.slice([[start, end]])));
       return { shape: outShape, data: toNumeric(value, path, name, dtypeName(ds.metadata)) };
     },
     attributes(name = '') {

@@ -1,5 +1,6 @@
 import { inflateSync } from 'node:zlib';
 import { DataError } from '../errors.js';
+import { limitEnvName, limits } from '../limits.js';
 
 /**
  * MATLAB Level-5 MAT-file reader (also v6/v7: v7 only adds miCOMPRESSED elements).
@@ -23,8 +24,33 @@ export interface MatVariable {
 }
 
 export interface MatV5Options {
-  /** Ceiling on one decompressed element (bytes); guards against zip bombs. Default 1 GiB. */
+  /**
+   * Ceiling on everything one file may decompress plus the variables it decodes (bytes), in
+   * total: a guard against zip bombs, which repeat many small elements. Default: the
+   * maxDecompressedMb limit (data/limits.ts).
+   */
   maxInflatedBytes?: number;
+}
+
+/** Bytes left of a file's decompression budget; refuses naming the file and the limit. */
+class Budget {
+  private used = 0;
+  constructor(readonly max: number, private readonly file: string) {}
+  get left(): number {
+    return this.max - this.used;
+  }
+  take(bytes: number, what: string): void {
+    if (bytes > this.left) throw this.exceeded(what);
+    this.used += bytes;
+  }
+  exceeded(what: string, cause?: unknown): DataError {
+    return new DataError(
+      `${this.file}: ${what} would take the file past ${Math.round(this.max / 2 ** 20)} MiB decompressed ` +
+        `(the maxDecompressedMb limit); the file is corrupt, hostile, or larger than the reader accepts ` +
+        `(raise the limit with ${limitEnvName('maxDecompressedMb')} if it is genuine)`,
+      { file: this.file, value: this.max, cause },
+    );
+  }
 }
 
 const MI = {
@@ -94,7 +120,7 @@ function smallElement(word: number, pos: number, end: number, file: string, wher
 }
 
 /** Decode `count` elements of storage type `type` into a Float64Array (int64 loses precision above 2^53). */
-function decodeNumeric(view: DataView, le: boolean, el: Element, dims: number[], file: string, name: string): Float64Array {
+function decodeNumeric(view: DataView, le: boolean, el: Element, dims: number[], file: string, name: string, budget: Budget): Float64Array {
   // Product in floating point so a huge claim cannot overflow to a small number.
   const count = dims.reduce((a, b) => a * b, 1);
   const size = ELEMENT_SIZE[el.type];
@@ -108,6 +134,7 @@ function decodeNumeric(view: DataView, le: boolean, el: Element, dims: number[],
       { file, key: name, value: count },
     );
   }
+  budget.take(count * 8, `decoding variable '${name}' (${dims.join('×')})`);
   const out = new Float64Array(count);
   const p = el.start;
   switch (el.type) {
@@ -126,7 +153,7 @@ function decodeNumeric(view: DataView, le: boolean, el: Element, dims: number[],
 }
 
 /** Parse one miMATRIX payload (array flags, dimensions, name, real [, imaginary] part). */
-function readMatrix(view: DataView, le: boolean, el: Element, file: string, bytes: Uint8Array): MatVariable | null {
+function readMatrix(view: DataView, le: boolean, el: Element, file: string, bytes: Uint8Array, budget: Budget): MatVariable | null {
   if (el.length === 0) return null; // an empty miMATRIX is legal and carries nothing
   const end = el.start + el.length;
   const flagsEl = readTag(view, le, el.start, end, file, 'array flags');
@@ -165,7 +192,7 @@ function readMatrix(view: DataView, le: boolean, el: Element, file: string, byte
   if (!NUMERIC_CLASSES.has(classId)) return variable; // char/cell/struct/sparse/object: listed, not decoded
 
   const realEl = readTag(view, le, nameEl.next, end, file, `real part of '${name}'`);
-  variable.data = decodeNumeric(view, le, realEl, dims, file, name);
+  variable.data = decodeNumeric(view, le, realEl, dims, file, name, budget);
   return variable;
 }
 
@@ -194,7 +221,7 @@ export function readMatV5(bytes: Uint8Array, file: string, opts: MatV5Options = 
     );
   }
   const le = endian === 'little';
-  const maxInflated = opts.maxInflatedBytes ?? 1 << 30;
+  const budget = new Budget(opts.maxInflatedBytes ?? limits().maxDecompressedMb * 2 ** 20, file);
   const variables: MatVariable[] = [];
   const top = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let pos = 128;
@@ -205,11 +232,12 @@ export function readMatV5(bytes: Uint8Array, file: string, opts: MatV5Options = 
     if (el.type === MI.COMPRESSED) {
       let inflated: Buffer;
       try {
-        inflated = inflateSync(bytes.subarray(el.start, el.start + el.length), { maxOutputLength: maxInflated });
+        if (budget.left < 1) throw budget.exceeded(`the compressed element at byte ${pos}`);
+        inflated = inflateSync(bytes.subarray(el.start, el.start + el.length), { maxOutputLength: budget.left });
+        budget.take(inflated.byteLength, `the compressed element at byte ${pos}`);
       } catch (cause) {
-        if ((cause as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
-          throw new DataError(`${file}: compressed element at byte ${pos} expands beyond the ${maxInflated}-byte limit; the file is corrupt or a single variable is larger than the reader accepts`, { file, value: maxInflated, cause });
-        }
+        if (cause instanceof DataError) throw cause;
+        if ((cause as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw budget.exceeded(`the compressed element at byte ${pos}`, cause);
         const why = cause instanceof Error ? cause.message : String(cause);
         throw new DataError(`${file}: compressed element at byte ${pos} cannot be inflated (${why}); the file is truncated or corrupt`, { file, cause });
       }
@@ -219,13 +247,13 @@ export function readMatV5(bytes: Uint8Array, file: string, opts: MatV5Options = 
       while (ipos + 8 <= inner.length) {
         const iel = readTag(view, le, ipos, inner.length, file, `element inside compressed block at byte ${pos}`);
         if (iel.type === MI.MATRIX) {
-          const v = readMatrix(view, le, iel, file, inner);
+          const v = readMatrix(view, le, iel, file, inner, budget);
           if (v) variables.push(v);
         }
         ipos = iel.next === ipos ? inner.length : iel.next;
       }
     } else if (el.type === MI.MATRIX) {
-      const v = readMatrix(top, le, el, file, bytes);
+      const v = readMatrix(top, le, el, file, bytes, budget);
       if (v) variables.push(v);
     }
     // Other top-level element types are not variables; skip them.

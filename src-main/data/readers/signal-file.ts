@@ -1,9 +1,12 @@
+import { statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { DataError, listNames } from '../errors.js';
 import { readCsvFile } from './csv-reader.js';
 import { openHdf5 } from './hdf5-reader.js';
+import { rateProblem } from '../limits.js';
 import { readMatFile } from './mat-reader.js';
 import { type ChannelSource, pickChannels, resolveName } from './channel-select.js';
+import { IMS_FS_HZ, IMS_RPM, imsChannelNames, isImsSnapshot } from './ims-snapshot.js';
 
 /** One signal file read into memory: channels[c] has the samples of channel c. */
 export interface Signal {
@@ -31,10 +34,14 @@ export const SIGNAL_EXTENSIONS = ['.mat', '.h5', '.hdf5', '.csv', '.txt'] as con
 /** Scalars that carry a sample rate, by common names (case-insensitive). */
 const FS_NAMES = new Set(['fs', 'fs_hz', 'sample_rate', 'sampling_rate', 'samplerate', 'sampling_frequency', 'sr']);
 
-function scalarFs(entries: Record<string, string | number>): number | null {
+function scalarFs(entries: Record<string, string | number>, file: string): number | null {
   for (const [k, v] of Object.entries(entries)) {
     const n = typeof v === 'number' ? v : Number(v);
-    if (FS_NAMES.has(k.toLowerCase()) && Number.isFinite(n) && n > 0) return n;
+    if (!FS_NAMES.has(k.toLowerCase()) || !Number.isFinite(n) || n <= 0) continue;
+    const bad = rateProblem(n);
+    // A rate of 1e-320 Hz would make resampling or windowing loop for ever: refuse it here.
+    if (bad) throw new DataError(`${file}: sample rate '${k}' = ${n}: ${bad}; fix the file or give the rate in the manifest's fs_hz`, { file, key: k, value: n });
+    return n;
   }
   return null;
 }
@@ -45,6 +52,8 @@ interface FileContent {
   entries: { name: string; channels: ChannelSource[] }[];
   /** What the "no key, several signals" rule applies to: CSV columns are all taken by default. */
   defaultAll: boolean;
+  /** Every variable/dataset/column in the file with its type and shape, for "no signal" errors. */
+  found: string[];
   fsHz: number | null;
   /** rpm for a chosen channel name. */
   rpmFor(channelName: string): number | null;
@@ -87,7 +96,8 @@ async function openMat(path: string): Promise<FileContent> {
   return {
     entries,
     defaultAll: false,
-    fsHz: scalarFs(scalars),
+    found: vars.map((v) => `${v.name} (${v.className} ${v.dims.join('×') || 'scalar'})`),
+    fsHz: scalarFs(scalars, path),
     rpmFor(channelName) {
       // CWRU: X118_DE_time pairs with X118RPM; some files also hold a neighbour's variables.
       const prefix = /^([A-Za-z]*\d+)/.exec(channelName)?.[1];
@@ -124,10 +134,11 @@ async function openH5(path: string): Promise<FileContent> {
     }
     entries.push({ name: info.path, channels });
   }
-  const rootFs = scalarFs(h5.attributes());
+  const rootFs = scalarFs(h5.attributes(), path);
   return {
     entries,
     defaultAll: false,
+    found: h5.list().map((d) => `${d.path} (${d.dtype} ${d.shape.join('×') || 'scalar'})`),
     fsHz: rootFs,
     rpmFor: () => null,
     close: () => h5.close(),
@@ -139,13 +150,42 @@ function openCsv(path: string): FileContent {
   return {
     entries: table.columns.map((col, j) => ({ name: table.names[j]!, channels: [{ name: table.names[j]!, load: () => col }] })),
     defaultAll: true,
-    fsHz: scalarFs(table.meta),
+    found: table.names,
+    fsHz: scalarFs(table.meta, path),
     rpmFor: () => {
       const v = Number(table.meta.rpm ?? table.meta.RPM);
       return Number.isFinite(v) && v > 0 ? v : null;
     },
     close() {},
   };
+}
+
+function fileStamp(path: string): string {
+  try {
+    const st = statSync(path);
+    return `${st.size}:${st.mtimeMs}`;
+  } catch {
+    return ''; // openCsv names the unreadable file
+  }
+}
+
+/** The last IMS snapshot parsed: a dataset lists each of its 8 channels as its own record, read one after another. */
+let lastIms: { path: string; stamp: string; content: FileContent } | null = null;
+
+/** An IMS snapshot: headerless tab-separated text whose columns are named by bearing (ims-snapshot.ts). */
+function openIms(path: string): FileContent {
+  const stamp = fileStamp(path);
+  if (lastIms?.path === path && lastIms.stamp === stamp) return lastIms.content;
+  const csv = openCsv(path);
+  const names = imsChannelNames(csv.entries.length);
+  if (names === null) {
+    throw new DataError(`${path}: an IMS snapshot has 8 columns (test 1) or 4 (tests 2–4), this one has ${csv.entries.length}`, { file: path, value: csv.entries.length });
+  }
+  const entries = csv.entries.map((e, j) => ({ name: names[j]!, channels: e.channels.map((c) => ({ ...c, name: names[j]! })) }));
+  // The files carry no rate or speed; every IMS test ran at 20 kHz and 2000 rpm.
+  const content = { ...csv, entries, fsHz: IMS_FS_HZ, rpmFor: () => IMS_RPM };
+  lastIms = { path, stamp, content };
+  return content;
 }
 
 /**
@@ -159,12 +199,16 @@ export async function readSignalFile64(path: string, opts: ReadSignalOptions = {
   if (ext === '.mat') content = await openMat(path);
   else if (ext === '.h5' || ext === '.hdf5') content = await openH5(path);
   else if (ext === '.csv' || ext === '.txt') content = openCsv(path);
+  else if (isImsSnapshot(path)) content = openIms(path);
   else {
     throw new DataError(`${path}: unsupported signal file extension '${ext || '(none)'}'; valid: ${SIGNAL_EXTENSIONS.join(', ')}`, { file: path, value: ext });
   }
   try {
     if (content.entries.length === 0) {
-      throw new DataError(`${path}: no numeric signal found (need a numeric vector or an (L, C) array with L > 1)`, { file: path });
+      throw new DataError(
+        `${path}: no numeric signal found (need a numeric vector or an (L, C) array with L > 1); the file holds: ${listNames(content.found)}`,
+        { file: path },
+      );
     }
     const key = opts.signalKey ?? null;
     let pool: ChannelSource[];

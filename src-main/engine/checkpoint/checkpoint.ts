@@ -31,6 +31,8 @@ export interface CheckpointMeta {
   dataset_names: string[];
   window_length: number;
   channels: number;
+  /** Distinct sample rates of the training windows, after resampling (absent in older checkpoints). */
+  sample_rates?: number[];
   normalization: { method: string; scope: string };
   metrics: { train_flow_loss: number | null; val_flow_loss: number | null };
   /** specHash of `config`: a resume refuses a checkpoint whose config differs from the run's. */

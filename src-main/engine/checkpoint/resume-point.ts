@@ -121,7 +121,9 @@ export function applyResume(
     details: { path: ckpt.path, from_step: meta.step, from_epoch: r.cursor.epoch, epoch_position: r.cursor.next_s },
     outcome: `resumed from step ${meta.step}`,
   }));
-  return { step: meta.step, cursor: r.cursor, order, path: ckpt.path };
+  // Checkpoints from before the joint objective carry no contrastive/total sums.
+  const cursor: TrainCursor = { ...r.cursor, con_sum: r.cursor.con_sum ?? 0, total_sum: r.cursor.total_sum ?? 0 };
+  return { step: meta.step, cursor, order, path: ckpt.path };
 }
 
 async function gatherCandidates(req: TrainRequest): Promise<ResumeCandidate[]> {

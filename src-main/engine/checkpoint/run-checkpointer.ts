@@ -30,7 +30,7 @@ export interface CheckpointerDeps {
   rng: Rng;
   guard: StabilityGuard;
   faults: FaultPlan;
-  data: { manifestHash: string; classNames: string[]; domainNames: string[]; datasetNames: string[] };
+  data: { manifestHash: string; classNames: string[]; domainNames: string[]; datasetNames: string[]; train: { fsHz: Float32Array } };
   length: number;
   channels: number;
   totalSteps: number;
@@ -94,6 +94,7 @@ export class RunCheckpointer {
       model_shape: model.shape, rng: rng.getState(), manifest_hash: data.manifestHash,
       class_names: data.classNames, domain_names: data.domainNames, dataset_names: data.datasetNames,
       window_length: this.d.length, channels: this.d.channels,
+      sample_rates: windowRates(data.train.fsHz),
       normalization: { method: this.spec.data.normalization, scope: this.spec.data.normalization_scope },
       metrics: { train_flow_loss: trainLoss, val_flow_loss: valLoss },
       config_hash: configHash(this.spec), stable: verdict.stable,
@@ -153,4 +154,9 @@ async function flipPayloadBytes(path: string): Promise<void> {
   const buf = await fs.readFile(path);
   for (let i = Math.max(0, buf.length - 16); i < buf.length; i++) buf[i] = buf[i]! ^ 0xff;
   await fs.writeFile(path, buf);
+}
+
+/** The distinct known rates (0 = unknown) among the training windows, ascending. */
+function windowRates(fsHz: Float32Array): number[] {
+  return [...new Set(fsHz)].filter((f) => f > 0).sort((a, b) => a - b);
 }

@@ -66,9 +66,14 @@ export function linearProbe(
   };
 }
 
-/** 4-class K-shot prototypical accuracy on the test split's features, groups = contiguous segments. */
-export function fewShot(test: Matrix, data: EvalData, seed: number, episodes: number, way: number, shot: number, query: number): MetricResult {
-  const r = prototypicalEvaluation(test, data.test.label4, { way, shot, query, episodes, seed, groups: data.test.group });
+/**
+ * way-way K-shot prototypical accuracy on the test split's features, groups = contiguous
+ * segments; `rows` (default all) restricts the episodes to some test rows (episode-shape.ts).
+ */
+export function fewShot(test: Matrix, data: EvalData, seed: number, episodes: number, way: number, shot: number, query: number, rows?: number[]): MetricResult {
+  const labels = rows ? Int32Array.from(rows, (i) => data.test.label4[i]) : data.test.label4;
+  const groups = rows ? Int32Array.from(rows, (i) => data.test.group[i]) : data.test.group;
+  const r = prototypicalEvaluation(rows ? takeRows(test, rows) : test, labels, { way, shot, query, episodes, seed, groups });
   return {
     value: r.accuracy, ci95: r.ci95, episodes: r.episodes, way: r.way, shot: r.shot, query: r.query,
     protocol: `few-shot-${way}way-${shot}shot-${query}query-segment-groups`, split: `${data.split}; test split only, support and query from disjoint groups`,
@@ -77,14 +82,16 @@ export function fewShot(test: Matrix, data: EvalData, seed: number, episodes: nu
 }
 
 /** Supervised network from scratch per episode, on the same episodes' rule (disjoint groups). */
-export async function supervisedFewShot(data: EvalData, seed: number, budget: EvalBudget, way: number, shot: number, query: number): Promise<MetricResult> {
-  const pool = episodePool(data.test.label4, data.test.group, shot, query);
+export async function supervisedFewShot(data: EvalData, seed: number, budget: EvalBudget, way: number, shot: number, query: number, rows?: number[]): Promise<MetricResult> {
+  // Episode rows index `rows` (default all test rows); map them back before reading windows.
+  const all = rows ?? Array.from({ length: data.test.set.n }, (_, i) => i);
+  const pool = episodePool(Int32Array.from(all, (i) => data.test.label4[i]), Int32Array.from(all, (i) => data.test.group[i]), shot, query);
   const rng = Rng.derive(seed, 'supervised-episodes');
   const accs = new Float64Array(budget.supervisedEpisodes);
   for (let e = 0; e < accs.length; e++) {
     const ep = drawEpisode(pool, way, shot, query, rng);
-    const net = fitSupervised(channel0(data.test.set, ep.support), ep.supportY, way, { steps: budget.supervisedSteps, seed: seed + e });
-    const pred = net.predict(channel0(data.test.set, ep.query));
+    const net = fitSupervised(channel0(data.test.set, ep.support.map((k) => all[k])), ep.supportY, way, { steps: budget.supervisedSteps, seed: seed + e });
+    const pred = net.predict(channel0(data.test.set, ep.query.map((k) => all[k])));
     net.dispose();
     accs[e] = accuracy(ep.queryY, pred);
     await new Promise<void>((r) => setImmediate(r));

@@ -18,7 +18,7 @@ import { stamp, type Emit } from '../train/events.js';
 import type { TrainControl } from '../train/pause.js';
 import { fewShot } from './downstream.js';
 import { drawEpisode, episodePool, fittingQuery } from '../metrics/episodes.js';
-import { loadEvalData } from './eval-data.js';
+import { loadEvalData, runSelection } from './eval-data.js';
 import { encodeWindows } from './features.js';
 import { prototypicalLoss } from './prototypical-loss.js';
 
@@ -32,7 +32,7 @@ export async function runFewShotFinetune(req: FewShotRequest, emit: Emit, contro
   const opt = tf.train.adam(req.lr);
   try {
     const dataSpec = req.data_path ? { ...meta.config.data, source: 'files' as const, path: req.data_path } : meta.config.data;
-    const data = await loadEvalData(dataSpec, { cwd: req.cwd, seed: req.seed, maxWindowsPerFile: req.max_windows_per_file ?? null });
+    const data = await loadEvalData(dataSpec, { cwd: req.cwd, seed: req.seed, maxWindowsPerFile: req.max_windows_per_file ?? null, select: runSelection(meta.config, req.data_path) });
     const classes = data.label4Names.length;
     const way = Math.min(req.way, classes);
     const notes: string[] = [];

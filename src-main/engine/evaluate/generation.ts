@@ -222,6 +222,7 @@ export async function generationQuality(model: FlowModel, data: EvalData, seed: 
     cell_kind: lc.available ? 'class × condition' : byDomain ? 'condition (domain) only: generated windows carry no class' : 'one pool (unconditional model)',
     sampler: `${model.spec.sampler}, ${model.spec.sample_steps} steps, guidance ${guidanceScale}`,
     guidance_scale: guidanceScale,
+    ...(data.test.set.channels > 1 ? { note: `signal-level metrics read channel 0 of ${data.test.set.channels}; encoder features read every channel` } : {}),
   };
   for (const m of METRICS) tree[m.name] = leaf(m.name, m.higherIsBetter, m.what, m.name.startsWith('mmd2') ? { p_value: mean(`${m.name}_p`, 'generated'), p_value_controls: { real_vs_real: mean(`${m.name}_p`, 'real_vs_real'), white_noise: mean(`${m.name}_p`, 'white_noise'), phase_random: mean(`${m.name}_p`, 'phase_random') } } : {});
   tree.c2st_accuracy = leaf('c2st_accuracy', false, 'C2ST held-out accuracy (0.5 = indistinguishable); ranked by its gap to 0.5 above');

@@ -8,20 +8,20 @@
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, type BackendInfo } from '../backend/select-backend.js';
 import { loadCheckpoint, restoreModel } from '../checkpoint/checkpoint.js';
-import { auroc, type Matrix } from '../metrics/index.js';
+import { auroc, takeRows, type Matrix } from '../metrics/index.js';
 import { anomalyScores, type AnomalyScores } from '../flow/anomaly-score.js';
 import { loadEmaWeights } from '../flow/ema-checkpoint.js';
 import { FlowModel } from '../flow/flow-model.js';
 import type { EvaluateRequest, FinishedEvent } from '../protocol.js';
 import { stamp, type Emit } from '../train/events.js';
-import { loadEvalData, type EvalData } from './eval-data.js';
+import { loadEvalData, runSelection, type EvalData } from './eval-data.js';
 import { crossLoad, fewShot, healthyReferenceKnn, knnAnomaly, linearProbe, rowsOf, supervisedFewShot, type SplitFeatures } from './downstream.js';
 import { encodeWindows, readoutsOf, type Readout } from './features.js';
 import { PROBE_CS, normalizeFeatures, safeStats, selectC, selectFewShotReadout, type CvResult, type FeatureNorm, type FewShotChoice } from './readout.js';
 import { generationQuality } from './generation.js';
 import { LOG_PSD_NOTE, logPsdFeatures } from './spectral-baseline.js';
 import { evaluationFigureTables } from './figure-data.js';
-import { fittingQuery } from '../metrics/episodes.js';
+import { episodeShape, type EpisodeShape } from './episode-shape.js';
 import { evalBudget, type EvalBudget } from './eval-budgets.js';
 import type { MetricResult, ResultTree } from './types.js';
 
@@ -29,11 +29,22 @@ export interface EvaluateOptions {
   backend?: BackendInfo;
 }
 
-const WAY = 4, SHOT = 5, QUERY = 15;
+/** The episode shape each split supports (episode-shape.ts): way, shot, query and the classes that fit. */
+const testShape = (data: EvalData): EpisodeShape => episodeShape(data.test.label4, data.test.group, data.label4Names);
+const trainShape = (data: EvalData): EpisodeShape => episodeShape(data.train.label4, data.train.group, data.label4Names);
 
-/** QUERY, or fewer where a class of the split is short (see fittingQuery); the leaf reports the count used. */
-function queryOf(s: EvalData['test']): number {
-  return fittingQuery(s.label4, s.group, WAY, SHOT, QUERY);
+/** Few-shot accuracy on the test rows of the shape's classes, or why it was skipped; `adapted` says what changed. */
+function shapedFewShot(test: Matrix, data: EvalData, seed: number, episodes: number): MetricResult | string {
+  const shape = testShape(data);
+  if ('skipped' in shape) return shape.skipped;
+  const rows = rowsOf(data.test, (i) => shape.classes.includes(data.test.label4[i]));
+  return { ...fewShot(test, data, seed, episodes, shape.way, shape.shot, shape.query, rows), adapted: shape.adapted };
+}
+
+/** Two or more classes among the training rows' labels (a probe needs them). */
+function probeSkip(data: EvalData): string | null {
+  const k = new Set(data.train.label10).size;
+  return k >= 2 ? null : `skipped: the training split holds ${k} class${k === 1 ? '' : 'es'}; a probe needs 2`;
 }
 
 export async function runEvaluation(req: EvaluateRequest, emit: Emit, options: EvaluateOptions = {}): Promise<FinishedEvent> {
@@ -52,7 +63,7 @@ export async function runEvaluation(req: EvaluateRequest, emit: Emit, options: E
   try {
     let t = performance.now();
     const dataSpec = req.data_path ? { ...meta.config.data, source: 'files' as const, path: req.data_path } : meta.config.data;
-    const data = await loadEvalData(dataSpec, { cwd: req.cwd, seed: meta.config.environment.seed, maxWindowsPerFile: budget.maxWindowsPerFile, readRpm: req.sections.includes('generation') });
+    const data = await loadEvalData(dataSpec, { cwd: req.cwd, seed: meta.config.environment.seed, maxWindowsPerFile: budget.maxWindowsPerFile, readRpm: req.sections.includes('generation'), select: runSelection(meta.config, req.data_path) });
     if (data.test.set.n === 0) throw new Error('evaluate: the test split has no windows (recordings too short for the window length?)');
     section('setup', {
       checkpoint: req.checkpoint_path, step: meta.step, weights: ema ? 'ema' : 'live', scale: req.scale,
@@ -60,6 +71,7 @@ export async function runEvaluation(req: EvaluateRequest, emit: Emit, options: E
       split: data.split, windows: { train: data.train.set.n, test: data.test.set.n },
       classes_4: data.label4Names, classes_10: data.label10Names, domains: data.prepared.domainNames,
       budget: budget as unknown as ResultTree,
+      adapted: data.adapted,
     }, t);
 
     const readouts = readoutsOf(model);
@@ -95,13 +107,23 @@ export async function runEvaluation(req: EvaluateRequest, emit: Emit, options: E
         cross_condition: crossTree(twinAll, twinPlan!, data, seed, budget),
         anomaly: { auroc_knn: knnAnomaly(twinFeats, data, seed, 'anomaly-knn-encoder-features') as ResultTree[string] },
       };
-      const supervised = { few_shot: { accuracy: await supervisedFewShot(data, seed, budget, WAY, SHOT, queryOf(data.test)) } };
+      const shape = testShape(data);
+      const supervised = {
+        few_shot: {
+          accuracy: 'skipped' in shape
+            ? shape.skipped
+            : { ...(await supervisedFewShot(data, seed, budget, shape.way, shape.shot, shape.query, rowsOf(data.test, (i) => shape.classes.includes(data.test.label4[i])))), adapted: shape.adapted },
+        },
+      };
       const psd = logPsdFeatures(data.train.set, data.test.set);
       const logPsd: ResultTree = {
         note: LOG_PSD_NOTE,
-        linear_probe: { accuracy: linearProbe(psd, data, 'label10', `linear-probe-${data.label10Names.length}class-segment-log-psd`, seed, budget) as ResultTree[string] },
+        linear_probe: { accuracy: (probeSkip(data) ?? linearProbe(psd, data, 'label10', `linear-probe-${data.label10Names.length}class-segment-log-psd`, seed, budget)) as ResultTree[string] },
         few_shot: {
-          accuracy: { ...fewShot(normalizeFeatures(psd.test, 'zscore', safeStats(psd.train)), data, seed, budget.episodes, WAY, SHOT, queryOf(data.test)), norm: 'zscore', norm_statistics: 'training-split columns' },
+          accuracy: (() => {
+            const r = shapedFewShot(normalizeFeatures(psd.test, 'zscore', safeStats(psd.train)), data, seed, budget.episodes);
+            return (typeof r === 'string' ? r : { ...r, norm: 'zscore', norm_statistics: 'training-split columns' }) as ResultTree[string];
+          })(),
         },
       };
       section('baselines', { random_init: randomInit, supervised, log_psd: logPsd }, t);
@@ -149,7 +171,7 @@ export interface ReadoutPlan {
 export function readoutPlan(all: FeatureSets, data: EvalData, seed: number, budget: EvalBudget, probe = true, few = true): ReadoutPlan {
   const readouts = Object.keys(all) as Readout[];
   let p: ReadoutPlan['probe'] = null;
-  if (probe) {
+  if (probe && probeSkip(data) === null) {
     const cv = readouts.map((r) => ({ readout: r, cv: selectC(all[r]!.train, data.train.label10, data.train.group, PROBE_CS, budget.cvFolds, budget.cvIter) }));
     let best = cv[0];
     const score = (x: typeof best) => x.cv.scores.find((s) => s.C === x.cv.C)!.cv_accuracy;
@@ -157,9 +179,13 @@ export function readoutPlan(all: FeatureSets, data: EvalData, seed: number, budg
     p = { readout: best.readout, C: best.cv.C, cv };
   }
   let f: ReadoutPlan['fewShot'] = null;
-  if (few) {
-    const train = Object.fromEntries(readouts.map((r) => [r, all[r]!.train])) as Record<Readout, SplitFeatures['train']>;
-    f = selectFewShotReadout(train, data.train.label4, data.train.group, { way: WAY, shot: SHOT, query: queryOf(data.train), episodes: budget.episodes, seed: seed + 1 });
+  const shape = trainShape(data);
+  if (few && !('skipped' in shape)) {
+    const rows = rowsOf(data.train, (i) => shape.classes.includes(data.train.label4[i]));
+    const train = Object.fromEntries(readouts.map((r) => [r, takeRows(all[r]!.train, rows)])) as Record<Readout, SplitFeatures['train']>;
+    f = selectFewShotReadout(train, Int32Array.from(rows, (i) => data.train.label4[i]), Int32Array.from(rows, (i) => data.train.group[i]), {
+      way: shape.way, shot: shape.shot, query: shape.query, episodes: budget.episodes, seed: seed + 1,
+    });
   }
   return { probe: p, fewShot: f };
 }
@@ -173,7 +199,8 @@ function planTree(plan: ReadoutPlan): ResultTree {
 }
 
 function probes(all: FeatureSets, plan: ReadoutPlan, data: EvalData, seed: number, budget: EvalBudget): ResultTree {
-  const { readout, C } = plan.probe!;
+  if (!plan.probe) return { accuracy: probeSkip(data) ?? 'skipped' };
+  const { readout, C } = plan.probe;
   const f = all[readout]!;
   const tag = (r: MetricResult) => ({ ...r, readout, C_selection: `group ${budget.cvFolds}-fold CV on the training split over C ∈ {${PROBE_CS.join(', ')}}` });
   return {
@@ -185,18 +212,35 @@ function probes(all: FeatureSets, plan: ReadoutPlan, data: EvalData, seed: numbe
 }
 
 function fewShots(all: FeatureSets, plan: ReadoutPlan, data: EvalData, seed: number, budget: EvalBudget): ResultTree {
-  const { readout, norm } = plan.fewShot!;
+  if (!plan.fewShot) {
+    const shape = trainShape(data);
+    return { accuracy: 'skipped' in shape ? `${shape.skipped} (training split, where the readout is chosen)` : 'skipped' };
+  }
+  const { readout, norm } = plan.fewShot;
   const f = all[readout]!;
   const test = normalizeFeatures(f.test, norm as FeatureNorm, safeStats(f.train), f.train);
+  const chosen = shapedFewShot(test, data, seed, budget.episodes);
+  const fixed = shapedFewShot(all.mean.test, data, seed, budget.episodes);
   return {
-    accuracy: { ...fewShot(test, data, seed, budget.episodes, WAY, SHOT, queryOf(data.test)), readout, norm, norm_statistics: 'training-split columns' },
-    accuracy_fixed_readout: (() => { const r = fewShot(all.mean.test, data, seed, budget.episodes, WAY, SHOT, queryOf(data.test)); return { ...r, protocol: `${r.protocol}-mean-raw`, readout: 'mean', norm: 'raw' }; })(),
+    accuracy: (typeof chosen === 'string' ? chosen : { ...chosen, readout, norm, norm_statistics: 'training-split columns' }) as ResultTree[string],
+    accuracy_fixed_readout: (typeof fixed === 'string' ? fixed : { ...fixed, protocol: `${fixed.protocol}-mean-raw`, readout: 'mean', norm: 'raw' }) as ResultTree[string],
   };
 }
 
+/**
+ * Cross-condition transfer: CWRU's 0 HP → 1 HP when both loads are there, else the first two
+ * domains (sorted) that hold test windows; one domain: skipped with the reason.
+ */
 function crossTree(all: FeatureSets, plan: ReadoutPlan, data: EvalData, seed: number, budget: EvalBudget): ResultTree {
-  const { readout, C } = plan.probe!;
-  const r = crossLoad(all[readout]!, data, 'load_0HP', 'load_1HP', seed, budget, 'cross-load-linear-probe-0hp-to-1hp-9fault', C);
+  const names = data.prepared.domainNames;
+  const held = [...new Set(data.test.set.domain)].sort((a, b) => a - b).map((d) => names[d]);
+  if (held.length < 2) return { accuracy: `skipped: one domain (${held.join(', ') || 'none'}); cross-condition needs two` };
+  if (!plan.probe) return { accuracy: probeSkip(data) ?? 'skipped' };
+  const { readout, C } = plan.probe;
+  const cwru = held.includes('load_0HP') && held.includes('load_1HP');
+  const [from, to] = cwru ? ['load_0HP', 'load_1HP'] : [held[0], held[1]];
+  const protocol = cwru ? 'cross-load-linear-probe-0hp-to-1hp-9fault' : `cross-condition-linear-probe-${from}-to-${to}`;
+  const r = crossLoad(all[readout]!, data, from, to, seed, budget, protocol, C);
   return { accuracy: (typeof r === 'string' ? r : { ...r, readout }) as ResultTree[string] };
 }
 

@@ -17,11 +17,13 @@ import { Rng } from '../../data/rng.js';
 import { AdamW } from './adamw.js';
 import { checkWindowSet, gatherBatch } from './batches.js';
 import { EarlyStopping } from './early-stopping.js';
+import { epochOrder } from './epoch-order.js';
 import { startReliability, statePart } from './reliability.js';
 import { JointObjective, type MicroBatch, type ValidationResult } from '../objective/joint-objective.js';
 import { learningRate } from './schedules.js';
 import { rssMb, stamp, type Emit } from './events.js';
 import { waitWhilePaused, type TrainControl } from './pause.js';
+import { epochStartCursor, startNextEpoch, type TrainCursor } from './run-state.js';
 import { PreviewMaker } from './preview.js';
 
 export interface TrainOptions {
@@ -86,24 +88,6 @@ export async function runTraining(
     const previewEvery = trainer.preview_every_n_steps;
     const preview = new PreviewMaker(model, data.val.n > 0 ? data.val : train, seed);
 
-    emit(stamp(runId, 0, {
-      event: 'started', backend: engine.name, backend_skipped: engine.skipped, backend_threads: engine.threads, versions: engine.versions,
-      params: model.params.count(), total_steps: totalSteps, epochs, steps_per_epoch: stepsPerEpoch,
-    }));
-    emit(stamp(runId, 0, {
-      event: 'data', manifest_hash: data.manifestHash, files: data.files.length,
-      windows: { train: train.n, val: data.val.n, test: data.test.n }, window_length: length, channels,
-      classes: data.classNames, domains: data.domainNames, datasets: data.datasetNames, skipped_windows: data.skippedWindows,
-    }));
-    if (task.use_contrastive) {
-      emit(stamp(runId, 0, { event: 'log', level: 'info', message: `objective: flow + contrastive (NT-Xent τ=${task.temperature}), balancing ${task.balancing}` }));
-    } else if (task.balancing !== 'fixed') {
-      emit(stamp(runId, 0, { event: 'log', level: 'warn', message: `task.balancing=${task.balancing} needs task.use_contrastive: true; training the flow objective alone` }));
-    }
-    if (task.early_stopping && !stopper) {
-      emit(stamp(runId, 0, { event: 'log', level: 'warn', message: 'task.early_stopping is on but there are no validation windows: it cannot trigger' }));
-    }
-
     // ---- loop
     const rng = Rng.derive(seed, 'train');
     // Checkpoints, resume, the stability guard and injected faults (reliability.ts).
@@ -111,53 +95,83 @@ export async function runTraining(
       req, emit, model, variables: objective.variables(), optimizer, rng, data, totalSteps,
       parts: [...statePart('objective', objective), ...statePart('early_stopping', stopper), ...emaParts(ema, model)],
     });
+    // The one cursor of the run (train/run-state.ts): where it stands and the epoch's running
+    // sums, exactly what a checkpoint keeps. A resume continues from the checkpoint's.
+    const resumed = rel.takeCursor();
+    const cur: TrainCursor = resumed ? { ...resumed.cursor } : epochStartCursor(1, null, null);
+    let order = resumed?.order ?? null;
     let step = rel.resumed?.step ?? 0;
-    let epoch = 0;
+    // After the resume point is known, so a resumed run's 'started' stands at the step it
+    // continues from (its timeline reads in order) rather than at 0.
+    emit(stamp(runId, step, {
+      event: 'started', backend: engine.name, backend_skipped: engine.skipped, backend_threads: engine.threads, versions: engine.versions,
+      params: model.params.count(), total_steps: totalSteps, epochs, steps_per_epoch: stepsPerEpoch,
+    }));
+    emit(stamp(runId, step, {
+      event: 'data', manifest_hash: data.manifestHash, files: data.files.length,
+      windows: { train: train.n, val: data.val.n, test: data.test.n }, window_length: length, channels,
+      classes: data.classNames, domains: data.domainNames, datasets: data.datasetNames, skipped_windows: data.skippedWindows,
+    }));
+    // What the data preparation decided or doubts (mixed rates resampled, datasets left out, confounds).
+    for (const w of data.warnings) emit(stamp(runId, step, { event: 'log', level: 'warn', message: `data: ${w}` }));
+    if (data.datasetNames.length > 1) {
+      const conditioned = task.use_conditional && spec.model.conditions.includes('dataset');
+      emit(stamp(runId, step, {
+        event: 'log', level: conditioned ? 'info' : 'warn',
+        message: `data: ${data.datasetNames.length} datasets (${data.datasetNames.join(', ')}), sampled in equal shares per batch; ` +
+          (conditioned ? 'the dataset id is a condition' : 'the dataset id is NOT a condition (add dataset to model.conditions)'),
+      }));
+    }
+    if (task.use_contrastive) {
+      emit(stamp(runId, step, { event: 'log', level: 'info', message: `objective: flow + contrastive (NT-Xent τ=${task.temperature}), balancing ${task.balancing}` }));
+    } else if (task.balancing !== 'fixed') {
+      emit(stamp(runId, step, { event: 'log', level: 'warn', message: `task.balancing=${task.balancing} needs task.use_contrastive: true; training the flow objective alone` }));
+    }
+    if (task.early_stopping && !stopper) {
+      emit(stamp(runId, step, { event: 'log', level: 'warn', message: 'task.early_stopping is on but there are no validation windows: it cannot trigger' }));
+    }
+
     let stopped = false;
-    let lastTrain: number | null = null;
-    let lastVal: number | null = null;
     let lastValidation = null as ValidationResult | null; // set by checkValidation()
     let lastTrainTotal: number | null = null;
     let logClock = performance.now();
-    let logStep = 0;
-    for (epoch = rel.resumed?.cursor.epoch ?? 1; epoch <= epochs && step < totalSteps && !stopped && !earlyStop; epoch++) {
+    let logStep = step; // from the resume point: the first rate after a resume is not step/elapsed
+    // Crash safety by default (task.checkpoint_every_epoch / checkpoint_minutes): the last
+    // checkpoint's step and wall clock, so an epoch end right after an interval one skips.
+    let ckptStep = step;
+    let ckptClock = performance.now();
+    const ckptMs = task.checkpoint_minutes * 60_000;
+    for (; cur.epoch <= epochs && step < totalSteps && !stopped && !earlyStop; startNextEpoch(cur)) {
       const epochStart = performance.now();
-      const carried = rel.takeCursor(epoch); // a resumed epoch continues where its checkpoint stood
-      const order = carried?.order ?? rng.permutation(train.n);
-      let cursor = carried?.cursor ?? 0;
-      let lossSum = carried?.loss_sum ?? 0;
-      let lossCount = carried?.loss_count ?? 0;
-      let conSum = carried?.con_sum ?? 0;
-      let totalSum = carried?.total_sum ?? 0;
-      let skippedBatches = carried?.skipped_batches ?? 0;
-      let skippedWindows = carried?.skipped_windows ?? 0;
-      if (carried) [lastTrain, lastVal] = [carried.last_train, carried.last_val];
-      for (let s = carried?.next_s ?? 0; s < stepsPerEpoch && step < totalSteps; s++) {
+      const epoch = cur.epoch;
+      const thisEpochOrder = order ?? epochOrder(train.dataset, train.n, rng); // datasets in balance (epoch-order.ts)
+      order = null; // a resumed epoch's order serves that epoch only
+      while (cur.next_s < stepsPerEpoch && step < totalSteps) {
         if (control.stopRequested) {
           stopped = true;
           break;
         }
         // Gradient accumulation: up to `accum` micro-batches, averaged into one optimiser step.
         const micro: MicroBatch[] = [];
-        const stepStart = cursor;
+        const stepStart = cur.cursor;
         // The guard may have halved the batch and doubled accumulation after an OOM.
-        for (let a = 0; a < rel.guard.accumulate && cursor < train.n; a++) {
-          const batch = gatherBatch(train, order.subarray(cursor, cursor + rel.guard.batchSize), spec.data.amplitude_limit);
-          cursor += rel.guard.batchSize;
-          skippedWindows += batch.dropped;
+        for (let a = 0; a < rel.guard.accumulate && cur.cursor < train.n; a++) {
+          const batch = gatherBatch(train, thisEpochOrder.subarray(cur.cursor, cur.cursor + rel.guard.batchSize), spec.data.amplitude_limit);
+          cur.cursor += rel.guard.batchSize;
+          cur.skipped_windows += batch.dropped;
           if (batch.n === 0 || !rel.admit(step + 1, a, batch)) {
-            skippedBatches++;
+            cur.skipped_batches++;
             continue;
           }
           micro.push({ batch, draws: objective.draw(batch, rng) });
         }
-        if (micro.length === 0) continue;
-        const result = rel.step(step + 1, () => stepper.step(micro, `step ${step + 1} (epoch ${epoch})`));
+        const result = micro.length === 0 ? null : rel.step(step + 1, () => stepper.step(micro, `step ${step + 1} (epoch ${epoch})`));
         if (result === 'oom') {
-          [cursor, s] = [stepStart, s - 1]; // retry this step with the halved batch
+          cur.cursor = stepStart; // the same step again, with the batch the guard halved
           continue;
         }
-        if (!result) continue; // non-finite: rolled back, LR halved, batch dropped
+        cur.next_s++;
+        if (!result) continue; // no valid batch, or non-finite: rolled back, LR halved, batch dropped
         const lr = learningRate(schedule, step) * rel.guard.lrScale;
         const clip = rel.clip(step + 1, result.grads, task.gradient_clipping);
         if (!clip) {
@@ -171,11 +185,10 @@ export async function runTraining(
         objective.afterStep(result);
         step++;
         const parts = result.parts;
-        const flowLoss = parts.flow;
-        lossSum += flowLoss;
-        conSum += parts.contrastive ?? 0;
-        totalSum += parts.total;
-        lossCount++;
+        cur.loss_sum += parts.flow;
+        cur.con_sum += parts.contrastive ?? 0;
+        cur.total_sum += parts.total;
+        cur.loss_count++;
         if (step === 1 && objective.sharedLayer()) {
           emit(stamp(runId, step, { event: 'log', level: 'info', message: `GradNorm shared layer: ${objective.sharedLayer()}` }));
         }
@@ -188,7 +201,7 @@ export async function runTraining(
           logClock = now;
           logStep = step;
           const ev: Omit<StepEvent, 'run_id' | 'step' | 'time'> = {
-            event: 'step', epoch, flow_loss: flowLoss, total_loss: parts.total, flow_weight: parts.weights.flow,
+            event: 'step', epoch, flow_loss: parts.flow, total_loss: parts.total, flow_weight: parts.weights.flow,
             contrastive_weight: objective.contrastive ? parts.weights.contrastive : 0, lr, grad_norm: clip.norm, steps_per_s: rate,
             num_tensors: tf.memory().numTensors, rss_mb: rssMb(), eta_s: (totalSteps - step) / Math.max(rate, 1e-9),
             total_steps: totalSteps,
@@ -199,11 +212,11 @@ export async function runTraining(
           emit(stamp(runId, step, ev));
         }
         rel.afterStep(step); // crash fault, memory budget
-        if (task.checkpoint_interval > 0 && step % task.checkpoint_interval === 0 && step < totalSteps) {
-          await rel.checkpoints.write('interval', step, epoch, lossSum / lossCount, lastVal, {
-            epoch, next_s: s + 1, cursor, loss_sum: lossSum, loss_count: lossCount, con_sum: conSum, total_sum: totalSum,
-            skipped_batches: skippedBatches, skipped_windows: skippedWindows, last_train: lastTrain, last_val: lastVal, has_order: true,
-          }, order);
+        const byStep = task.checkpoint_interval > 0 && step % task.checkpoint_interval === 0;
+        const byTime = ckptMs > 0 && performance.now() - ckptClock >= ckptMs;
+        if ((byStep || byTime) && step < totalSteps) {
+          await rel.checkpoints.write('interval', step, epoch, cur.loss_sum / cur.loss_count, cur.last_val, { ...cur, has_order: true }, thisEpochOrder);
+          [ckptStep, ckptClock] = [step, performance.now()];
         }
         if (earlyStop) break;
         if (previewEvery > 0 && step % previewEvery === 0) emit(stamp(runId, step, preview.make()));
@@ -211,27 +224,34 @@ export async function runTraining(
         await new Promise<void>((r) => setImmediate(r));
         logClock += await waitWhilePaused(control, (paused) => emit(stamp(runId, step, { event: 'paused', paused })));
       }
-      if (lossCount === 0) continue;
-      lastTrain = lossSum / lossCount;
-      lastTrainTotal = totalSum / lossCount;
+      if (cur.loss_count === 0) continue;
+      cur.last_train = cur.loss_sum / cur.loss_count;
+      lastTrainTotal = cur.total_sum / cur.loss_count;
       if (valEvery === null || !lastValidation) checkValidation();
       const weights = objective.balancer.weights();
       const ev: Omit<EpochEvent, 'run_id' | 'step' | 'time'> = {
-        event: 'epoch', epoch, epochs, train_flow_loss: lastTrain, train_total_loss: totalSum / lossCount,
-        val_flow_loss: lastVal,
-        ...(objective.contrastive ? { train_contrastive_loss: conSum / lossCount, flow_weight: weights.flow, contrastive_weight: weights.contrastive } : {}),
+        event: 'epoch', epoch, epochs, train_flow_loss: cur.last_train, train_total_loss: lastTrainTotal,
+        val_flow_loss: cur.last_val,
+        ...(objective.contrastive ? { train_contrastive_loss: cur.con_sum / cur.loss_count, flow_weight: weights.flow, contrastive_weight: weights.contrastive } : {}),
         ...(lastValidation?.contrastive != null ? { val_contrastive_loss: lastValidation.contrastive } : {}),
         ...(lastValidation ? { val_total_loss: lastValidation.total } : {}),
         ...(stopper ? { es_bad_checks: stopper.getState().bad } : {}),
-        skipped_batches: skippedBatches, skipped_windows: skippedWindows,
+        skipped_batches: cur.skipped_batches, skipped_windows: cur.skipped_windows,
         num_tensors: tf.memory().numTensors, seconds: (performance.now() - epochStart) / 1000,
       };
       emit(stamp(runId, step, ev));
+      // Between epochs, exactly where the final checkpoint would stand (the next epoch's start).
+      const more = epoch < epochs && step < totalSteps && !stopped && !earlyStop;
+      if (task.checkpoint_every_epoch && more && step > ckptStep) {
+        await rel.checkpoints.write('interval', step, epoch, cur.last_train, cur.last_val, epochStartCursor(epoch + 1, cur.last_train, cur.last_val), null);
+        [ckptStep, ckptClock] = [step, performance.now()];
+      }
     }
-    const lastEpoch = Math.max(1, Math.min(epoch - 1, epochs));
+    const lastEpoch = Math.max(1, Math.min(cur.epoch - 1, epochs));
+    const { last_train: lastTrain, last_val: lastVal } = cur;
 
     // ---- final checkpoint (also when stopped), then finished
-    await rel.checkpoints.write('final', step, lastEpoch, lastTrain, lastVal, rel.epochStart(epoch, lastTrain, lastVal), null);
+    await rel.checkpoints.write('final', step, lastEpoch, lastTrain, lastVal, epochStartCursor(cur.epoch, lastTrain, lastVal), null);
     const finished = stamp(runId, step, {
       event: 'finished',
       status: stopped ? 'stopped' : 'completed',
@@ -245,7 +265,7 @@ export async function runTraining(
     // Validation losses with draws fixed per run (same every check), then early stopping.
     function checkValidation(): void {
       lastValidation = objective.validate(data.val, seed, task.batch_size, spec.data.amplitude_limit);
-      lastVal = lastValidation?.flow ?? null;
+      cur.last_val = lastValidation?.flow ?? null;
       if (!stopper || !lastValidation) return;
       const value = task.monitor === 'val_total_loss' ? lastValidation.total : lastValidation.flow;
       const d = stopper.update(value, step);
@@ -263,7 +283,7 @@ export async function runTraining(
 
 async function loadData(req: TrainRequest): Promise<PreparedData> {
   const seed = req.spec.environment.seed;
-  const source = await openDataSource(req.spec.data, { cwd: req.cwd, seed });
+  const source = await openDataSource(req.spec.data, { cwd: req.cwd, seed, select: req.spec.task });
   return prepareWindows(source, req.spec.data, seed);
 }
 

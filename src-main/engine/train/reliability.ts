@@ -3,7 +3,7 @@
  * per hook: injected faults (faults.ts), the stability guard, the checkpointer, and the
  * resume point. loop.ts calls:
  *   startReliability(...)      after the model, optimiser and RNG exist (restores a resume)
- *   takeCursor(epoch)          the resumed epoch's order and position, once
+ *   takeCursor()               the resumed run's cursor and epoch order, once
  *   admit(step, micro, batch)  the bad-batch fault and the batch check
  *   step(step, fn)             the objective with nan/oom/inf-grad/explosion faults, OOM
  *                              handling and DivergenceError → rollback
@@ -68,19 +68,11 @@ export class RunReliability {
     });
   }
 
-  /** The resumed epoch's cursor and shuffle order, the first time that epoch starts. */
-  takeCursor(epoch: number): (TrainCursor & { order: Int32Array | null }) | null {
-    if (!this.resumed || this.cursorTaken || this.resumed.cursor.epoch !== epoch) return null;
+  /** The resumed run's cursor and its epoch's shuffle order (null: not a resume, or already taken). */
+  takeCursor(): { cursor: TrainCursor; order: Int32Array | null } | null {
+    if (!this.resumed || this.cursorTaken) return null;
     this.cursorTaken = true;
-    return { ...this.resumed.cursor, order: this.resumed.order };
-  }
-
-  /** Where a checkpoint written between epochs stands: the start of epoch `nextEpoch`. */
-  epochStart(nextEpoch: number, lastTrain: number | null, lastVal: number | null): TrainCursor {
-    return {
-      epoch: nextEpoch, next_s: 0, cursor: 0, loss_sum: 0, loss_count: 0, con_sum: 0, total_sum: 0, skipped_batches: 0, skipped_windows: 0,
-      last_train: lastTrain, last_val: lastVal, has_order: false,
-    };
+    return { cursor: this.resumed.cursor, order: this.resumed.order };
   }
 
   /** Whether micro-batch `micro` of `step` may be trained on (bad-batch fault applied first). */

@@ -1,5 +1,6 @@
 /**
- * What a checkpoint carries beyond weights and moments so a resumed run continues exactly:
+ * The run's resumable state, declared once for the loop (train/) and the checkpoint code
+ * (checkpoint/). What a checkpoint carries beyond weights and moments so a resumed run continues exactly:
  * the data cursor (epoch, position, the epoch's shuffle order), the schedule position,
  * the stability guard's settings, the stability tracker's history, and the state of any
  * registered part (EMA weights, loss balancing, …).
@@ -28,15 +29,28 @@ export interface TrainCursor {
   /** Running sums of the epoch, so its epoch event comes out the same. */
   loss_sum: number;
   loss_count: number;
-  /** Contrastive and total loss sums of the epoch (joint objective). */
-  con_sum?: number;
-  total_sum?: number;
+  /** Contrastive and total loss sums of the epoch (joint objective; absent in checkpoints written before it). */
+  con_sum: number;
+  total_sum: number;
   skipped_batches: number;
   skipped_windows: number;
   last_train: number | null;
   last_val: number | null;
   /** Whether blob "cursor/order" holds the epoch's shuffle order (false: start a fresh epoch). */
   has_order: boolean;
+}
+
+/** The cursor at the start of epoch `epoch`: nothing read yet, sums at zero. */
+export function epochStartCursor(epoch: number, lastTrain: number | null, lastVal: number | null): TrainCursor {
+  return {
+    epoch, next_s: 0, cursor: 0, loss_sum: 0, loss_count: 0, con_sum: 0, total_sum: 0, skipped_batches: 0, skipped_windows: 0,
+    last_train: lastTrain, last_val: lastVal, has_order: false,
+  };
+}
+
+/** Moves `c` to the start of the next epoch, keeping the last losses. */
+export function startNextEpoch(c: TrainCursor): void {
+  Object.assign(c, epochStartCursor(c.epoch + 1, c.last_train, c.last_val));
 }
 
 export interface ResumeMeta {

@@ -204,11 +204,15 @@ export class StabilityGuard {
   }
 }
 
-/** Backend allocation failures look different per backend; this recognises the usual ones. */
+/**
+ * Backend allocation failures look different per backend; this recognises the usual ones.
+ * The wasm backend's heap cannot grow past 4 GiB: a tensor beyond it surfaces as a
+ * RuntimeError "memory access out of bounds", which is out of memory too.
+ */
 export function isOutOfMemory(err: unknown): boolean {
   if (err instanceof InjectedOutOfMemory) return true;
   const msg = err instanceof Error ? `${err.name} ${err.message}` : String(err);
-  return /out of memory|\bOOM\b|failed to allocate|cannot allocate|allocation failed|WebAssembly\.Memory|Array buffer allocation/i.test(msg);
+  return /out of memory|\bOOM\b|failed to allocate|cannot allocate|allocation failed|WebAssembly\.Memory|Array buffer allocation|memory access out of bounds/i.test(msg);
 }
 
 function medianOf(xs: number[]): number {

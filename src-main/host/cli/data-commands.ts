@@ -13,7 +13,7 @@ export function registerDataCommands(program: Command): void {
     .description('Channels, sample rate, length, per-channel statistics, classes and domains')
     .argument('<path>', 'a signal file (.mat, .h5, .csv) or a dataset folder / manifest')
     .option('--signal-key <key>', 'variable or column (or a suffix of one, e.g. _DE_time)')
-    .addOption(new Option('--layout <layout>', 'how a dataset folder is read (data.layout)').choices(['auto', 'manifest', 'CWRU', 'XJTU', 'PU', 'HUST', 'PHM-Vibench']).default('auto'))
+    .addOption(new Option('--layout <layout>', 'how a dataset folder is read (data.layout)').choices(['auto', 'manifest', 'CWRU', 'XJTU', 'PU', 'HUST', 'IMS', 'PHM-Vibench']).default('auto'))
     .option('--json', 'JSON object')
     .action(async (target: string, opts) => {
       const report = await inspectPath(path.resolve(target), { signalKey: opts.signalKey ?? null, layout: opts.layout });

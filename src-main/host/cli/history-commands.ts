@@ -8,14 +8,15 @@ import { parseInteger, openDb, dbOption } from './options.js';
 export function registerHistoryCommands(program: Command): void {
   program
     .command('runs')
-    .description('List recorded runs, newest first')
+    .description('List recorded runs, newest first (archived ones with --all)')
     .addOption(dbOption())
     .option('--limit <n>', 'how many', parseInteger('--limit'), 50)
+    .option('--all', 'include archived runs')
     .option('--json', 'JSON array')
     .action((opts) => {
       const store = openDb(opts.db);
       try {
-        const items = listRuns(store, opts.limit);
+        const items = listRuns(store, opts.limit, Boolean(opts.all));
         process.stdout.write(opts.json ? JSON.stringify(items, null, 2) + '\n' : formatRunList(items));
       } finally {
         store.close();
@@ -24,7 +25,7 @@ export function registerHistoryCommands(program: Command): void {
   program
     .command('show')
     .description('Show one run: config, metrics, epochs, events, checkpoints')
-    .argument('<run>', "run id, a unique prefix of one, or 'last'")
+    .argument('<run>', "run id, a unique prefix of one, or 'last' (the newest run not archived)")
     .addOption(dbOption())
     .option('--json', 'JSON object')
     .action((ref: string, opts) => {

@@ -11,7 +11,7 @@ import { runTrainJob, type TrainJobResult } from '../train-job.js';
 import { runResumeJob } from '../resume-job.js';
 import { parseFaults } from '../../engine/faults.js';
 import { formatTrainSummary } from '../train-summary.js';
-import { collect, parseInteger, openDb, dbOption, EXIT_FAILED } from './options.js';
+import { collect, parseInteger, openDb, dbOption, EXIT_BAD_INPUT, EXIT_FAILED } from './options.js';
 
 export function registerTrainCommands(program: Command): void {
   program
@@ -19,7 +19,7 @@ export function registerTrainCommands(program: Command): void {
     .description('Pretrain a rectified-flow model; records the run in the database')
     .option('--config <file>', 'YAML run config (see configs/)')
     .addOption(new Option('--scale <scale>', 'quick | medium | full').choices(['quick', 'medium', 'full']))
-    .option('--data <path>', 'dataset folder (with LABELS.csv), manifest CSV or a single signal file')
+    .option('--data <path>', 'dataset folder (with LABELS.csv), manifest CSV or a single signal file; repeat it to train on several data sources', collect, [])
     .addOption(dbOption())
     .option('--workdir <dir>', 'folder for run folders (default: $FLOWBENCH_HOME/runs)')
     .option('--set <key=value>', 'override a config key (repeatable), e.g. --set task.lr=3e-4', collect, [])
@@ -32,7 +32,7 @@ export function registerTrainCommands(program: Command): void {
       const { spec, warnings } = loadRunSpec({
         configPath: opts.config ?? null,
         scale: (opts.scale as Scale | undefined) ?? null,
-        data: opts.data ?? null,
+        data: opts.data.length > 0 ? opts.data : null,
         sets: opts.backend ? [...opts.set, `engine.backend=${opts.backend}`] : opts.set,
         seed: opts.seed ?? null,
         cwd,
@@ -66,7 +66,7 @@ export function registerTrainCommands(program: Command): void {
         });
         view.close();
         if (!opts.json) process.stdout.write(formatTrainSummary(store, result));
-        process.exitCode = result.finished.status === 'completed' ? 0 : EXIT_FAILED;
+        process.exitCode = exitCodeOf(result);
       } finally {
         process.off('SIGINT', onSigint);
         view.close();
@@ -99,11 +99,17 @@ export function registerTrainCommands(program: Command): void {
         });
         view.close();
         if (!opts.json) process.stdout.write(formatTrainSummary(store, result));
-        process.exitCode = result.finished.status === 'completed' ? 0 : EXIT_FAILED;
+        process.exitCode = exitCodeOf(result);
       } finally {
         process.off('SIGINT', onSigint);
         view.close();
         store.close();
       }
     });
+}
+
+/** 0 completed; 2 when the engine found bad input (a data error the host's checks could not see); else 1. */
+function exitCodeOf(result: TrainJobResult): number {
+  if (result.finished.status === 'completed') return 0;
+  return result.finished.bad_input ? EXIT_BAD_INPUT : EXIT_FAILED;
 }

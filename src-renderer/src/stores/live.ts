@@ -57,6 +57,8 @@ export const useLiveStore = defineStore('live', () => {
   const pausing = ref(false);
   /** The newest generated-vs-real preview (engine `preview` event), null before the first. */
   const preview = shallowRef<PreviewData | null>(null);
+  /** Whether the run has written a checkpoint (recorded, or seen live): Resume needs one. */
+  const hasCheckpoint = ref(false);
   let lastStep = -1;
 
   const running = computed(() => status.value === 'running' || status.value === 'created');
@@ -98,6 +100,7 @@ export const useLiveStore = defineStore('live', () => {
         progress.value = { ...progress.value, epoch: num(e.epoch), epochs: num(e.epochs) ?? progress.value.epochs };
         break;
       case 'checkpoint':
+        hasCheckpoint.value = true;
         addTimeline({ step: e.step, kind: 'checkpoint', text: `${String(e.kind)} checkpoint${e.stable ? ' (stable)' : ''}`, marker: false });
         break;
       case 'recovery':
@@ -119,6 +122,7 @@ export const useLiveStore = defineStore('live', () => {
         pausing.value = false;
         status.value = e.status as RunStatus;
         reason.value = typeof e.reason === 'string' ? e.reason : null;
+        latest.value = { ...latest.value, eta_s: null }; // nothing left to estimate once it ended
         stopping.value = false;
         addTimeline({ step: e.step, kind: String(e.status), text: reason.value ?? 'finished', marker: e.status === 'failed' });
         break;
@@ -135,6 +139,7 @@ export const useLiveStore = defineStore('live', () => {
     paused.value = false;
     pausing.value = false;
     preview.value = null;
+    hasCheckpoint.value = false;
     series.value = emptySeries();
     timeline.value = [];
     latest.value = {};
@@ -147,6 +152,7 @@ export const useLiveStore = defineStore('live', () => {
       if (runId.value !== id) return;
       status.value = detail.run.status;
       reason.value = detail.run.error;
+      hasCheckpoint.value ||= detail.checkpoints.length > 0;
       const next = emptySeries();
       for (const s of metrics.series) {
         const name = s.scope === 'epoch' && s.name === 'train_flow_loss' ? 'train_flow_loss' : s.name;
@@ -162,6 +168,21 @@ export const useLiveStore = defineStore('live', () => {
       series.value = next;
       const flow = next.flow_loss.step;
       lastStep = Math.max(lastStep, flow.length ? flow[flow.length - 1] : -1);
+      // A reopened run's tiles show where it stood, not "0 / ?" until a live event comes.
+      if (Object.keys(latest.value).length === 0 && lastStep > 0) {
+        const lastOf = (n: string) => {
+          const s = next[n];
+          return s && s.value.length ? s.value[s.value.length - 1] : null;
+        };
+        latest.value = Object.fromEntries([...STEP_SERIES.map((n) => [n, lastOf(n)]), ['eta_s', null]]);
+        const epochs = next.train_flow_loss.step.length;
+        progress.value = {
+          ...progress.value,
+          step: lastStep,
+          totalSteps: detail.run.status === 'completed' ? lastStep : progress.value.totalSteps,
+          epoch: epochs || null,
+        };
+      }
       const recorded: TimelineItem[] = detail.events
         .filter((ev) => ev.kind !== 'data' && ev.kind !== 'host')
         .map((ev) => ({ step: ev.step, kind: ev.kind, text: ev.outcome ?? '', marker: ev.kind !== 'checkpoint' }));
@@ -210,14 +231,31 @@ export const useLiveStore = defineStore('live', () => {
     }
   }
 
+  /** A run with no checkpoint cannot resume: start a new run with its exact config and watch that. */
+  async function restart(id: string): Promise<string | null> {
+    error.value = null;
+    try {
+      const { id: newId } = await api().call('restartRun', { id });
+      await open(newId);
+      return newId;
+    } catch (err) {
+      error.value = errorText(err);
+      return null;
+    }
+  }
+
   function listen(): () => void {
     return api().onEvent(apply);
   }
 
-  const resumable = computed(() => status.value === 'failed' || status.value === 'stopped' || status.value === 'interrupted');
+  const ended = computed(() => status.value === 'failed' || status.value === 'stopped' || status.value === 'interrupted');
+  /** Ended without finishing and with a checkpoint to continue from. */
+  const resumable = computed(() => ended.value && hasCheckpoint.value);
+  /** Ended without finishing and nothing to continue from: offer a restart instead. */
+  const restartable = computed(() => ended.value && !hasCheckpoint.value);
 
   return {
-    runId, status, reason, series, timeline, latest, progress, error, stopping, paused, pausing, preview, running, resumable,
-    apply, open, stop, setPaused, resume, listen,
+    runId, status, reason, series, timeline, latest, progress, error, stopping, paused, pausing, preview, running, resumable, restartable, hasCheckpoint,
+    apply, open, stop, setPaused, resume, restart, listen,
   };
 });

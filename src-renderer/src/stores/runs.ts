@@ -149,12 +149,20 @@ export const useRunsStore = defineStore('runs', () => {
     }
   }
 
+  /** Runs whose live events included an epoch. */
+  const epochSeen = new Set<string>();
+
   /** Keeps listed runs current from forwarded engine events. */
   function applyEvent(event: RunEvent): void {
     const run = runs.value.find((r) => r.id === event.run_id);
     if (!run) return;
     if (event.event === 'started') run.status = 'running';
-    if (event.event === 'step' && typeof event.flow_loss === 'number') run.lastFlowLoss = event.flow_loss;
+    // The headline loss is the epoch mean (host/headline-losses.ts); steps stand in until the first epoch ends.
+    if (event.event === 'epoch' && typeof event.train_flow_loss === 'number') {
+      run.lastFlowLoss = event.train_flow_loss;
+      epochSeen.add(run.id);
+    }
+    if (event.event === 'step' && typeof event.flow_loss === 'number' && !epochSeen.has(run.id)) run.lastFlowLoss = event.flow_loss;
     if (event.event === 'finished' && typeof event.status === 'string') {
       run.status = event.status as RunStatus;
       run.active = false;

@@ -12,7 +12,7 @@ import { errorText, useTransport } from './api.js';
 export const WIZARD_STEPS = ['Dataset', 'Model & objective', 'Scale', 'Review'] as const;
 
 /** data.layout: how a folder's recordings are read (auto detects from a manifest or file names). */
-export const DATA_LAYOUTS = ['auto', 'manifest', 'CWRU', 'XJTU', 'PU', 'HUST', 'PHM-Vibench'] as const;
+export const DATA_LAYOUTS = ['auto', 'manifest', 'CWRU', 'XJTU', 'PU', 'HUST', 'IMS', 'PHM-Vibench'] as const;
 export type DataLayout = (typeof DATA_LAYOUTS)[number];
 export const VELOCITY_NETS = ['mlp', 'dit'] as const;
 export type VelocityNet = (typeof VELOCITY_NETS)[number];
@@ -41,6 +41,15 @@ export interface ModelChoice {
   batchSize: number;
 }
 
+/** Crash safety (task.checkpoint_every_epoch / checkpoint_minutes): what a kill -9 can cost. */
+export interface CheckpointChoice {
+  everyEpoch: boolean;
+  /** Wall-time interval within an epoch; 0 = none. */
+  minutes: number;
+}
+
+export const DEFAULT_CHECKPOINT: CheckpointChoice = { everyEpoch: true, minutes: 5 };
+
 export const DEFAULT_DATASET: DatasetChoice = { source: 'synthetic', path: '', signalKey: '', windowLength: 1024, layout: 'auto' };
 export const DEFAULT_MODEL: ModelChoice = {
   velocityNet: 'mlp', hiddenDim: 256, useConditional: true, useContrastive: false, contrastiveWeight: 0.1, balancing: 'fixed',
@@ -48,7 +57,7 @@ export const DEFAULT_MODEL: ModelChoice = {
 };
 
 /** The wizard's choices as `key=value` overrides; only what the wizard owns (the scale fills epochs/steps). */
-export function draftSets(data: DatasetChoice, model: ModelChoice, extra: string): string[] {
+export function draftSets(data: DatasetChoice, model: ModelChoice, extra: string, checkpoint: CheckpointChoice = DEFAULT_CHECKPOINT): string[] {
   const sets = [`data.source=${data.source}`];
   if (data.source === 'files') {
     sets.push(`data.path=${JSON.stringify(data.path.trim())}`);
@@ -68,6 +77,8 @@ export function draftSets(data: DatasetChoice, model: ModelChoice, extra: string
     `task.balancing=${model.useContrastive ? model.balancing : 'fixed'}`,
     `task.lr=${model.lr}`,
     `task.batch_size=${model.batchSize}`,
+    `task.checkpoint_every_epoch=${checkpoint.everyEpoch}`,
+    `task.checkpoint_minutes=${checkpoint.minutes}`,
   );
   // Advanced: one key=value per line, applied last (they win, as --set does).
   for (const line of extra.split('\n')) if (line.trim() && !line.trim().startsWith('#')) sets.push(line.trim());
@@ -80,6 +91,7 @@ export const useWizardStore = defineStore('wizard', () => {
   const dataset = reactive<DatasetChoice>({ ...DEFAULT_DATASET });
   const model = reactive<ModelChoice>({ ...DEFAULT_MODEL });
   const scale = ref<Scale>('quick');
+  const checkpoint = reactive<CheckpointChoice>({ ...DEFAULT_CHECKPOINT });
   const extraSets = ref('');
   const preview = ref<DataPreview | null>(null);
   const previewing = ref(false);
@@ -87,7 +99,7 @@ export const useWizardStore = defineStore('wizard', () => {
   const starting = ref(false);
   const error = ref<string | null>(null);
 
-  const sets = computed(() => draftSets(dataset, model, extraSets.value));
+  const sets = computed(() => draftSets(dataset, model, extraSets.value, checkpoint));
   const canContinue = computed(() => step.value !== 0 || dataset.source === 'synthetic' || dataset.path.trim() !== '');
 
   async function loadPreview(): Promise<void> {
@@ -144,13 +156,14 @@ export const useWizardStore = defineStore('wizard', () => {
     Object.assign(dataset, DEFAULT_DATASET);
     Object.assign(model, DEFAULT_MODEL);
     scale.value = 'quick';
+    Object.assign(checkpoint, DEFAULT_CHECKPOINT);
     extraSets.value = '';
     resolved.value = null;
     error.value = null;
   }
 
   return {
-    step, dataset, model, scale, extraSets, preview, previewing, resolved, starting, error, sets, canContinue,
+    step, dataset, model, scale, checkpoint, extraSets, preview, previewing, resolved, starting, error, sets, canContinue,
     loadPreview, resolve, goTo, start, reset,
   };
 });

@@ -4,6 +4,7 @@
  */
 import { createIpcTransport } from './ipc-transport.js';
 import type { Transport } from './transport.js';
+import { wsProtocols } from '../../../src-preload/contract.js';
 import { createWsTransport, tokenFromLocation } from './ws-transport.js';
 
 export { transportKey, type Transport } from './transport.js';
@@ -18,5 +19,5 @@ export function createTransport(win: Window = window): Transport {
     );
   }
   const scheme = win.location.protocol === 'https:' ? 'wss:' : 'ws:';
-  return createWsTransport(`${scheme}//${win.location.host}/api?token=${encodeURIComponent(token)}`);
+  return createWsTransport(`${scheme}//${win.location.host}/api`, undefined, wsProtocols(token));
 }

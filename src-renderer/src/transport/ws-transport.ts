@@ -1,6 +1,6 @@
 /**
  * Browser host mode: the contract over a WebSocket to `flowbench serve` (same origin,
- * `/api?token=…`, the token taken from the page URL). Calls are matched to replies by
+ * `/api`, the token taken from the page URL and offered as a subprotocol, see `wsProtocols`). Calls are matched to replies by
  * id; engine events arrive once subscribed. The host validates every request with the
  * contract's schemas; replies are checked here against the reply schemas too.
  */
@@ -23,7 +23,7 @@ export interface SocketLike {
   onclose: ((ev: unknown) => void) | null;
   onmessage: ((ev: { data: unknown }) => void) | null;
 }
-export type SocketConstructor = new (url: string) => SocketLike;
+export type SocketConstructor = new (url: string, protocols?: string[]) => SocketLike;
 
 const OPEN = 1;
 
@@ -41,6 +41,8 @@ export function tokenFromLocation(loc: { search: string }): string | null {
 export function createWsTransport(
   url: string,
   WS: SocketConstructor = (globalThis as unknown as { WebSocket: SocketConstructor }).WebSocket,
+  /** Subprotocols to offer: `wsProtocols(token)` for `flowbench serve`. */
+  protocols: string[] = [],
 ): Transport {
   const pending = new Map<number, Pending>();
   const listeners = new Set<(e: RunEvent) => void>();
@@ -53,7 +55,7 @@ export function createWsTransport(
     if (socket && socket.readyState === OPEN) return Promise.resolve(socket);
     if (opening) return opening;
     opening = new Promise<SocketLike>((resolve, reject) => {
-      const ws = new WS(url);
+      const ws = new WS(url, protocols);
       ws.onopen = () => {
         socket = ws;
         opening = null;
@@ -62,7 +64,7 @@ export function createWsTransport(
       };
       ws.onerror = () => {
         opening = null;
-        reject(new Error(`cannot reach the Flowbench host at ${url.replace(/token=[^&]+/, 'token=…')} (is \`flowbench serve\` running, and is the token right?)`));
+        reject(new Error(`cannot reach the Flowbench host at ${url} (is \`flowbench serve\` running, and is the token right?)`));
       };
       ws.onclose = () => {
         socket = null;

@@ -2,12 +2,16 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 
-/** ~18 optimiser steps of a 32-wide MLP on 128-sample windows: a few seconds per run. */
+/**
+ * ~18 optimiser steps of a 32-wide MLP on 128-sample windows: a few seconds per run.
+ * Checkpoints every 4 steps only (no epoch or wall-time ones), where the fault scenarios
+ * expect them; default-crash-safety.test.ts drops these three settings.
+ */
 export const TINY = [
   'data.window_length=128', 'data.stride=128', 'data.synthetic.seconds=1', 'data.synthetic.files_per_class=1',
   'model.hidden_dim=32', 'model.time_dim=16', 'model.condition_dim=8',
   'task.epochs=3', 'task.batch_size=8', 'trainer.steps_per_epoch=6', 'trainer.log_every_n_steps=1',
-  'task.checkpoint_interval=4', 'task.lr=1e-3',
+  'task.checkpoint_interval=4', 'task.checkpoint_every_epoch=false', 'task.checkpoint_minutes=0', 'task.lr=1e-3',
 ].flatMap((kv) => ['--set', kv]);
 
 export function openDb(home: string): Database.Database {

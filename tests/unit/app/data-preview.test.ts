@@ -27,7 +27,7 @@ describe('data preview', () => {
   });
 
   it('previews the demo dataset: counts per class and domain, one window and its spectra', async () => {
-    const p = await previewData({ source: 'synthetic', windowLength: 512 }, process.cwd());
+    const p = await previewData({ source: 'synthetic', windowLength: 512 }, process.cwd(), [process.cwd()]);
     expect(Object.keys(p.classes).sort()).toEqual(['ball', 'inner_race', 'normal', 'outer_race']);
     expect(Object.values(p.domains).reduce((a, b) => a + b, 0)).toBe(p.files);
     expect(p.window.x).toHaveLength(512);
@@ -38,8 +38,8 @@ describe('data preview', () => {
 
   it.skipIf(!hasCwru)('reads the folder the way the chosen layout says (the run will read it the same way)', async () => {
     // The CWRU folder holds LABELS.csv and CWRU file names; both read Normal_0 at 48 kHz, the description names the reading.
-    const byManifest = await previewData({ source: 'files', path: CWRU_DIR, layout: 'manifest', windowLength: 256 }, process.cwd());
-    const byNames = await previewData({ source: 'files', path: CWRU_DIR, layout: 'CWRU', windowLength: 256 }, process.cwd());
+    const byManifest = await previewData({ source: 'files', path: CWRU_DIR, layout: 'manifest', windowLength: 256 }, process.cwd(), [CWRU_DIR]);
+    const byNames = await previewData({ source: 'files', path: CWRU_DIR, layout: 'CWRU', windowLength: 256 }, process.cwd(), [CWRU_DIR]);
     expect(byManifest.description).toMatch(/^manifest .*LABELS\.csv: 19 recordings/);
     expect(byManifest.sampleRates).toEqual([12000, 48000]);
     expect(byNames.description).toMatch(/^CWRU folder .*: 19 recordings/);
@@ -48,6 +48,6 @@ describe('data preview', () => {
   });
 
   it('names the missing path for a folder that does not exist', async () => {
-    await expect(previewData({ source: 'files', path: '/no/such/dataset' }, process.cwd())).rejects.toThrow(/\/no\/such\/dataset/);
+    await expect(previewData({ source: 'files', path: '/no/such/dataset' }, process.cwd(), ['/'])).rejects.toThrow(/\/no\/such\/dataset/);
   });
 });

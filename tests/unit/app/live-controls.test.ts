@@ -6,6 +6,7 @@ import DashboardView from '../../../src-renderer/src/dashboard/DashboardView.vue
 import PreviewPanel from '../../../src-renderer/src/dashboard/PreviewPanel.vue';
 import DatasetStep from '../../../src-renderer/src/wizard/DatasetStep.vue';
 import ModelStep from '../../../src-renderer/src/wizard/ModelStep.vue';
+import ScaleStep from '../../../src-renderer/src/wizard/ScaleStep.vue';
 import { overlayFigure } from '../../../src-renderer/src/lib/figures.js';
 import { useLiveStore } from '../../../src-renderer/src/stores/live.js';
 import { toPreview } from '../../../src-renderer/src/stores/preview-data.js';
@@ -127,9 +128,49 @@ describe('wizard: network, balancing and layout', () => {
     const d = mount(DatasetStep, { global: { plugins: [pinia], stubs } });
     await tick();
     const layout = d.get('select[aria-label="Dataset layout"]');
-    expect(layout.findAll('option').map((o) => o.attributes('value'))).toEqual(['auto', 'manifest', 'CWRU', 'XJTU', 'PU', 'HUST', 'PHM-Vibench']);
+    expect(layout.findAll('option').map((o) => o.attributes('value'))).toEqual(['auto', 'manifest', 'CWRU', 'XJTU', 'PU', 'HUST', 'IMS', 'PHM-Vibench']);
     await layout.setValue('PHM-Vibench');
     wiz.dataset.path = '/data/vibench';
     expect(wiz.sets).toContain('data.layout=PHM-Vibench');
+  });
+});
+
+describe('crash safety in the app', () => {
+  it('a failed run with no checkpoint offers Restart with the same config (not Resume); one with a checkpoint offers Resume', async () => {
+    t.handlers.getRun = ({ id }) => ({ run: aRun(id, { status: 'failed', active: false }), metrics: [], events: [], checkpoints: [], config: {} });
+    t.handlers.restartRun = () => ({ id: 'r2' });
+    const pinia = withTransport(t);
+    const live = useLiveStore();
+    live.listen();
+    await live.open('r1');
+    const w = mount(DashboardView, { global: { plugins: [pinia], provide: { [transportKey as symbol]: t }, stubs } });
+    const button = (text: string) => w.findAll('button').find((b) => b.text() === text);
+    expect(button('Resume')).toBeUndefined();
+    await button('Restart with the same config')!.trigger('click');
+    await tick();
+    expect(t.calls.find((c) => c.method === 'restartRun')?.req).toEqual({ id: 'r1' });
+    expect(live.runId).toBe('r2'); // the dashboard follows the new run
+
+    const ckpt = { step: 6, epoch: 1, path: '/x/step-6.fbckpt', sha256: 'ab'.repeat(32), bytes: 10, kind: 'interval' as const, stable: true, createdAt: '2026-12-04T00:00:00Z' };
+    t.handlers.getRun = ({ id }) => ({ run: aRun(id, { status: 'failed', active: false }), metrics: [], events: [], checkpoints: [ckpt], config: {} });
+    await live.open('r3');
+    await tick();
+    expect(button('Resume')).toBeDefined();
+    expect(button('Restart with the same config')).toBeUndefined();
+  });
+
+  it('the wizard shows the checkpoint defaults (every epoch, 5 min) and its edits become overrides', async () => {
+    expect(draftSets(DEFAULT_DATASET, DEFAULT_MODEL, '')).toEqual(expect.arrayContaining(['task.checkpoint_every_epoch=true', 'task.checkpoint_minutes=5']));
+    t.handlers.resolveSpec = () => ({ spec: {}, yaml: '', warnings: [], estimates: [] });
+    const pinia = withTransport(t);
+    const wiz = useWizardStore();
+    const w = mount(ScaleStep, { global: { plugins: [pinia] } });
+    const every = w.get('input[aria-label="Checkpoint every epoch"]');
+    expect((every.element as unknown as { checked: boolean }).checked).toBe(true);
+    expect((w.get('input[aria-label="Checkpoint minutes"]').element as unknown as { value: string }).value).toBe('5');
+    await every.setValue(false);
+    await w.get('input[aria-label="Checkpoint minutes"]').setValue(0);
+    expect(wiz.sets).toEqual(expect.arrayContaining(['task.checkpoint_every_epoch=false', 'task.checkpoint_minutes=0']));
+    expect(w.get('[role="alert"]').text()).toMatch(/a crash loses the whole run/);
   });
 });

@@ -6,7 +6,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { RunEvent } from '../../../src-preload/contract.js';
+import { wsProtocols, type RunEvent } from '../../../src-preload/contract.js';
 import { createJobManager, type JobManager } from '../../../src-main/host/job-manager.js';
 import { startServer, type ServeHandle } from '../../../src-main/host/serve.js';
 import { openStore, type Store } from '../../../src-main/store/index.js';
@@ -23,8 +23,8 @@ let transport: Transport;
 /** The browser sends its page's Origin; the ws client needs it set explicitly. */
 function browserLikeWs(origin: string): SocketConstructor {
   return class extends WebSocket {
-    constructor(url: string) {
-      super(url, { headers: { Origin: origin } });
+    constructor(url: string, protocols?: string[]) {
+      super(url, protocols, { headers: { Origin: origin } });
     }
   } as unknown as SocketConstructor;
 }
@@ -39,7 +39,7 @@ beforeAll(async () => {
   jobs = createJobManager({ store, workdir: path.join(home, 'runs'), cwd: process.cwd() });
   server = await startServer({ store, jobs, port: 0, host: '127.0.0.1', rendererDir: renderer, figuresDir: path.join(home, 'figures') });
   const origin = `http://127.0.0.1:${server.port}`;
-  transport = createWsTransport(`ws://127.0.0.1:${server.port}/api?token=${server.token}`, browserLikeWs(origin));
+  transport = createWsTransport(`ws://127.0.0.1:${server.port}/api`, browserLikeWs(origin), wsProtocols(server.token));
 });
 
 afterAll(async () => {
@@ -54,23 +54,26 @@ describe('startServer', () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{64}$/);
   });
 
-  it('serves the renderer only with the token (or the cookie the index sets)', async () => {
+  it('serves the page only with the token, sets no cookie, and its assets only to same-origin fetches', async () => {
     const base = `http://127.0.0.1:${server.port}`;
     expect((await fetch(`${base}/`)).status).toBe(401);
-    expect((await fetch(`${base}/assets/app.js`)).status).toBe(401);
+    expect((await fetch(`${base}/index.html`)).status).toBe(401);
     const index = await fetch(server.url);
     expect(index.status).toBe(200);
     expect(index.headers.get('content-security-policy')).toContain("script-src 'self'");
-    const cookie = index.headers.get('set-cookie')!.split(';')[0];
-    expect((await fetch(`${base}/assets/app.js`, { headers: { cookie } })).status).toBe(200);
+    expect(index.headers.get('set-cookie')).toBeNull();
+    // The page's own <script>: same-origin. Another local port's <img>/<script>: same-site → 403.
+    expect((await fetch(`${base}/assets/app.js`, { headers: { 'Sec-Fetch-Site': 'same-origin' } })).status).toBe(200);
+    expect((await fetch(`${base}/assets/app.js`, { headers: { 'Sec-Fetch-Site': 'same-site' } })).status).toBe(403);
+    expect((await fetch(`${base}/assets/app.js`, { headers: { 'Sec-Fetch-Site': 'cross-site' } })).status).toBe(403);
     expect((await fetch(`${base}/../../etc/passwd?token=${server.token}`)).status).toBe(404);
     expect((await fetch(server.url, { headers: { Origin: 'http://evil.example' } })).status).toBe(403);
   });
 
-  it('refuses WebSocket upgrades without the token or from a foreign origin', async () => {
-    const attempt = (url: string, origin: string) =>
+  it('refuses WebSocket upgrades without the token (as a subprotocol) or from a foreign origin', async () => {
+    const attempt = (url: string, origin: string | undefined, protocols: string[] = []) =>
       new Promise<number>((resolve) => {
-        const ws = new WebSocket(url, { headers: { Origin: origin } });
+        const ws = new WebSocket(url, protocols, { headers: origin ? { Origin: origin } : {} });
         ws.on('unexpected-response', (_q, res) => resolve(res.statusCode ?? 0));
         ws.on('open', () => (ws.close(), resolve(101)));
         ws.on('error', () => undefined);
@@ -78,9 +81,13 @@ describe('startServer', () => {
     const api = `ws://127.0.0.1:${server.port}/api`;
     const origin = `http://127.0.0.1:${server.port}`;
     expect(await attempt(api, origin)).toBe(401);
-    expect(await attempt(`${api}?token=${'0'.repeat(64)}`, origin)).toBe(401);
-    expect(await attempt(`${api}?token=${server.token}`, 'http://evil.example')).toBe(403);
-    expect(await attempt(`${api}?token=${server.token}`, origin)).toBe(101);
+    expect(await attempt(api, origin, wsProtocols('0'.repeat(64)))).toBe(401);
+    // A token in the query string is no longer a way in.
+    expect(await attempt(`${api}?token=${server.token}`, origin)).toBe(401);
+    expect(await attempt(api, 'http://evil.example', wsProtocols(server.token))).toBe(403);
+    expect(await attempt(api, `http://127.0.0.1:${server.port + 1}`, wsProtocols(server.token))).toBe(403);
+    expect(await attempt(api, undefined, wsProtocols(server.token))).toBe(403);
+    expect(await attempt(api, origin, wsProtocols(server.token))).toBe(101);
   });
 
   it('answers contract calls through the same validating handlers as IPC', async () => {

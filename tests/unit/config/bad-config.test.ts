@@ -53,10 +53,10 @@ describe('bad configs give clear errors', () => {
   });
 
   it('bad list element points at the item', () => {
-    const err = fromFile('task:\n  datasets:\n    - CWRU\n    - FOO\n');
-    expect(err.issues[0]).toMatchObject({ path: 'task.datasets[1]', line: 4 });
+    const err = fromFile('model:\n  conditions:\n    - domain\n    - FOO\n');
+    expect(err.issues[0]).toMatchObject({ path: 'model.conditions[1]', line: 4 });
     expect(err.message).toContain('"FOO"');
-    expect(err.message).toContain('"HUST"');
+    expect(err.message).toContain('"sample_rate"');
   });
 
   it('YAML syntax error gives file:line:col', () => {

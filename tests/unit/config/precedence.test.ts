@@ -112,3 +112,24 @@ describe('scales and task.validation_scale', () => {
     expect(SCALE_PRESETS.full.task.epochs as number).toBeGreaterThanOrEqual(1000);
   });
 });
+
+describe('several data sources and dataset keys', () => {
+  it('--data given twice makes data.path a list of absolute paths; the medium scale asks for CWRU + IMS on real data only', () => {
+    const { spec } = loadRunSpec({ cwd: tmp.dir, data: ['cwru', 'ims'], scale: 'medium' });
+    expect(spec.data).toMatchObject({ source: 'files', path: [`${tmp.dir}/cwru`, `${tmp.dir}/ims`] });
+    expect(spec.task).toMatchObject({ datasets: ['CWRU', 'IMS'], max_datasets: 2 });
+    // The synthetic generator is one dataset: the preset's list does not apply to it.
+    expect(loadRunSpec({ cwd: tmp.dir, scale: 'medium' }).spec.task.datasets).toBeNull();
+    // A list in a config file is resolved against the working directory too.
+    const file = tmp.write('r.yaml', 'data:\n  source: files\n  path: [a, /abs/b]\n');
+    expect(loadRunSpec({ cwd: tmp.dir, configPath: file }).spec.data.path).toEqual([`${tmp.dir}/a`, '/abs/b']);
+  });
+
+  it('task.domain_adaptation: true is refused with the file and line, never silently ignored', () => {
+    const file = tmp.write('r.yaml', 'task:\n  lr: 0.001\n  domain_adaptation: true\n');
+    const err = loadError({ cwd: tmp.dir, configPath: file });
+    expect(err.issues[0]).toMatchObject({ path: 'task.domain_adaptation', line: 3 });
+    expect(err.message).toContain('no domain-adaptation objective exists yet');
+    expect(err.message).toContain('set it to false');
+  });
+});

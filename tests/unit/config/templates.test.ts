@@ -30,8 +30,14 @@ describe('configs/*.yaml templates', () => {
     const full = loadRunSpec({ cwd: root, configPath: 'configs/flow_pretrain_full.yaml' }).spec;
     expect(full.scale).toBe('full');
     expect(full.task.epochs).toBeGreaterThanOrEqual(1000);
-    expect(full.task.datasets).toEqual(['CWRU', 'XJTU', 'PU', 'HUST']);
     expect(full.trainer.steps_per_epoch).toBeNull();
+    // The synthetic generator is one dataset: the scale's dataset list applies to real data only.
+    expect(full.task.datasets).toBeNull();
+    const fullOnFiles = loadRunSpec({ cwd: root, configPath: 'configs/flow_pretrain_full.yaml', data: '../shared/data/cwru' }).spec;
+    expect(fullOnFiles.task.datasets).toEqual(['CWRU', 'IMS', 'XJTU', 'PU', 'HUST']);
+    expect(fullOnFiles.task.max_datasets).toBeNull();
+    const smallOnFiles = loadRunSpec({ cwd: root, configPath: 'configs/flow_pretrain_small.yaml', data: '../shared/data/cwru' }).spec;
+    expect(smallOnFiles.task).toMatchObject({ datasets: ['CWRU', 'IMS'], max_datasets: 2 });
   });
 
   it('--data points a template at CWRU', () => {

@@ -27,3 +27,7 @@ export function manifestDeclaringNormalAt12k(tag: string): string {
   writeFileSync(path.join(dir, 'LABELS.csv'), 'path,label,domain,fs_hz,dataset\nnormal.csv,normal,load_0HP,12000,CWRU\nir.csv,inner_race,load_0HP,12000,CWRU\n');
   return dir;
 }
+
+export const IMS_DIR = path.join(DATA_ROOT, 'ims');
+export const hasIms = existsSync(path.join(IMS_DIR, '1st_test'));
+if (!hasIms) console.warn(`[data tests] real IMS data not found at ${IMS_DIR}: IMS tests are skipped (set FLOWBENCH_DATA)`);

@@ -74,6 +74,21 @@ describe('inspectPath', () => {
       expect(r.warnings.some((w) => w.includes('is declared 12000 Hz'))).toBe(false);
     });
 
+    it('gives per-channel statistics for each file of a folder, as SciPy computes them', async () => {
+      const r = await inspectPath(CWRU_DIR);
+      if (r.kind !== 'dataset') throw new Error('expected a dataset report');
+      for (const f of r.perFile) {
+        expect(f.channelStats).toHaveLength(f.channels);
+        for (const c of f.channelStats) {
+          const row = stats.find((s) => s[0] === f.id && s[1] === c.name);
+          expect(row, `no STATS.csv row for ${f.id} ${c.name}`).toBeDefined();
+          expect(c.samples).toBe(Number(row![2]));
+          expect(c.mean).toBeCloseTo(Number(row![3]), 8);
+          expect(c.std).toBeCloseTo(Number(row![4]), 8);
+        }
+      }
+    });
+
     it('reads the folder by CWRU file names with --layout CWRU: Normal at 48 kHz, and mixed rates are flagged', async () => {
       const r = await inspectPath(CWRU_DIR, { layout: 'CWRU' });
       if (r.kind !== 'dataset') throw new Error('expected a dataset report');

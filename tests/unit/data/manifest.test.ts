@@ -85,11 +85,11 @@ describe('readManifest', () => {
     expect(rows.map((r) => r.id)).toEqual(['a.mat#X1', 'a.mat#X2']);
   });
 
-  it.each(['abc', '0', '-5', ''])('refuses fs_hz %j with the value and what is valid', async (bad) => {
+  it.each(['abc', '0', '-5', '', '1e-320', '1e9'])('refuses fs_hz %j with the value and what is valid', async (bad) => {
     const { file } = folder(`path,label,domain,fs_hz\na.mat,normal,d0,${bad}\n`);
     const err = await errorOf(readManifest(file));
     expect(err.message).toContain(`'${bad}' is not a sample rate`);
-    expect(err.message).toContain('positive number');
+    expect(err.message).toContain('a number of Hz from 1 to 10000000');
     expect(err.key).toBe('fs_hz');
   });
 

@@ -56,7 +56,8 @@ describe('PHM-Vibench metadata + H5', () => {
 
   it('is found in a folder by openDataSource; (L, C) and (L, C, 1) read as C channels', async () => {
     const dir = await phmFolder();
-    const spec = dataSchema.parse({ source: 'files', path: dir, window_length: 100, stride: 100, split: { by: 'segment' } });
+    // resample_hz null: each recording at its own rate (auto would bring XJTU's 25.6 kHz to 12 kHz).
+    const spec = dataSchema.parse({ source: 'files', path: dir, window_length: 100, stride: 100, split: { by: 'segment' }, resample_hz: null });
     const src = await openDataSource(spec, { cwd: '.', seed: 0 });
     expect(src.kind).toBe('phm-vibench');
     for (const r of src.records) {

@@ -102,8 +102,8 @@ describe('data.resample_hz / data.fs_overrides (small files)', () => {
 });
 
 describe.skipIf(!hasCwru)('data.resample_hz / data.fs_overrides (real CWRU)', () => {
-  // The manifest gives Normal_0 at 48 kHz and every fault file at 12 kHz.
-  const base = dataSchema.parse({ source: 'files', path: CWRU_DIR, max_windows_per_file: 4 });
+  // The manifest gives Normal_0 at 48 kHz and every fault file at 12 kHz; base keeps each file's rate.
+  const base = dataSchema.parse({ source: 'files', path: CWRU_DIR, max_windows_per_file: 4, resample_hz: null });
   const fixed = { ...base, resample_hz: 12000 };
   const misdeclared = { ...base, fs_overrides: { [NORMAL]: 12000 } };
 
@@ -137,6 +137,13 @@ describe.skipIf(!hasCwru)('data.resample_hz / data.fs_overrides (real CWRU)', ()
     const mixed = await prepare(base, [NORMAL, '12k_DE/B007_0.mat']);
     expect(mixed.warnings.some((w) => w.includes('different sample rates (12000 Hz: 1, 48000 Hz: 1)') && w.includes('data.resample_hz'))).toBe(true);
     expect(after.warnings.filter((w) => /48 kHz|different sample rates/.test(w))).toEqual([]);
+    // The default (auto) resamples mixed rates to the lowest, exactly as resample_hz 12000 does, and says so.
+    const auto = await prepare({ ...base, resample_hz: 'auto' });
+    expect(auto.files).toEqual(after.files);
+    for (const s of ['train', 'val', 'test'] as const) expect(auto[s].x).toEqual(after[s].x);
+    expect(auto.warnings).toContain(
+      "recordings have different sample rates (12000 Hz: 18, 48000 Hz: 1): every recording is resampled to 12000 Hz, the lowest (data.resample_hz: auto; set a rate, or null to keep each file's own)",
+    );
   });
 
   it('an override key naming no recording is a DataError with the key, a suggestion and the valid ids', async () => {

@@ -73,8 +73,8 @@ describe('training loop (in process, hand-made sinusoid windows)', () => {
   });
 
   it('the final checkpoint restores identical weights, config, names and optimiser moments', async () => {
-    const ck = run.of('checkpoint')[0] as CheckpointEvent;
-    expect(ck.kind).toBe('final');
+    const ck = (run.of('checkpoint') as CheckpointEvent[]).find((c) => c.kind === 'final')!;
+    expect(ck).toBeDefined();
     expect(ck.stable).toBe(true);
     expect(ck.path.endsWith('/checkpoints/step-16.fbckpt')).toBe(true);
     const bytes = await fs.readFile(ck.path);
@@ -94,7 +94,7 @@ describe('training loop (in process, hand-made sinusoid windows)', () => {
   });
 
   it('samples from the checkpoint in process (.h5, unconditional) and refuses an unknown domain by name', async () => {
-    const ck = run.of('checkpoint')[0] as CheckpointEvent;
+    const ck = (run.of('checkpoint') as CheckpointEvent[]).find((c) => c.kind === 'final')!;
     const out = join(run.dir, 'gen.h5');
     const events: EngineEvent[] = [];
     const base = { type: 'sample' as const, run_id: 'test-run', checkpoint_path: ck.path, count: 70, out_path: out, seed: 3 };

@@ -1,3 +1,8 @@
+/**
+ * The layer rule and no-circular, as `npm run lint:layers` runs them (dependency-cruiser with
+ * .dependency-cruiser.cjs): the repository passes, and small trees with wrong arrows or a
+ * cycle fail naming the file, the rule and the target.
+ */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -5,13 +10,14 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const repo = path.resolve(import.meta.dirname, '../../..');
-const script = path.join(repo, 'scripts/check-layers.mjs');
+const cli = path.join(repo, 'node_modules/dependency-cruiser/bin/dependency-cruise.mjs');
+const config = path.join(repo, '.dependency-cruiser.cjs');
 const tmp = mkdtempSync(path.join(tmpdir(), 'flowbench-layers-'));
 
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-function check(root?: string): { status: number | null; out: string } {
-  const r = spawnSync(process.execPath, root ? [script, root] : [script], { cwd: repo, encoding: 'utf8' });
+function check(root: string): { status: number | null; out: string } {
+  const r = spawnSync(process.execPath, [cli, '--config', config, '--output-type', 'err-long', 'src-main', 'src-preload', 'src-renderer'], { cwd: root, encoding: 'utf8' });
   return { status: r.status, out: r.stdout + r.stderr };
 }
 
@@ -20,37 +26,58 @@ function write(root: string, rel: string, text: string): void {
   writeFileSync(path.join(root, rel), text);
 }
 
-describe('check-layers', () => {
+/** A fixture tree: the tsconfig the rules resolve with, and the three top folders. */
+function tree(name: string, files: Record<string, string>): string {
+  const root = path.join(tmp, name);
+  write(root, 'tsconfig.node.json', JSON.stringify({ compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', allowJs: true } }));
+  for (const top of ['src-main', 'src-preload', 'src-renderer']) mkdirSync(path.join(root, top), { recursive: true });
+  for (const [rel, text] of Object.entries(files)) write(root, rel, text);
+  return root;
+}
+
+describe('lint:layers (dependency-cruiser)', () => {
   it('passes on the repository', () => {
-    const r = check();
-    expect(r.out).toContain('check-layers: ok');
+    const r = check(repo);
+    expect(r.out).toContain('no dependency violations found');
     expect(r.status).toBe(0);
-  });
+  }, 120_000);
 
   it('passes a tree whose arrows all point the allowed way', () => {
-    const root = path.join(tmp, 'good');
-    write(root, 'src-main/engine/loop.ts', "import { prepareWindows } from '../data/index.js';\nimport type { RunSpec } from '../config/schema.js';\n// import { openStore } from '../store/index.js'; (a comment, not an import)\n");
-    write(root, 'src-main/host/train-job.ts', "import { openStore } from '../store/index.js';\nimport type { EngineEvent } from '../engine/protocol.js';\n");
-    write(root, 'src-renderer/src/stores/runs.ts', "import type { Run } from '../../../src-preload/contract.js';\nimport { ref } from 'vue';\n");
-    write(root, 'src-main/index.ts', "import { app } from 'electron';\nimport { createApiHandlers } from './host/api-handlers.js';\n");
+    const root = tree('good', {
+      'src-main/data/index.ts': 'export const prepareWindows = 1;\n',
+      'src-main/config/schema.ts': 'export type RunSpec = number;\n',
+      'src-main/store/index.ts': 'export const openStore = 1;\n',
+      'src-main/engine/protocol/index.ts': 'export type EngineEvent = number;\n',
+      'src-main/engine/loop.ts': "import { prepareWindows } from '../data/index.js';\nimport type { RunSpec } from '../config/schema.js';\n// import { openStore } from '../store/index.js'; (a comment, not an import)\nexport { prepareWindows };\nexport type { RunSpec };\n",
+      'src-main/host/train-job.ts': "import { openStore } from '../store/index.js';\nimport type { EngineEvent } from '../engine/protocol/index.js';\nexport { openStore };\nexport type { EngineEvent };\n",
+      'src-preload/contract.ts': "export type Run = number;\n",
+      'src-renderer/src/stores/runs.ts': "import type { Run } from '../../../src-preload/contract.js';\nimport { ref } from 'vue';\nexport type { Run };\nexport { ref };\n",
+      'src-main/index.ts': "import { app } from 'electron';\nimport { openStore } from './store/index.js';\nexport { app, openStore };\n",
+    });
     const r = check(root);
-    expect(r.out).toContain('check-layers: ok');
+    expect(r.out).toContain('no dependency violations found');
     expect(r.status).toBe(0);
-  });
+  }, 120_000);
 
-  it('fails on wrong imports, naming file:line and the rule', () => {
-    const root = path.join(tmp, 'bad');
-    write(root, 'src-main/engine/train/loop.ts', "import { z } from 'zod';\nimport {\n  openStore,\n} from '../../store/index.js';\n");
-    write(root, 'src-main/data/reader.ts', "export async function f() {\n  return import('better-sqlite3');\n}\n");
-    write(root, 'src-renderer/src/App.vue', "<script setup lang=\"ts\">\nimport { readFileSync } from 'node:fs';\nimport { openStore } from '../../src-main/store/index.js';\n</script>\n");
-    write(root, 'src-preload/index.ts', "import { defaultDbPath } from '../src-main/host/paths.js';\n");
+  it('fails on wrong imports and on a cycle, naming the rule, the file and the target', () => {
+    const root = tree('bad', {
+      'src-main/store/index.ts': 'export const openStore = 1;\n',
+      'src-main/host/paths.ts': 'export const defaultDbPath = 1;\n',
+      'src-main/engine/train/loop.ts': "import { z } from 'zod';\nimport {\n  openStore,\n} from '../../store/index.js';\nexport { z, openStore };\n",
+      'src-main/data/reader.ts': "export async function f() {\n  return import('better-sqlite3');\n}\n",
+      'src-renderer/src/stores/live.ts': "import { readFileSync } from 'node:fs';\nimport { openStore } from '../../../src-main/store/index.js';\nexport { readFileSync, openStore };\n",
+      'src-preload/index.ts': "import { defaultDbPath } from '../src-main/host/paths.js';\nexport { defaultDbPath };\n",
+      'src-main/engine/a.ts': "import { b } from './b.js';\nexport const a = () => b;\n",
+      'src-main/engine/b.ts': "import { a } from './a.js';\nexport const b = () => a;\n",
+    });
     const r = check(root);
-    expect(r.status).toBe(1);
-    expect(r.out).toMatch(/src-main\/engine\/train\/loop\.ts:4: engine must not import store \('\.\.\/\.\.\/store\/index\.js'\) — the engine runs in its own process/);
-    expect(r.out).toContain('src-main/data/reader.ts:2: data must not import sqlite');
-    expect(r.out).toContain('src-renderer/src/App.vue:2: renderer must not import node');
-    expect(r.out).toContain('src-renderer/src/App.vue:3: renderer must not import store');
-    expect(r.out).toContain('src-preload/index.ts:1: preload must not import host');
-    expect(r.out).toContain('5 wrong imports');
-  });
+    expect(r.status).not.toBe(0);
+    expect(r.out).toContain('engine-layer: src-main/engine/train/loop.ts → src-main/store/index.ts');
+    expect(r.out).toMatch(/data-layer: src-main\/data\/reader\.ts → better-sqlite3/);
+    expect(r.out).toContain('renderer-layer-node: src-renderer/src/stores/live.ts → fs');
+    expect(r.out).toContain('renderer-layer: src-renderer/src/stores/live.ts → src-main/store/index.ts');
+    expect(r.out).toContain('preload-layer: src-preload/index.ts → src-main/host/paths.ts');
+    expect(r.out).toMatch(/no-circular: src-main\/engine\/(a|b)\.ts → /);
+    expect(r.out).toContain('the engine runs in its own process'); // the rule's sentence
+  }, 120_000);
 });

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { newRunId, openStore, type Store } from '../../../src-main/store/index.js';
+import { newRunId, openStore, RunNotFoundError, type Store } from '../../../src-main/store/index.js';
 import { newRun, tempDir } from './helpers.js';
 
 let tmp: ReturnType<typeof tempDir>;
@@ -68,6 +68,20 @@ describe('runs repo', () => {
     expect(() => store.runs.resolveId('2099')).toThrow(/No run matches '2099'.*flowbench runs/s);
     expect(() => store.runs.resolveId('2026%')).toThrow(/No run matches/); // % is not a wildcard
     expect(() => store.runs.resolveId('')).toThrow(/Empty run id/);
+  });
+
+  it("'last' skips archived runs; a typo'd id is answered with the nearest ids", () => {
+    store.runs.create(newRun('20261201-103612-a1b2', { createdAt: '2026-12-01T10:36:12.000Z' }));
+    store.runs.create(newRun('20261202-080000-0c0d', { createdAt: '2026-12-02T08:00:00.000Z' }));
+    store.runs.update('20261202-080000-0c0d', { archived: true });
+    expect(store.runs.resolveId('last')).toBe('20261201-103612-a1b2');
+    // one wrong character in the middle: no prefix matches, the id is suggested
+    expect(() => store.runs.resolveId('20261201-103613-a1b2')).toThrow(RunNotFoundError);
+    expect(() => store.runs.resolveId('20261201-103613-a1b2')).toThrow(/Did you mean 20261201-103612-a1b2\?/);
+    // nothing near: the newest ids are listed instead
+    expect(() => store.runs.resolveId('nosuchrun')).toThrow(/No run matches 'nosuchrun'.*The newest: 20261202-080000-0c0d, 20261201-103612-a1b2/s);
+    store.runs.update('20261201-103612-a1b2', { archived: true });
+    expect(() => store.runs.resolveId('last')).toThrow(/Every run .* is archived.*runs --all/s);
   });
 
   it('newRunId is sortable UTC time plus a random suffix', () => {

@@ -129,8 +129,17 @@ describe('readMatFile refuses bad files with a DataError naming the file', () =>
   it('a compressed element that inflates past the limit (zip bomb) is refused before allocating', () => {
     const bomb = writeMatV5([{ name: 'z', values: new Array(100_000).fill(0) }], { compress: true });
     expect(bomb.length).toBeLessThan(2000);
-    expect(() => readMatV5(bomb, 'bomb.mat', { maxInflatedBytes: 64 * 1024 })).toThrow(/bomb\.mat: compressed element at byte 128 expands beyond the 65536-byte limit/);
+    expect(() => readMatV5(bomb, 'bomb.mat', { maxInflatedBytes: 64 * 1024 })).toThrow(/bomb\.mat: the compressed element at byte 128 would take the file past 0 MiB decompressed \(the maxDecompressedMb limit\)/);
     expect(readMatV5(bomb, 'bomb.mat')[0]!.data!.length).toBe(100_000);
+  });
+  it('many compressed elements, each small, are capped in total (the per-element cap alone let 4 MB take 9.7 GB)', () => {
+    // 40 variables of 100k zeros: each inflates to ~800 kB and decodes to 800 kB more.
+    const many = writeMatV5(Array.from({ length: 40 }, (_, i) => ({ name: `z${i}`, values: new Array(100_000).fill(0) })), { compress: true });
+    expect(many.length).toBeLessThan(80_000);
+    const t0 = performance.now();
+    expect(() => readMatV5(many, 'many.mat', { maxInflatedBytes: 16 * 2 ** 20 })).toThrow(/many\.mat: .* past 16 MiB decompressed .*FLOWBENCH_LIMIT_MAX_DECOMPRESSED_MB/);
+    expect(performance.now() - t0).toBeLessThan(5000);
+    expect(readMatV5(many, 'many.mat', { maxInflatedBytes: 128 * 2 ** 20 })).toHaveLength(40);
   });
   it('MATLAB v4 files are named as unsupported', async () => {
     // v4: MOPT=0 (little-endian double), mrows=3, ncols=1, imagf=0, namlen=2, "x\0", data.

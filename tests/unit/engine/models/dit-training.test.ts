@@ -41,7 +41,8 @@ describe('a short DiT training run (hand-made sinusoid windows)', () => {
   });
 
   it('its checkpoint rebuilds the DiT from the config inside, carries EMA weights, and samples with Heun + CFG', async () => {
-    const ck = events.find((e) => e.event === 'checkpoint') as CheckpointEvent;
+    // The final checkpoint: interval ones (every epoch by default) are pruned by keep-N.
+    const ck = events.filter((e) => e.event === 'checkpoint').at(-1) as CheckpointEvent;
     const loaded = await loadCheckpoint(ck.path);
     const model = restoreModel(loaded);
     expect(model.net.constructor.name).toBe('VelocityDit');
