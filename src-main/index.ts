@@ -1,11 +1,13 @@
 /**
  * Electron main: the desktop app's composition root. Opens the run history, serves the
  * contract over IPC, and shows one locked-down window (isolated, sandboxed, no Node, no
- * navigation away from the app, no popups, strict CSP).
+ * navigation away from the app, no popups, strict CSP, no permissions). The page is served
+ * from the app:// scheme, not file://, so it has an origin of its own and cannot read
+ * other local files; fuses are set at packaging time (electron-builder.yml).
  */
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { BrowserWindow, app, ipcMain, session, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { BrowserWindow, app, ipcMain, net, protocol, session, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import { API_METHODS, RUN_EVENT_CHANNEL, channelOf } from '../src-preload/contract.js';
 import { createApiHandlers, toRunEvent } from './host/api-handlers.js';
 import { createUtilityLauncher } from './electron/utility-launcher.js';
@@ -17,14 +19,39 @@ import { openStore, type Store } from './store/index.js';
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** Set by `electron-vite dev` to the renderer dev server; unset in a packaged build. */
 const devServerUrl = process.env.ELECTRON_RENDERER_URL;
-const rendererFile = path.join(here, '../renderer/index.html');
+const rendererDir = path.resolve(here, '../renderer');
+/** The app's own scheme and host: app://flowbench/index.html is out/renderer/index.html. */
+const APP_SCHEME = 'app';
+const APP_HOST = 'flowbench';
+const appIndexUrl = `${APP_SCHEME}://${APP_HOST}/index.html`;
+
+// Before `ready`: a standard, secure scheme gets an origin, relative URLs and fetch.
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
+
+/** Serves app://flowbench/<path> from out/renderer only; anything else is 404. */
+function serveAppScheme(): void {
+  protocol.handle(APP_SCHEME, (request) => {
+    const url = new URL(request.url);
+    let rel: string;
+    try {
+      rel = decodeURIComponent(url.pathname).replace(/^\/+/, '') || 'index.html';
+    } catch {
+      return new Response('bad request', { status: 400 });
+    }
+    const file = path.resolve(rendererDir, rel);
+    if (url.host !== APP_HOST || !file.startsWith(rendererDir + path.sep)) return new Response('not found', { status: 404 });
+    return net.fetch(pathToFileURL(file).toString());
+  });
+}
 
 const CSP = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob:",
-  "connect-src 'self' ws://127.0.0.1:*",
+  "connect-src 'self'",
   "object-src 'none'",
   "base-uri 'self'",
   "form-action 'none'",
@@ -35,7 +62,7 @@ function isAppUrl(url: string): boolean {
   try {
     const u = new URL(url);
     if (devServerUrl) return u.origin === new URL(devServerUrl).origin;
-    return u.protocol === 'file:' && path.resolve(fileURLToPath(u)) === path.resolve(rendererFile);
+    return u.protocol === `${APP_SCHEME}:` && u.host === APP_HOST;
   } catch {
     return false;
   }
@@ -86,7 +113,7 @@ function createWindow(): BrowserWindow {
   });
   win.once('ready-to-show', () => win.show());
   if (devServerUrl) void win.loadURL(devServerUrl);
-  else void win.loadFile(rendererFile);
+  else void win.loadURL(appIndexUrl);
   return win;
 }
 
@@ -101,8 +128,10 @@ async function main(): Promise<void> {
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
   });
-  // Nothing in the app needs camera, notifications or any other permission.
+  // Nothing in the app needs camera, notifications or any other permission: refuse requests and checks.
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+  serveAppScheme();
   app.on('web-contents-created', (_e, contents) => lockDown(contents));
 
   const home = defaultHome();

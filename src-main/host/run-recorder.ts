@@ -6,6 +6,10 @@
  * anything a user would hate to lose (checkpoints, recovery actions, the end) is flushed
  * at once with whatever is buffered before it, so the database never has a checkpoint
  * without the metrics that led to it.
+ *
+ * A write that fails (disk full, database read-only, I/O error) never escapes as an
+ * uncaught error from the flush timer: the recorder stops writing, keeps the first error,
+ * and tells its owner once (`onWriteError`), who stops the engine and ends the run failed.
  */
 import { appendFileSync } from 'node:fs';
 import type { EngineEvent } from '../engine/protocol.js';
@@ -20,19 +24,43 @@ export class RunRecorder {
   private rows: MetricInput[] = [];
   private timer: NodeJS.Timeout | null = null;
   private lastStep = 0;
+  /** The first failed write; after it nothing more is written. */
+  writeError: Error | null = null;
 
   constructor(
     private readonly store: Store,
     private readonly runId: string,
     private readonly eventsLog: string | null,
+    private readonly onWriteError: (err: Error) => void = () => undefined,
   ) {}
 
   record(event: EngineEvent): void {
+    this.guarded(() => this.write(event));
+  }
+
+  /** Writes buffered metrics in one transaction. */
+  flush(): void {
+    this.guarded(() => this.flushRows());
+  }
+
+  private guarded(fn: () => void): void {
+    if (this.writeError) return;
+    try {
+      fn();
+    } catch (err) {
+      this.writeError = err instanceof Error ? err : new Error(String(err));
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = null;
+      this.onWriteError(this.writeError);
+    }
+  }
+
+  private write(event: EngineEvent): void {
     if (this.eventsLog) appendFileSync(this.eventsLog, JSON.stringify(event) + '\n');
     this.lastStep = Math.max(this.lastStep, event.step ?? 0);
     switch (event.event) {
       case 'started':
-        this.flush();
+        this.flushRows();
         this.store.runs.update(this.runId, {
           status: 'running',
           backend: event.backend,
@@ -59,7 +87,7 @@ export class RunRecorder {
         this.push(event.step, event.epoch, 'epoch', event, event.time);
         return;
       case 'checkpoint':
-        this.flush();
+        this.flushRows();
         this.store.checkpoints.insert({
           runId: this.runId,
           step: event.step,
@@ -84,7 +112,7 @@ export class RunRecorder {
         });
         return;
       case 'recovery':
-        this.flush();
+        this.flushRows();
         // One transaction: a resume's superseded rows go together with its event, or not at all.
         this.store.transaction(() => {
           if (event.kind === 'resume') this.supersede(event.details);
@@ -111,13 +139,12 @@ export class RunRecorder {
         return;
       case 'sampled':
       case 'finished':
-        this.flush();
+        this.flushRows();
         return;
     }
   }
 
-  /** Writes buffered metrics in one transaction. */
-  flush(): void {
+  private flushRows(): void {
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = null;
@@ -146,7 +173,7 @@ export class RunRecorder {
       if (NOT_METRICS.has(name) || typeof value !== 'number') continue;
       this.rows.push({ runId: this.runId, step, epoch, scope, name, value, time });
     }
-    if (this.rows.length >= FLUSH_ROWS) this.flush();
+    if (this.rows.length >= FLUSH_ROWS) this.flushRows();
     else if (!this.timer) this.timer = setTimeout(() => this.flush(), FLUSH_MS);
   }
 }

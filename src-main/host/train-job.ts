@@ -83,9 +83,13 @@ export async function superviseTrainEngine(
 ): Promise<TrainJobResult> {
   const { store } = options;
   recordHost(store, runId, request.resume ? 'resume' : 'train', request.cwd);
-  const recorder = new RunRecorder(store, runId, path.join(runDir, 'events.jsonl'));
+  let handle: EngineHandle | null = null;
+  // A full or read-only database: stop the engine (it writes its final checkpoint) and end failed.
+  const recorder = new RunRecorder(store, runId, path.join(runDir, 'events.jsonl'), (err) => {
+    handle?.requestStop(`the database could not be written: ${err.message}`);
+  });
   const startedAt = Date.now();
-  const handle = startEngine(
+  handle = startEngine(
     request,
     {
       onEvent: (event) => {
@@ -101,7 +105,7 @@ export async function superviseTrainEngine(
   const exit = await handle.done;
   recorder.flush();
 
-  const finished: FinishedEvent =
+  let finished: FinishedEvent =
     exit.finished ??
     // The engine died without saying how (crash, OOM kill, kill -9): say so.
     {
@@ -115,24 +119,37 @@ export async function superviseTrainEngine(
         (exit.stderrTail.trim() ? `: ${lastLine(exit.stderrTail)}` : ''),
       seconds: (Date.now() - startedAt) / 1000,
     };
-  if (!exit.finished) {
-    store.events.insert({
-      runId,
-      step: finished.step,
-      kind: 'engine_crash',
-      details: { exitCode: exit.exitCode, signal: exit.signal, stderr: exit.stderrTail.slice(-2000) },
-      outcome: 'run marked failed',
-    });
-    options.onEvent?.(finished);
+  if (recorder.writeError) {
+    finished = {
+      ...finished,
+      status: 'failed',
+      reason: `the database ${store.file} could not be written (${recorder.writeError.message}); ` +
+        `free space (or make it writable) and run \`flowbench resume ${runId}\``,
+    };
   }
-  // A resumed run's duration is the sum of its segments (the time between them not counted).
-  const before = request.resume ? (store.runs.get(runId)?.durationS ?? 0) : 0;
-  store.runs.update(runId, {
-    status: finished.status,
-    finishedAt: finished.time,
-    durationS: before + finished.seconds,
-    error: finished.status === 'completed' ? null : (finished.reason ?? null),
-  });
+  try {
+    if (!exit.finished) {
+      store.events.insert({
+        runId,
+        step: finished.step,
+        kind: 'engine_crash',
+        details: { exitCode: exit.exitCode, signal: exit.signal, stderr: exit.stderrTail.slice(-2000) },
+        outcome: 'run marked failed',
+      });
+      options.onEvent?.(finished);
+    }
+    // A resumed run's duration is the sum of its segments (the time between them not counted).
+    const before = request.resume ? (store.runs.get(runId)?.durationS ?? 0) : 0;
+    store.runs.update(runId, {
+      status: finished.status,
+      finishedAt: finished.time,
+      durationS: before + finished.seconds,
+      error: finished.status === 'completed' ? null : (finished.reason ?? null),
+    });
+  } catch (err) {
+    // Still full: the run stays 'running' with no live host, which `runs`/`resume` show as interrupted.
+    finished = { ...finished, status: 'failed', reason: `${finished.reason ?? 'failed'}; its end could not be recorded either (${err instanceof Error ? err.message : String(err)})` };
+  }
   return { runId, runDir, finished };
 }
 

@@ -4,11 +4,11 @@
  * `flowbench sample`, and records nothing. Before the fix 32 of 40 such runs exited 1,
  * recorded a failed run and printed a Node stack trace; the hostile files took gigabytes.
  */
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import h5wasm from 'h5wasm/node';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadRunSpec } from '../../src-main/config/index.js';
 import { DataError } from '../../src-main/data/index.js';
 import { runTrainJob } from '../../src-main/host/train-job.js';
@@ -40,6 +40,8 @@ function dataset(dir: string, name: string, bytes: Uint8Array | string, extra = 
   writeFileSync(path.join(d, 'LABELS.csv'), `path,label,domain,fs_hz${extra ? ',signal_key' : ''}\n${name},normal,d0,12000${extra ? `,${extra}` : ''}\n`);
   return d;
 }
+
+afterAll(() => rmSync(home, { recursive: true, force: true }));
 
 beforeAll(async () => {
   mkdirSync(root, { recursive: true });

@@ -3,6 +3,7 @@
  */
 import type { Command } from 'commander';
 import { formatRunDetail, formatRunList, listRuns, showRun } from '../run-report.js';
+import { formatSeedGroups, groupRunsBySeed } from '../seed-summary.js';
 import { parseInteger, openDb, dbOption } from './options.js';
 
 export function registerHistoryCommands(program: Command): void {
@@ -13,10 +14,19 @@ export function registerHistoryCommands(program: Command): void {
     .option('--limit <n>', 'how many', parseInteger('--limit'), 50)
     .option('--all', 'include archived runs')
     .option('--json', 'JSON array')
+    .option('--group-seeds', 'group runs that differ only in environment.seed (same config and data): mean ± std of their last losses')
     .action((opts) => {
       const store = openDb(opts.db);
       try {
         const items = listRuns(store, opts.limit, Boolean(opts.all));
+        if (opts.groupSeeds) {
+          const groups = groupRunsBySeed(items.map((it) => {
+            const run = store.runs.get(it.id)!;
+            return { ...it, config: run.config, seed: run.seed };
+          }));
+          process.stdout.write(opts.json ? JSON.stringify(groups, null, 2) + '\n' : formatSeedGroups(groups));
+          return;
+        }
         process.stdout.write(opts.json ? JSON.stringify(items, null, 2) + '\n' : formatRunList(items));
       } finally {
         store.close();

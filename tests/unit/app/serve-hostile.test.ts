@@ -6,8 +6,6 @@
  * below ended the process (no 'error' handler on the socket, decodeURIComponent outside a try).
  */
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
-import { connect } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -18,6 +16,7 @@ import { openStore, type Store } from '../../../src-main/store/index.js';
 import { createWsTransport, type SocketConstructor } from '../../../src-renderer/src/transport/ws-transport.js';
 import type { Transport } from '../../../src-renderer/src/transport/transport.js';
 import { tempHome } from '../../support/cli.js';
+import { closeCodeFor as closeCodeAt, maskedFrame as frame, rawGet as rawGetAt } from '../../support/fuzz.js';
 
 let home: string;
 let dataRoot: string;
@@ -70,63 +69,8 @@ afterAll(async () => {
   rmSync(home, { recursive: true, force: true });
 });
 
-/** A raw GET (fetch would normalise the path first). */
-function rawGet(pathname: string, headers: Record<string, string> = {}): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: server.port, path: pathname, headers }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-/** Opens a raw WebSocket (handshake by hand), writes `frame`, and returns the server's close code (or -1). */
-function closeCodeFor(frame: Buffer): Promise<number> {
-  return new Promise((resolve) => {
-    const socket = connect(server.port, '127.0.0.1');
-    let buf = Buffer.alloc(0);
-    let upgraded = false;
-    socket.on('error', () => resolve(-1));
-    socket.on('close', () => resolve(-1));
-    socket.on('data', (chunk) => {
-      buf = Buffer.concat([buf, chunk]);
-      if (!upgraded) {
-        const end = buf.indexOf('\r\n\r\n');
-        if (end < 0) return;
-        expect(buf.subarray(0, 12).toString()).toBe('HTTP/1.1 101');
-        upgraded = true;
-        buf = buf.subarray(end + 4);
-        socket.write(frame);
-      }
-      // The server's close frame: 0x88, length, 2-byte code.
-      if (buf.length >= 4 && buf[0] === 0x88) {
-        resolve(buf.readUInt16BE(2));
-        socket.destroy();
-      }
-    });
-    socket.write(
-      [
-        'GET /api HTTP/1.1',
-        `Host: 127.0.0.1:${server.port}`,
-        'Upgrade: websocket',
-        'Connection: Upgrade',
-        'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
-        'Sec-WebSocket-Version: 13',
-        `Sec-WebSocket-Protocol: ${wsProtocols(server.token).join(', ')}`,
-        `Origin: http://127.0.0.1:${server.port}`,
-        '',
-        '',
-      ].join('\r\n'),
-    );
-  });
-}
-
-/** A masked client frame with a zero mask key (so the payload goes as it is). */
-function frame(firstByte: number, payload: Buffer): Buffer {
-  return Buffer.concat([Buffer.from([firstByte, 0x80 | payload.length, 0, 0, 0, 0]), payload]);
-}
+const rawGet = (pathname: string, headers: Record<string, string> = {}) => rawGetAt(server.port, pathname, headers);
+const closeCodeFor = (bytes: Buffer) => closeCodeAt(server.port, server.token, bytes);
 
 describe('serve under hostile input', () => {
   it('keeps a training run going through every malformed request and frame, and answers each with a 4xx or close code', async () => {
@@ -177,7 +121,7 @@ describe('serve under hostile input', () => {
     await expect(transport.call('previewData', { source: 'files', path: '/etc/passwd' })).rejects.toThrow(/\/etc\/passwd is outside/);
     const before = store.runs.list({}).length;
     await expect(transport.call('startRun', { scale: 'quick', sets: ['data.source=files', `data.path=${outside}`] })).rejects.toThrow(/outside the data folders/);
-    await expect(transport.call('startRun', { scale: 'quick', sets: ['data.source=files', 'data.path=escapes'] })).rejects.toThrow(/recording 1 of/);
+    await expect(transport.call('startRun', { scale: 'quick', sets: ['data.source=files', 'data.path=escapes'] })).rejects.toThrow(/recording 1\b.*outside\/sig\.csv is outside the data folders/);
     expect(store.runs.list({}).length).toBe(before);
   });
 });
