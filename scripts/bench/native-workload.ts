@@ -16,7 +16,7 @@ import { Rng } from '../../src-main/data/rng.js';
 import { AdamW } from '../../src-main/engine/train/adamw.js';
 import { clipByGlobalNorm } from '../../src-main/engine/train/clipping.js';
 import { JointObjective } from '../../src-main/engine/objective/joint-objective.js';
-import { benchSpec, buildModel, fixedBatch, type SampleResult, type TrainResult, type WorkloadShape } from './workload.js';
+import { benchSpec, buildModel, fixedBatch, timeSampling, type SampleResult, type TrainResult, type WorkloadShape } from './workload.js';
 
 export type NativeMode = 'native' | 'native-loop';
 
@@ -87,13 +87,7 @@ export function nativeSampleRate(shape: WorkloadShape, repeats: number, threads 
   const rng = new Rng(2);
   const once = (): void => void net.integrate(rng.normalArray(shape.batch * model.signalDim), ids, 'euler', spec.model.sample_steps);
   try {
-    once();
-    const t0 = performance.now();
-    const c0 = process.cpuUsage();
-    for (let i = 0; i < repeats; i++) once();
-    const cpu = process.cpuUsage(c0);
-    const windows = repeats * shape.batch;
-    return { windows_per_s: (windows * 1000) / (performance.now() - t0), cpu_ms_per_window: (cpu.user + cpu.system) / 1000 / windows };
+    return timeSampling(once, repeats, shape.batch);
   } finally {
     model.dispose();
   }

@@ -157,14 +157,19 @@ export function sampleRate(shape: WorkloadShape, repeats: number): SampleResult 
     tf.dispose([x0, x1]);
   };
   try {
-    once();
-    const t0 = performance.now();
-    const c0 = process.cpuUsage();
-    for (let i = 0; i < repeats; i++) once();
-    const cpu = process.cpuUsage(c0);
-    const windows = repeats * shape.batch;
-    return { windows_per_s: (windows * 1000) / (performance.now() - t0), cpu_ms_per_window: (cpu.user + cpu.system) / 1000 / windows };
+    return timeSampling(once, repeats, shape.batch);
   } finally {
     model.dispose();
   }
+}
+
+/** Wall rate and CPU cost of `repeats` sampling calls of `batch` windows each, after one warm-up call. */
+export function timeSampling(once: () => void, repeats: number, batch: number): SampleResult {
+  once();
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  for (let i = 0; i < repeats; i++) once();
+  const cpu = process.cpuUsage(c0);
+  const windows = repeats * batch;
+  return { windows_per_s: (windows * 1000) / (performance.now() - t0), cpu_ms_per_window: (cpu.user + cpu.system) / 1000 / windows };
 }

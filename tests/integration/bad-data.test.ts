@@ -4,9 +4,8 @@
  * `flowbench sample`, and records nothing. Before the fix 32 of 40 such runs exited 1,
  * recorded a failed run and printed a Node stack trace; the hostile files took gigabytes.
  */
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import h5wasm from 'h5wasm/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadRunSpec } from '../../src-main/config/index.js';
@@ -14,21 +13,11 @@ import { DataError } from '../../src-main/data/index.js';
 import { runTrainJob } from '../../src-main/host/train-job.js';
 import { openStore } from '../../src-main/store/index.js';
 import { writeMatV5 } from '../unit/data/readers/mat-v5-writer.js';
-import { runCli, tempHome } from '../support/cli.js';
+import { runCli, runCount, tempHome } from '../support/cli.js';
 
 const home = tempHome('flowbench-bad-data-');
 const root = path.join(home, 'inputs');
 
-function runCount(): number {
-  const db = path.join(home, 'flowbench.sqlite');
-  if (!existsSync(db)) return 0;
-  const conn = new Database(db, { readonly: true });
-  try {
-    return (conn.prepare('select count(*) n from runs').get() as { n: number }).n;
-  } finally {
-    conn.close();
-  }
-}
 
 const sine = (n: number): number[] => Array.from({ length: n }, (_, i) => Math.sin(i / 7));
 
@@ -120,7 +109,7 @@ describe('bad data and configs through the CLI: exit 2, the file or key named, n
     expect(r.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
     expect(r.stderr).not.toMatch(/HDF5-DIAG/);
     expect(r.stdout).not.toContain('flowbench sample');
-    expect(runCount()).toBe(0);
+    expect(runCount(home)).toBe(0);
   }, 130_000);
 });
 
@@ -143,7 +132,7 @@ describe('bad data and configs in the host: a ConfigError or DataError (exit 2) 
     expect(caught instanceof DataError || caught instanceof ConfigError, String(caught)).toBe(true);
     const message = (caught as Error).message;
     for (const re of c.expect) expect(message).toMatch(re);
-    expect(runCount()).toBe(0);
+    expect(runCount(home)).toBe(0);
     // Speed targets live in benchmarks; this only catches a hang or a runaway allocation.
     expect(Date.now() - t0).toBeLessThan(60_000);
   }, 70_000);

@@ -2,11 +2,10 @@
  * Bad input at the CLI: each case exits non-zero with a message that names what is wrong,
  * and none of them records a run or touches the database's existing runs.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { runCli, tempHome } from '../support/cli.js';
+import { runCli, runCount, tempHome } from '../support/cli.js';
 
 const home = tempHome('flowbench-errors-');
 const dir = path.join(home, 'inputs');
@@ -18,16 +17,6 @@ function file(name: string, text: string): string {
   return p;
 }
 
-function runCount(): number {
-  const db = path.join(home, 'flowbench.sqlite');
-  if (!existsSync(db)) return 0;
-  const conn = new Database(db, { readonly: true });
-  try {
-    return (conn.prepare('select count(*) n from runs').get() as { n: number }).n;
-  } finally {
-    conn.close();
-  }
-}
 
 const cases: { name: string; args: () => string[]; expect: RegExp[] }[] = [
   {
@@ -100,12 +89,12 @@ const cases: { name: string; args: () => string[]; expect: RegExp[] }[] = [
 describe('CLI bad input', () => {
   for (const c of cases) {
     it(c.name, async () => {
-      const before = runCount();
+      const before = runCount(home);
       const res = await runCli(c.args(), { home, timeoutMs: 60_000 });
       expect(res.code, `stdout: ${res.stdout}\nstderr: ${res.stderr}`).toBe(2); // README: 2 = bad input
       for (const re of c.expect) expect(res.stderr, res.stderr).toMatch(re);
       expect(res.stderr).not.toMatch(/at .*\.(ts|js|mjs):\d+:\d+/); // a message, not a stack trace
-      expect(runCount()).toBe(before);
+      expect(runCount(home)).toBe(before);
     });
   }
 });

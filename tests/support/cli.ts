@@ -2,10 +2,11 @@
  * Runs the real CLI (bin/flowbench.js) as a child process with its own FLOWBENCH_HOME.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const cliPath = path.join(repoRoot, 'bin', 'flowbench.js');
@@ -14,6 +15,18 @@ export interface CliResult {
   code: number | null;
   stdout: string;
   stderr: string;
+}
+
+/** Runs recorded in a FLOWBENCH_HOME's database (0 when it has none yet): bad input must add none. */
+export function runCount(home: string): number {
+  const db = path.join(home, 'flowbench.sqlite');
+  if (!existsSync(db)) return 0;
+  const conn = new Database(db, { readonly: true });
+  try {
+    return (conn.prepare('select count(*) n from runs').get() as { n: number }).n;
+  } finally {
+    conn.close();
+  }
 }
 
 export function tempHome(prefix = 'flowbench-test-'): string {

@@ -2,6 +2,7 @@
  * The native addon's JavaScript surface (native/src/addon.cc), as TypeScript types. Arrays
  * are Float32Array for precision 'f32' and Float64Array for 'f64' (the gradient checks).
  */
+import type { FusedAdamWAttrs } from '../backend/fused.js';
 
 export type NativeArray = Float32Array | Float64Array;
 
@@ -31,17 +32,8 @@ export interface NativeParamInfo {
   size: number;
 }
 
-/** The update's scalars (train/adamw.ts): see FusedAdamWAttrs. */
-export interface NativeAdamScalars {
-  beta1: number;
-  beta2: number;
-  eps: number;
-  decay: number;
-  gradScale: number;
-  l2: number;
-  stepSize: number;
-  sqrtBc2: number;
-}
+/** The update's scalars (train/adamw.ts): the same as the wasm fused kernel's. */
+export type NativeAdamScalars = FusedAdamWAttrs;
 
 export interface MlpEngineHandle {
   readonly numParams: number;
