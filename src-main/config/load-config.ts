@@ -10,6 +10,7 @@ import { limits } from '../data/limits.js';
 import { runSpecIssues, runSpecWarnings } from './run-checks.js';
 import { isAbsolute, resolve } from 'node:path';
 import { applyAliases, type Layer } from './aliases.js';
+import { SCALES } from './enums.js';
 import { ConfigError, type ConfigIssue, type ConfigWarning } from './errors.js';
 import { isSetOverride, overrideToObject, parseSetArg } from './overrides.js';
 import { formatPath, getPath, isPlainObject, mergeInto, type PathSegment, type PlainObject } from './paths.js';
@@ -130,7 +131,7 @@ function load(opts: LoadRunSpecOptions, warnings: ConfigWarning[]): LoadedRunSpe
   mergeInto({}, presetLayer.value, (p) => {
     if (!origin.has(formatPath(p))) origin.set(formatPath(p), presetLayer);
   });
-  if (merged.scale === undefined || ['quick', 'medium', 'full'].includes(merged.scale as string)) merged.scale = scale;
+  if (merged.scale === undefined || (SCALES as readonly unknown[]).includes(merged.scale)) merged.scale = scale;
 
   // 6. Validate.
   const result = runSpecSchema.safeParse(merged);

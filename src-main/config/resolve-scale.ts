@@ -4,6 +4,7 @@
  * wins; a lower source that disagrees gets a warning. Default: quick.
  */
 import type { Layer } from './aliases.js';
+import { SCALES } from './enums.js';
 import type { ConfigIssue, ConfigWarning } from './errors.js';
 import { getPath, type PlainObject } from './paths.js';
 import { VALIDATION_SCALE_TO_SCALE } from './scale-presets.js';
@@ -38,7 +39,7 @@ export function resolveScale(
   if (cliScale !== undefined && cliScale !== null) {
     const parsed = scaleSchema.safeParse(cliScale);
     if (parsed.success) candidates.push({ scale: parsed.data, path: 'scale', said: `--scale ${parsed.data}`, source: '--scale' });
-    else issues.push({ path: 'scale', source: '--scale', message: `got ${JSON.stringify(cliScale)}; expected one of "quick", "medium", "full"` });
+    else issues.push({ path: 'scale', source: '--scale', message: `got ${JSON.stringify(cliScale)}; expected one of ${SCALES.map((s) => JSON.stringify(s)).join(', ')}` });
   }
 
   if (fileScale.success && !scaleFromSet) candidates.push(fromLayer('scale', fileScale.data, `scale: ${fileScale.data}`));

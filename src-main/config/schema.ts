@@ -6,11 +6,12 @@
  * Section and key names follow the PHM-Vibench seed YAMLs (REFERENCE.md) where they exist.
  */
 import { z } from 'zod';
+import { BALANCINGS, DATA_LAYOUTS, SCALES } from './enums.js';
 
 const positiveInt = z.number().int().positive();
 const fraction = z.number().min(0).lt(1);
 
-export const scaleSchema = z.enum(['quick', 'medium', 'full']);
+export const scaleSchema = z.enum(SCALES);
 export type Scale = z.infer<typeof scaleSchema>;
 
 export const environmentSchema = z.strictObject({
@@ -64,7 +65,7 @@ export const dataSchema = z.strictObject({
    */
   path: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).nullable().default(null),
   /** Dataset layout convention; auto detects from the manifest or file names. */
-  layout: z.enum(['auto', 'manifest', 'CWRU', 'XJTU', 'PU', 'HUST', 'IMS', 'PHM-Vibench']).default('auto'),
+  layout: z.enum(DATA_LAYOUTS).default('auto'),
   /** Variable/column name or a suffix of one (e.g. `_DE_time`); null = the manifest's, or the only signal. */
   signal_key: z.string().min(1).nullable().default(null),
   /** Channels by name or index; null = the signal_key channel (or all columns of a CSV). */
@@ -177,7 +178,7 @@ export const taskSchema = z.strictObject({
   /** Validation metric early stopping watches (lower is better). */
   monitor: z.enum(['val_flow_loss', 'val_total_loss']).default('val_flow_loss'),
   /** How the flow and contrastive losses combine (objective/): fixed weights, Kendall uncertainty, GradNorm. */
-  balancing: z.enum(['fixed', 'uncertainty', 'gradnorm']).default('fixed'),
+  balancing: z.enum(BALANCINGS).default('fixed'),
   /** GradNorm asymmetry α: how strongly slower-training tasks get larger gradient norms. */
   gradnorm_alpha: z.number().min(0).max(10).default(1.5),
   /** Adam step size for the GradNorm task weights (their own optimiser). */

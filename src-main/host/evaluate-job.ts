@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import type { Scale } from '../config/enums.js';
 import type { EngineEvent, EvaluationEvent, FigureTable, FinishedEvent } from '../engine/protocol/index.js';
 import type { Store } from '../store/index.js';
 import { startEngine } from './engine-process.js';
@@ -17,7 +18,7 @@ export const EVAL_SECTIONS = ['linear_probe', 'few_shot', 'cross_condition', 'ba
 export interface EvaluateJobOptions {
   store: Store;
   runRef: string;
-  scale: 'quick' | 'medium' | 'full';
+  scale: Scale;
   checkpointPath?: string | null;
   dataPath?: string | null;
   seed?: number;

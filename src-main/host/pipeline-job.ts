@@ -11,6 +11,7 @@ import { parse, stringify } from 'yaml';
 import { z } from 'zod';
 import { ConfigError, loadRunSpec, specHash } from '../config/index.js';
 import type { Scale } from '../config/schema.js';
+import { SCALES } from '../config/enums.js';
 import type { EngineEvent, EvaluationEvent, FinishedEvent } from '../engine/protocol/index.js';
 import { newRunId, type Store } from '../store/index.js';
 import { startEngine } from './engine-process.js';
@@ -24,7 +25,7 @@ export const pipelineSchema = z.strictObject({
   stage1: z.strictObject({
     /** Train config, relative to the pipeline file. */
     config: z.string().min(1),
-    scale: z.enum(['quick', 'medium', 'full']).nullable().default(null),
+    scale: z.enum(SCALES).nullable().default(null),
     /** key=value overrides, as --set. */
     set: z.array(z.string()).default([]),
   }),

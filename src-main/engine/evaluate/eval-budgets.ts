@@ -3,7 +3,9 @@
  * recording, few-shot episodes, supervised-baseline episodes, generated windows per cell,
  * permutations, flow anomaly windows. quick fits a couple of minutes on 2 CPU cores.
  */
-export type EvalScale = 'quick' | 'medium' | 'full';
+import { SCALES, type Scale } from '../../config/enums.js';
+
+export type EvalScale = Scale;
 
 export interface EvalBudget {
   /** Cap on windows per recording (evenly spaced over the file's splits); null = all. */
@@ -37,6 +39,6 @@ export const EVAL_BUDGETS: Readonly<Record<EvalScale, EvalBudget>> = {
 
 export function evalBudget(scale: EvalScale, overrides: Partial<EvalBudget> = {}): EvalBudget {
   const base = EVAL_BUDGETS[scale];
-  if (!base) throw new Error(`evaluate: scale "${scale}" is not one of quick, medium, full`);
+  if (!base) throw new Error(`evaluate: scale "${scale}" is not one of ${SCALES.join(', ')}`);
   return { ...base, ...overrides };
 }

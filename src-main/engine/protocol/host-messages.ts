@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { RunSpec } from '../../config/schema.js';
+import { SCALES } from '../../config/enums.js';
 
 /** The resolved RunSpec: validated by the config layer before it is sent, so only its shape is checked here. */
 const runSpec = z.custom<RunSpec>((v) => typeof v === 'object' && v !== null && 'model' in v && 'task' in v, { message: 'expected a resolved RunSpec' });
@@ -63,7 +64,7 @@ export const evaluateRequestSchema = z.object({
   type: z.literal('evaluate'),
   run_id: z.string(),
   checkpoint_path: z.string(),
-  scale: z.enum(['quick', 'medium', 'full']),
+  scale: z.enum(SCALES),
   seed: z.number(),
   /** Base folder for a relative data path. */
   cwd: z.string(),

@@ -14,6 +14,7 @@ import { chooseEngine } from '../native/engine-choice.js';
 import { NativeFlowStep } from '../native/native-flow-step.js';
 import type { EpochEvent, FinishedEvent, StepEvent, TrainRequest } from '../protocol/index.js';
 import { Rng } from '../../data/rng.js';
+import { balancingIgnored } from '../../config/enums.js';
 import { AdamW } from './adamw.js';
 import { checkWindowSet, gatherBatch } from './batches.js';
 import { EarlyStopping } from './early-stopping.js';
@@ -124,7 +125,7 @@ export async function runTraining(
     }
     if (task.use_contrastive) {
       emit(stamp(runId, step, { event: 'log', level: 'info', message: `objective: flow + contrastive (NT-Xent τ=${task.temperature}), balancing ${task.balancing}` }));
-    } else if (task.balancing !== 'fixed') {
+    } else if (balancingIgnored(task)) {
       emit(stamp(runId, step, { event: 'log', level: 'warn', message: `task.balancing=${task.balancing} needs task.use_contrastive: true; training the flow objective alone` }));
     }
     if (task.early_stopping && !stopper) {

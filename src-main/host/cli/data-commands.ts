@@ -4,6 +4,7 @@
 import { Option, type Command } from 'commander';
 import path from 'node:path';
 import { inspectPath } from '../../data/index.js';
+import { DATA_LAYOUTS } from '../../config/enums.js';
 import { formatInspectReport } from '../inspect-report.js';
 
 export function registerDataCommands(program: Command): void {
@@ -13,7 +14,7 @@ export function registerDataCommands(program: Command): void {
     .description('Channels, sample rate, length, per-channel statistics, classes and domains')
     .argument('<path>', 'a signal file (.mat, .h5, .csv) or a dataset folder / manifest')
     .option('--signal-key <key>', 'variable or column (or a suffix of one, e.g. _DE_time)')
-    .addOption(new Option('--layout <layout>', 'how a dataset folder is read (data.layout)').choices(['auto', 'manifest', 'CWRU', 'XJTU', 'PU', 'HUST', 'IMS', 'PHM-Vibench']).default('auto'))
+    .addOption(new Option('--layout <layout>', 'how a dataset folder is read (data.layout)').choices(DATA_LAYOUTS).default('auto'))
     .option('--json', 'JSON object')
     .action(async (target: string, opts) => {
       const report = await inspectPath(path.resolve(target), { signalKey: opts.signalKey ?? null, layout: opts.layout });

@@ -5,6 +5,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Scale } from '../../config/schema.js';
+import { SCALES } from '../../config/enums.js';
 import { defaultHome, defaultRunsDir } from '../paths.js';
 import { collect, parseInteger, parseNumber, openDb, dbOption, EXIT_FAILED } from './options.js';
 
@@ -13,7 +14,7 @@ export function registerEvaluateCommands(program: Command): void {
     .command('evaluate')
     .description("Score a run's checkpoint: linear probe, few-shot, baselines, cross-load, anomaly, generation vs controls")
     .argument('<run>', "run id, a unique prefix of one, or 'last'")
-    .addOption(new Option('--scale <scale>', 'how much to evaluate: quick | medium | full').choices(['quick', 'medium', 'full']).default('quick'))
+    .addOption(new Option('--scale <scale>', `how much to evaluate: ${SCALES.join(' | ')}`).choices(SCALES).default('quick'))
     .option('--checkpoint <file>', 'evaluate this checkpoint file (default: the newest stable one of the run)')
     .option('--data <path>', "evaluate on this dataset instead of the run's own")
     .option('--seed <n>', 'seed of episodes, permutations and samples (default: the run seed)', parseInteger('--seed'))
@@ -71,7 +72,7 @@ export function registerEvaluateCommands(program: Command): void {
     .command('pipeline')
     .description('Pretrain → few-shot: stage 1 flow pretraining, stage 2 prototypical fine-tuning from its checkpoint (linked runs)')
     .requiredOption('--config <file>', 'pipeline YAML (see configs/pipeline_pretrain_fewshot.yaml)')
-    .addOption(new Option('--scale <scale>', 'quick | medium | full').choices(['quick', 'medium', 'full']))
+    .addOption(new Option('--scale <scale>', SCALES.join(' | ')).choices(SCALES))
     .option('--data <path>', 'dataset folder (with LABELS.csv)')
     .option('--set <key=value>', 'override a stage-1 config key (repeatable)', collect, [])
     .option('--seed <n>', 'random seed', parseInteger('--seed'))

@@ -5,6 +5,7 @@ import { type Command, Option } from 'commander';
 import path from 'node:path';
 import { loadRunSpec } from '../../config/index.js';
 import { ENGINE_BACKENDS, type Scale } from '../../config/schema.js';
+import { SCALES } from '../../config/enums.js';
 import { defaultHome, defaultRunsDir } from '../paths.js';
 import { createProgressView, pickProgressMode } from '../terminal-progress.js';
 import { runTrainJob, type TrainJobResult } from '../train-job.js';
@@ -18,7 +19,7 @@ export function registerTrainCommands(program: Command): void {
     .command('train')
     .description('Pretrain a rectified-flow model; records the run in the database')
     .option('--config <file>', 'YAML run config (see configs/)')
-    .addOption(new Option('--scale <scale>', 'quick | medium | full').choices(['quick', 'medium', 'full']))
+    .addOption(new Option('--scale <scale>', SCALES.join(' | ')).choices(SCALES))
     .option('--data <path>', 'dataset folder (with LABELS.csv), manifest CSV or a single signal file; repeat it to train on several data sources', collect, [])
     .addOption(dbOption())
     .option('--workdir <dir>', 'folder for run folders (default: $FLOWBENCH_HOME/runs)')
