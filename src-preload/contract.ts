@@ -9,6 +9,7 @@
  * Replies are plain JSON: non-finite metric values travel as null (JSON has no NaN).
  */
 import { z } from 'zod';
+import { DATA_LAYOUTS, SCALES } from '../src-main/config/enums.js';
 import { ENGINE_EVENT_NAMES } from '../src-main/engine/protocol/events.js';
 import { API_METHODS, type ApiMethod } from './methods.js';
 
@@ -127,7 +128,6 @@ export const getMetricsReply = z.object({ id: z.string(), series: z.array(metric
 
 // ---------------------------------------------------------------- wizard
 
-export const SCALES = ['quick', 'medium', 'full'] as const;
 export const scaleSchema = z.enum(SCALES);
 export type Scale = z.infer<typeof scaleSchema>;
 
@@ -151,7 +151,7 @@ export const previewDataRequest = z.strictObject({
   signalKey: z.string().trim().min(1).optional(),
   windowLength: z.int().min(64).max(65536).optional(),
   /** data.layout: how the folder is read (default auto); the preview reads it the way the run will. */
-  layout: z.enum(['auto', 'manifest', 'CWRU', 'XJTU', 'PU', 'HUST', 'IMS', 'PHM-Vibench']).optional(),
+  layout: z.enum(DATA_LAYOUTS).optional(),
 });
 
 /** x[i] ↔ y[i], with the units the axes show. */
@@ -325,6 +325,8 @@ export type FlowbenchApi = { [M in ApiMethod]: (req: ApiRequest<M>) => Promise<A
 export const RUN_EVENT_NAMES = ENGINE_EVENT_NAMES;
 /** Which event fields are metrics, as declared there (the dashboard keeps a series for each). */
 export { METRIC_NAMES } from '../src-main/engine/protocol/events.js';
+/** The config's shared enums and the balancing rule, for the UI (declared once in config/enums.ts). */
+export { BALANCINGS, DATA_LAYOUTS, SCALES, balancingIgnored, type Balancing, type DataLayout } from '../src-main/config/enums.js';
 
 /**
  * An engine event forwarded from a running job (the host checked it against the protocol

@@ -6,19 +6,14 @@
  */
 import { defineStore } from 'pinia';
 import { computed, reactive, ref } from 'vue';
-import type { ApiReply, DataPreview, Scale } from '../../../src-preload/contract.js';
+import { balancingIgnored, type ApiReply, type Balancing, type DataLayout, type DataPreview, type Scale } from '../../../src-preload/contract.js';
+export { BALANCINGS, DATA_LAYOUTS } from '../../../src-preload/contract.js';
 import { errorText, useTransport } from './api.js';
 
 export const WIZARD_STEPS = ['Dataset', 'Model & objective', 'Scale', 'Review'] as const;
 
-/** data.layout: how a folder's recordings are read (auto detects from a manifest or file names). */
-export const DATA_LAYOUTS = ['auto', 'manifest', 'CWRU', 'XJTU', 'PU', 'HUST', 'IMS', 'PHM-Vibench'] as const;
-export type DataLayout = (typeof DATA_LAYOUTS)[number];
 export const VELOCITY_NETS = ['mlp', 'dit'] as const;
 export type VelocityNet = (typeof VELOCITY_NETS)[number];
-/** task.balancing: how flow and contrastive losses combine (needs the contrastive branch). */
-export const BALANCINGS = ['fixed', 'uncertainty', 'gradnorm'] as const;
-export type Balancing = (typeof BALANCINGS)[number];
 
 export interface DatasetChoice {
   source: 'synthetic' | 'files';
@@ -74,7 +69,7 @@ export function draftSets(data: DatasetChoice, model: ModelChoice, extra: string
     `task.flow_loss_weight=${model.flowWeight}`,
     `task.contrastive_loss_weight=${model.contrastiveWeight}`,
     // Balancing needs the contrastive branch; without it the engine trains the flow alone (fixed).
-    `task.balancing=${model.useContrastive ? model.balancing : 'fixed'}`,
+    `task.balancing=${balancingIgnored({ balancing: model.balancing, use_contrastive: model.useContrastive }) ? 'fixed' : model.balancing}`,
     `task.lr=${model.lr}`,
     `task.batch_size=${model.batchSize}`,
     `task.checkpoint_every_epoch=${checkpoint.everyEpoch}`,
