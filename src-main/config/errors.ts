@@ -36,9 +36,10 @@ export class ConfigError extends Error {
   /** Warnings gathered before loading stopped (e.g. a duplicated key next to the real error). */
   warnings: ConfigWarning[] = [];
 
-  constructor(issues: ConfigIssue[]) {
+  /** @param what the kind of file, for the heading ("run configuration", "pipeline configuration"). */
+  constructor(issues: ConfigIssue[], what = 'run configuration') {
     const n = issues.length;
-    const head = n === 1 ? 'Invalid run configuration:' : `Invalid run configuration (${n} problems):`;
+    const head = n === 1 ? `Invalid ${what}:` : `Invalid ${what} (${n} problems):`;
     super([head, ...issues.map((i) => `  - ${formatConfigIssue(i)}`)].join('\n'));
     this.name = 'ConfigError';
     this.issues = issues;

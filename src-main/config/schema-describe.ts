@@ -38,8 +38,8 @@ export function schemaAt(path: readonly PathSegment[], root: AnySchema = runSpec
 }
 
 /** Keys of the mapping at a path ([] when it is not a mapping). */
-export function validKeysAt(path: readonly PathSegment[]): string[] {
-  const schema = schemaAt(path);
+export function validKeysAt(path: readonly PathSegment[], root: AnySchema = runSpecSchema): string[] {
+  const schema = schemaAt(path, root);
   if (!schema) return [];
   const inner = unwrap(schema);
   return inner instanceof z.ZodObject ? Object.keys(inner.shape) : [];

@@ -4,6 +4,8 @@
  * key of the section by edit distance.
  */
 import { distance } from 'fastest-levenshtein';
+import type { z } from 'zod';
+import { runSpecSchema } from './schema.js';
 import { allKeyPaths, validKeysAt } from './schema-describe.js';
 import { formatPath, type PathSegment } from './paths.js';
 
@@ -32,11 +34,11 @@ const SYNONYMS: Record<string, string> = {
   sample_rate: 'fs_hz',
 };
 
-/** A sentence for an unknown key at `path` (its last segment is the unknown key). */
-export function suggestKey(path: readonly PathSegment[]): string {
+/** A sentence for an unknown key at `path` (its last segment is the unknown key) of the `root` schema. */
+export function suggestKey(path: readonly PathSegment[], root: z.ZodType = runSpecSchema): string {
   const key = String(path[path.length - 1]);
   const parent = path.slice(0, -1);
-  const valid = validKeysAt(parent);
+  const valid = validKeysAt(parent, root);
   const where = parent.length ? formatPath(parent) : 'the top level';
   const full = (k: string): string => formatPath([...parent, k]);
 
@@ -47,7 +49,7 @@ export function suggestKey(path: readonly PathSegment[]): string {
   if (caseFixed) return `did you mean ${full(caseFixed)}?`;
 
   // The key exists, but in another section (e.g. data.epochs → task.epochs).
-  const elsewhere = allKeyPaths().filter((p) => p[p.length - 1] === key && p.length === path.length);
+  const elsewhere = allKeyPaths(root).filter((p) => p[p.length - 1] === key && p.length === path.length);
   if (elsewhere.length) return `did you mean ${elsewhere.map((p) => formatPath(p)).join(' or ')}?`;
 
   const limit = Math.max(2, Math.floor(key.length / 3));

@@ -5,13 +5,11 @@
  * a prototypical network initialised from stage 1's final checkpoint, fine-tuned
  * episodically and scored on the test split (engine/evaluate/fewshot-finetune.ts).
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse, stringify } from 'yaml';
-import { z } from 'zod';
-import { ConfigError, loadRunSpec, specHash } from '../config/index.js';
+import { stringify } from 'yaml';
+import { loadPipelineSpec, loadRunSpec, specHash } from '../config/index.js';
 import type { Scale } from '../config/schema.js';
-import { SCALES } from '../config/enums.js';
 import type { EngineEvent, EvaluationEvent, FinishedEvent } from '../engine/protocol/index.js';
 import { newRunId, type Store } from '../store/index.js';
 import { startEngine } from './engine-process.js';
@@ -19,27 +17,6 @@ import { qualityLeaves } from './evaluate-report.js';
 import { insideDir } from './paths.js';
 import { RunRecorder } from './run-recorder.js';
 import { runTrainJob } from './train-job.js';
-
-export const pipelineSchema = z.strictObject({
-  name: z.string().min(1).default('pipeline_pretrain_fewshot'),
-  stage1: z.strictObject({
-    /** Train config, relative to the pipeline file. */
-    config: z.string().min(1),
-    scale: z.enum(SCALES).nullable().default(null),
-    /** key=value overrides, as --set. */
-    set: z.array(z.string()).default([]),
-  }),
-  stage2: z.strictObject({
-    way: z.number().int().min(2).default(5),
-    shot: z.number().int().min(1).default(5),
-    query: z.number().int().min(1).default(15),
-    train_episodes: z.number().int().min(0).default(100),
-    eval_episodes: z.number().int().min(1).default(200),
-    lr: z.number().positive().max(1).default(1e-4),
-    max_windows_per_file: z.number().int().positive().nullable().default(120),
-  }).prefault({}),
-});
-export type PipelineSpec = z.infer<typeof pipelineSchema>;
 
 export interface PipelineJobOptions {
   store: Store;
@@ -54,23 +31,9 @@ export interface PipelineJobOptions {
   log?: (line: string) => void;
 }
 
-export function loadPipelineSpec(file: string): PipelineSpec {
-  let raw: unknown;
-  try {
-    raw = parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new ConfigError([{ path: '', message: `cannot read the pipeline config (${(err as Error).message})`, source: file }]);
-  }
-  const r = pipelineSchema.safeParse(raw);
-  if (!r.success) {
-    throw new ConfigError(r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message, source: file })));
-  }
-  return r.data;
-}
-
 export async function runPipelineJob(o: PipelineJobOptions) {
   const log = o.log ?? (() => {});
-  const spec = loadPipelineSpec(o.configPath);
+  const spec = loadPipelineSpec(o.configPath, path.relative(o.cwd, o.configPath) || o.configPath);
   const stage1Config = path.resolve(path.dirname(o.configPath), spec.stage1.config);
   const { spec: trainSpec, warnings } = loadRunSpec({
     configPath: stage1Config, scale: o.scale ?? spec.stage1.scale, data: o.data, sets: [...spec.stage1.set, ...o.sets], seed: o.seed, cwd: o.cwd,

@@ -80,6 +80,16 @@ const cases: { name: string; args: () => string[]; expect: RegExp[] }[] = [
     expect: [/garbage\.mat/],
   },
   {
+    name: 'pipeline config: unknown key, with its line and the nearest key',
+    args: () => ['pipeline', '--config', file('pipe-typo.yaml', 'stage1:\n  config: flow.yaml\nstage2:\n  wya: 4\n')],
+    expect: [/pipe-typo\.yaml:4: stage2\.wya: unknown key; did you mean stage2\.way\?/, /Invalid pipeline configuration/],
+  },
+  {
+    name: 'pipeline config: bad value, with its line and what is valid',
+    args: () => ['pipeline', '--config', file('pipe-shot.yaml', 'name: p\nstage1:\n  config: flow.yaml\n  scale: huge\n')],
+    expect: [/pipe-shot\.yaml:4: stage1\.scale: got "huge" \(a string\); expected one of "quick"/],
+  },
+  {
     name: 'unknown command',
     args: () => ['trian'],
     expect: [/trian/],
