@@ -2,7 +2,8 @@
  * The import-direction rule (STYLE.md rule 1) and no import cycles, checked by
  * dependency-cruiser (`npm run lint:layers`, run in .ci/run):
  *   renderer → contract ← host → {config, data, store}; engine → {data, config};
- *   host ↔ engine by messages only; contract → engine/protocol/{events,evaluation}.ts (the
+ *   host ↔ engine by messages only (engine/protocol/index.ts is the one engine module
+ *   outside code imports); contract → engine/protocol/{events,evaluation}.ts (the
  *   shared schemas, zod only).
  * Each rule's comment is the sentence a developer reads when they break it.
  */
@@ -47,7 +48,10 @@ module.exports = {
     ...forbid('store-layer', STORE, [ENGINE, HOST, ENTRY, PRELOAD, RENDERER, ELECTRON, VUE],
       'store/ is used by the host only: it may import config and data types, never engine, host or Electron'),
     ...forbid('host-layer', HOST, [RENDERER, VUE], 'host/ serves the UI through the contract; it never imports renderer code'),
-    ...forbid('sql-in-store', '^src-main/(?!store/)', [SQLITE], 'SQL lives in store/ only: use or add a repository method (store/*-repo.ts), never better-sqlite3 elsewhere'),
+    ...forbid('engine-surface', '^src-main/(?!engine/)', ['^src-main/engine/(?!protocol/index\\.ts$)'],
+      'outside engine/, code reaches the engine through its public surface only: engine/protocol/index.ts (messages, events, the FLOWBENCH_FAULTS grammar); the rest is the engine process\'s own'),
+    ...forbid('sql-in-store', '^src-main/(?!store/)', [SQLITE, '^src-main/store/(connection|database)\\.ts$'],
+      'SQL lives in store/ only: use or add a repository method (store/*-repo.ts), never better-sqlite3 or the store\'s connection (store/connection.ts, database.ts) elsewhere'),
     ...forbid('entry-layer', ENTRY, [RENDERER, VUE], 'the Electron/CLI entries compose host and the layers below; they never import renderer code'),
     ...forbid('renderer-layer', RENDERER, [MAIN, PRELOAD, ELECTRON, SQLITE],
       'the renderer is a web page: it reaches the host only through src-preload/contract.ts, never src-main, Node modules or Electron',

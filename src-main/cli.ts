@@ -7,7 +7,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from './config/index.js';
 import { DataError } from './data/index.js';
-import { FaultSpecError } from './engine/faults.js';
+import { FaultSpecError } from './engine/protocol/index.js';
 import { registerDataCommands } from './host/cli/data-commands.js';
 import { registerEvaluateCommands } from './host/cli/evaluate-commands.js';
 import { registerHistoryCommands } from './host/cli/history-commands.js';

@@ -17,23 +17,7 @@
  *   corrupt-checkpoint@step=N  flips payload bytes of step N's checkpoint after it is written
  *                              (bit rot; → resume falls back)
  */
-
-export const FAULT_KINDS = [
-  'nan',
-  'inf-grad',
-  'grad-explosion',
-  'oom',
-  'bad-batch',
-  'crash',
-  'crash-in-checkpoint',
-  'corrupt-checkpoint',
-] as const;
-export type FaultKind = (typeof FAULT_KINDS)[number];
-
-export interface Fault {
-  kind: FaultKind;
-  step: number;
-}
+import { parseFaultSpec, type Fault, type FaultKind } from './protocol/faults.js';
 
 /** The parsed plan; `fire` answers "does fault `kind` happen now?" and consumes it. */
 export class FaultPlan {
@@ -55,14 +39,6 @@ export class FaultPlan {
   }
 }
 
-/** A malformed FLOWBENCH_FAULTS value (bad input: the CLI exits 2 before recording a run). */
-export class FaultSpecError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'FaultSpecError';
-  }
-}
-
 /** The error an injected `oom` throws; its message matches what isOutOfMemory looks for. */
 export class InjectedOutOfMemory extends Error {
   constructor(step: number) {
@@ -71,27 +47,7 @@ export class InjectedOutOfMemory extends Error {
   }
 }
 
-/**
- * Parses a FLOWBENCH_FAULTS value. A malformed entry throws an Error that quotes the entry
- * and lists the valid kinds, so a typo never silently disables a test's fault.
- */
+/** The engine's plan for a FLOWBENCH_FAULTS value (grammar and errors: protocol/faults.ts). */
 export function parseFaults(spec: string | undefined | null): FaultPlan {
-  if (spec === undefined || spec === null || spec.trim() === '') return new FaultPlan([]);
-  const faults: Fault[] = [];
-  for (const raw of spec.split(',')) {
-    const entry = raw.trim();
-    if (entry === '') continue;
-    const m = /^([a-z-]+)@step=(\d+)$/.exec(entry);
-    if (!m) {
-      throw new FaultSpecError(`FLOWBENCH_FAULTS: "${entry}" is not KIND@step=N (e.g. nan@step=120); valid kinds: ${FAULT_KINDS.join(', ')}`);
-    }
-    const kind = m[1] as FaultKind;
-    if (!(FAULT_KINDS as readonly string[]).includes(kind)) {
-      throw new FaultSpecError(`FLOWBENCH_FAULTS: unknown fault "${m[1]}" in "${entry}"; valid kinds: ${FAULT_KINDS.join(', ')}`);
-    }
-    const step = Number(m[2]);
-    if (!Number.isSafeInteger(step) || step < 1) throw new FaultSpecError(`FLOWBENCH_FAULTS: step in "${entry}" must be an integer >= 1`);
-    faults.push({ kind, step });
-  }
-  return new FaultPlan(faults);
+  return new FaultPlan(parseFaultSpec(spec));
 }

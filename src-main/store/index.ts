@@ -1,9 +1,10 @@
 /**
  * The run history: one SQLite file, written only by the host process (CLI or Electron
- * main). `openStore` is the entry; the repos are the only code that knows the SQL.
+ * main). `openStore` is the entry; the repos are the only code that knows the SQL (the
+ * connection itself stays inside store/, connection.ts).
  */
-import type Database from 'better-sqlite3';
 import { CheckpointsRepo } from './checkpoints-repo.js';
+import { bindConnection } from './connection.js';
 import { openDatabase, type OpenOptions } from './database.js';
 import { EventsRepo } from './events-repo.js';
 import { MetricsRepo } from './metrics-repo.js';
@@ -13,7 +14,6 @@ import { RunsRepo } from './runs-repo.js';
 export interface Store {
   /** Absolute path of the SQLite file. */
   readonly file: string;
-  readonly db: Database.Database;
   readonly runs: RunsRepo;
   readonly metrics: MetricsRepo;
   readonly events: EventsRepo;
@@ -27,9 +27,8 @@ export interface Store {
 
 export function openStore(file: string, opts: OpenOptions = {}): Store {
   const { file: abs, db } = openDatabase(file, opts);
-  return {
+  const store: Store = {
     file: abs,
-    db,
     runs: new RunsRepo(db, abs),
     metrics: new MetricsRepo(db, abs),
     events: new EventsRepo(db, abs),
@@ -40,6 +39,8 @@ export function openStore(file: string, opts: OpenOptions = {}): Store {
       if (db.open) db.close();
     },
   };
+  bindConnection(store, db);
+  return store;
 }
 
 export type { OpenOptions } from './database.js';

@@ -10,7 +10,7 @@ import { defaultHome, defaultRunsDir } from '../paths.js';
 import { createProgressView, pickProgressMode } from '../terminal-progress.js';
 import { runTrainJob, type TrainJobResult } from '../train-job.js';
 import { runResumeJob } from '../resume-job.js';
-import { parseFaults } from '../../engine/faults.js';
+import { parseFaultSpec } from '../../engine/protocol/index.js';
 import { formatTrainSummary } from '../train-summary.js';
 import { collect, parseInteger, openDb, dbOption, EXIT_BAD_INPUT, EXIT_FAILED } from './options.js';
 
@@ -28,7 +28,7 @@ export function registerTrainCommands(program: Command): void {
     .addOption(new Option('--backend <engine>', 'force a compute engine (= --set engine.backend=…; default auto)').choices([...ENGINE_BACKENDS]))
     .option('--json', 'one JSON event per line on stdout instead of a progress bar')
     .action(async (opts) => {
-      parseFaults(process.env.FLOWBENCH_FAULTS); // a typo in a test's faults is bad input, not a failed run
+      parseFaultSpec(process.env.FLOWBENCH_FAULTS); // a typo in a test's faults is bad input, not a failed run
       const cwd = process.cwd();
       const { spec, warnings } = loadRunSpec({
         configPath: opts.config ?? null,
@@ -82,7 +82,7 @@ export function registerTrainCommands(program: Command): void {
     .option('--workdir <dir>', 'refuse unless the run folder lies inside this folder')
     .option('--json', 'one JSON event per line on stdout instead of a progress bar')
     .action(async (ref: string, opts) => {
-      parseFaults(process.env.FLOWBENCH_FAULTS);
+      parseFaultSpec(process.env.FLOWBENCH_FAULTS);
       const store = openDb(opts.db);
       const view = createProgressView(pickProgressMode(Boolean(opts.json)));
       let stopEngine: ((reason: string) => void) | null = null;

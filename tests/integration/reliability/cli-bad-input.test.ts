@@ -9,6 +9,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../../src-main/store/index.js';
 import { runCli, tempHome } from '../../support/cli.js';
+import { connectionOf } from '../../../src-main/store/connection.js';
 
 const home = tempHome('flowbench-badcli-');
 const db = path.join(home, 'flowbench.sqlite');
@@ -16,7 +17,7 @@ const db = path.join(home, 'flowbench.sqlite');
 function snapshot(): string {
   const s = openStore(db);
   try {
-    return JSON.stringify(s.db.prepare(`SELECT id, status, error, workdir, config_json FROM runs ORDER BY id`).all());
+    return JSON.stringify(connectionOf(s).prepare(`SELECT id, status, error, workdir, config_json FROM runs ORDER BY id`).all());
   } finally {
     s.close();
   }

@@ -14,6 +14,7 @@ import { runResumeJob } from '../../../src-main/host/resume-job.js';
 import { runTrainJob } from '../../../src-main/host/train-job.js';
 import { openStore } from '../../../src-main/store/index.js';
 import { tempHome } from '../../support/cli.js';
+import { connectionOf } from '../../../src-main/store/connection.js';
 
 const home = tempHome('flowbench-dbfull-');
 afterAll(() => rmSync(home, { recursive: true, force: true }));
@@ -29,8 +30,8 @@ describe('database full during a run', () => {
   it('ends the run failed with the reason, exits cleanly, and resumes once space is freed', async () => {
     const store = openStore(path.join(home, 'flowbench.sqlite'));
     const { spec } = loadRunSpec({ configPath: null, scale: 'quick', sets: SETS, cwd: home });
-    const pages = Number(store.db.pragma('page_count', { simple: true }));
-    store.db.pragma(`max_page_count = ${pages + 12}`);
+    const pages = Number(connectionOf(store).pragma('page_count', { simple: true }));
+    connectionOf(store).pragma(`max_page_count = ${pages + 12}`);
     const result = await runTrainJob({ store, spec, workdir: path.join(home, 'runs'), cwd: home });
     expect(result.finished.status).toBe('failed');
     expect(result.finished.reason).toMatch(/database .*flowbench\.sqlite could not be written \(.*full.*\); free space .*flowbench resume/);
@@ -38,14 +39,14 @@ describe('database full during a run', () => {
     expect(Math.max(...steps)).toBeLessThan(240); // it stopped early: the database filled up
 
     // Space freed: the same run resumes from a verified checkpoint and completes.
-    store.db.pragma('max_page_count = 1073741823');
+    connectionOf(store).pragma('max_page_count = 1073741823');
     const row = store.runs.get(result.runId)!;
     expect(['failed', 'running']).toContain(row.status);
     if (row.status === 'running') store.runs.update(result.runId, { status: 'failed' }); // its end did not fit either
     const resumed = await runResumeJob({ store, runRef: result.runId });
     expect(resumed.finished.status).toBe('completed');
     expect(store.runs.get(result.runId)!.status).toBe('completed');
-    expect((store.db.pragma('integrity_check', { simple: true }) as string)).toBe('ok');
+    expect((connectionOf(store).pragma('integrity_check', { simple: true }) as string)).toBe('ok');
     store.close();
   }, 240_000);
 });

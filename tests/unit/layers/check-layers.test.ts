@@ -1,7 +1,8 @@
 /**
  * The layer rule and no-circular, as `npm run lint:layers` runs them (dependency-cruiser with
- * .dependency-cruiser.cjs): the repository passes, and small trees with wrong arrows or a
- * cycle fail naming the file, the rule and the target.
+ * .dependency-cruiser.cjs): the repository passes, and small trees with wrong arrows, a
+ * cycle, a reach past the engine's public surface or SQL outside store/ fail naming the
+ * file, the rule and the target.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -69,6 +70,9 @@ describe('lint:layers (dependency-cruiser)', () => {
       'src-preload/index.ts': "import { defaultDbPath } from '../src-main/host/paths.js';\nexport { defaultDbPath };\n",
       'src-main/engine/a.ts': "import { b } from './b.js';\nexport const a = () => b;\n",
       'src-main/engine/b.ts': "import { a } from './a.js';\nexport const b = () => a;\n",
+      'src-main/host/train-job.ts': "import { a } from '../engine/a.js';\nexport { a };\n",
+      'src-main/store/connection.ts': 'export const connectionOf = 1;\n',
+      'src-main/host/run-liveness.ts': "import Database from 'better-sqlite3';\nimport { connectionOf } from '../store/connection.js';\nexport { Database, connectionOf };\n",
     });
     const r = check(root);
     expect(r.status).not.toBe(0);
@@ -78,6 +82,9 @@ describe('lint:layers (dependency-cruiser)', () => {
     expect(r.out).toContain('renderer-layer: src-renderer/src/stores/live.ts → src-main/store/index.ts');
     expect(r.out).toContain('preload-layer: src-preload/index.ts → src-main/host/paths.ts');
     expect(r.out).toMatch(/no-circular: src-main\/engine\/(a|b)\.ts → /);
+    expect(r.out).toContain('engine-surface: src-main/host/train-job.ts → src-main/engine/a.ts');
+    expect(r.out).toMatch(/sql-in-store: src-main\/host\/run-liveness\.ts → better-sqlite3/);
+    expect(r.out).toContain('sql-in-store: src-main/host/run-liveness.ts → src-main/store/connection.ts');
     expect(r.out).toContain('the engine runs in its own process'); // the rule's sentence
   }, 120_000);
 });

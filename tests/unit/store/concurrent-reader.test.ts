@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../../src-main/store/index.js';
 import { newRun, tempDir } from './helpers.js';
+import { connectionOf } from '../../../src-main/store/connection.js';
 
 let tmp: ReturnType<typeof tempDir>;
 beforeEach(() => { tmp = tempDir(); });
@@ -31,14 +32,14 @@ describe('WAL concurrency', () => {
     store.metrics.insertMany([{ runId: 'committed', step: 1, epoch: 0, scope: 'step', name: 'loss', value: 1 }]);
 
     // EXCLUSIVE would block every reader in rollback-journal mode; in WAL it must not.
-    store.db.exec('BEGIN EXCLUSIVE');
+    connectionOf(store).exec('BEGIN EXCLUSIVE');
     store.runs.create(newRun('pending'));
     store.metrics.insertMany([{ runId: 'pending', step: 1, epoch: 0, scope: 'step', name: 'loss', value: 2 }]);
     expect(readInChild(file)).toEqual({ ids: ['committed'], metrics: 1 });
-    store.db.exec('COMMIT');
+    connectionOf(store).exec('COMMIT');
 
     expect(readInChild(file)).toEqual({ ids: ['committed', 'pending'], metrics: 2 });
-    expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(connectionOf(store).pragma('integrity_check', { simple: true })).toBe('ok');
     store.close();
   });
 });

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION, StoreError, openStore } from '../../../src-main/store/index.js';
 import { newRun, sha256File, tempDir } from './helpers.js';
+import { connectionOf } from '../../../src-main/store/connection.js';
 
 let tmp: ReturnType<typeof tempDir>;
 beforeEach(() => { tmp = tempDir(); });
@@ -15,11 +16,11 @@ describe('openStore', () => {
     const store = openStore(file);
     expect(existsSync(file)).toBe(true);
     expect(SCHEMA_VERSION).toBe(2);
-    expect(store.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
-    expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
-    expect(store.db.pragma('synchronous', { simple: true })).toBe(2); // FULL
-    const tables = store.db.prepare(`SELECT name FROM sqlite_master WHERE type='table' ORDER BY name`).all()
+    expect(connectionOf(store).pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect(connectionOf(store).pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(connectionOf(store).pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(connectionOf(store).pragma('synchronous', { simple: true })).toBe(2); // FULL
+    const tables = connectionOf(store).prepare(`SELECT name FROM sqlite_master WHERE type='table' ORDER BY name`).all()
       .map((r) => (r as { name: string }).name);
     expect(tables).toEqual(['checkpoints', 'events', 'metrics', 'quality', 'runs']);
     store.close();
@@ -33,7 +34,7 @@ describe('openStore', () => {
     a.metrics.insertMany([{ runId: 'r1', step: 1, epoch: 0, scope: 'step', name: 'loss', value: 0.5 }]);
     a.close();
     const b = openStore(file);
-    expect(b.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect(connectionOf(b).pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     expect(b.runs.get('r1')?.name).toBe('run r1');
     expect(b.metrics.forRun('r1').map((m) => m.value)).toEqual([0.5]);
     b.close();
@@ -43,11 +44,11 @@ describe('openStore', () => {
     const file = join(tmp.dir, 'old.sqlite');
     const s = openStore(file);
     s.runs.create(newRun('r1'));
-    s.db.exec('DROP TABLE quality');
-    s.db.pragma('user_version = 1');
+    connectionOf(s).exec('DROP TABLE quality');
+    connectionOf(s).pragma('user_version = 1');
     s.close();
     const t = openStore(file);
-    expect(t.db.pragma('user_version', { simple: true })).toBe(2);
+    expect(connectionOf(t).pragma('user_version', { simple: true })).toBe(2);
     expect(t.runs.get('r1')).toBeDefined();
     expect(t.quality.forRun('r1')).toEqual([]);
     t.close();
@@ -119,9 +120,9 @@ describe('openStore', () => {
       .toThrow(/no run with id 'ghost'/);
     expect(() => store.events.insert({ runId: 'ghost', step: 0, kind: 'nan', details: {}, outcome: null }))
       .toThrow(/no run with id 'ghost'/);
-    expect(() => store.db.prepare(`INSERT INTO checkpoints (run_id, step, path, sha256, bytes, kind, stable, metrics_json, created_at)
+    expect(() => connectionOf(store).prepare(`INSERT INTO checkpoints (run_id, step, path, sha256, bytes, kind, stable, metrics_json, created_at)
       VALUES ('ghost', 0, 'p', 's', 1, 'final', 1, '{}', 'now')`).run()).toThrow(/FOREIGN KEY/);
-    expect(store.db.prepare('SELECT COUNT(*) AS n FROM metrics').get()).toEqual({ n: 0 });
+    expect(connectionOf(store).prepare('SELECT COUNT(*) AS n FROM metrics').get()).toEqual({ n: 0 });
     store.close();
   });
 
@@ -141,8 +142,8 @@ describe('openStore', () => {
       return 500;
     });
     expect(n).toBe(500);
-    expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
-    expect(store.db.pragma('foreign_key_check')).toEqual([]);
+    expect(connectionOf(store).pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(connectionOf(store).pragma('foreign_key_check')).toEqual([]);
     store.close();
   });
 });

@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../../src-main/store/index.js';
 import { tempDir } from './helpers.js';
+import { connectionOf } from '../../../src-main/store/connection.js';
 
 let tmp: ReturnType<typeof tempDir>;
 beforeEach(() => { tmp = tempDir(); });
@@ -43,7 +44,7 @@ describe('kill -9 of the writer', () => {
     await new Promise((r) => child.on('close', r));
 
     const store = openStore(file);
-    expect(store.db.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(connectionOf(store).pragma('integrity_check', { simple: true })).toBe('ok');
     const rows = store.metrics.forRun('r1', { names: ['loss'] });
     expect(rows.length).toBeGreaterThanOrEqual(committed);
     expect(rows.length % 50).toBe(0); // whole batches only: no half-written transaction

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore, type MetricInput, type Store } from '../../../src-main/store/index.js';
 import { newRun, tempDir } from './helpers.js';
+import { connectionOf } from '../../../src-main/store/connection.js';
 
 let tmp: ReturnType<typeof tempDir>;
 let store: Store;
@@ -27,7 +28,7 @@ describe('metrics repo', () => {
     expect(values).toHaveLength(5);
     expect(Number.isNaN(values[0])).toBe(true);
     expect(values.slice(1)).toEqual([Infinity, -Infinity, 0, -0.25]);
-    const raw = store.db.prepare(`SELECT value, value_text FROM metrics ORDER BY step`).all();
+    const raw = connectionOf(store).prepare(`SELECT value, value_text FROM metrics ORDER BY step`).all();
     expect(raw[0]).toEqual({ value: null, value_text: 'NaN' });
     expect(raw[3]).toEqual({ value: 0, value_text: null });
   });
