@@ -1,7 +1,8 @@
 /**
- * Small RFC-4180 CSV parser for tables of text (manifests, PHM-Vibench metadata): quoted
- * fields, doubled quotes, CRLF, a UTF-8 BOM. Signal CSVs (numbers) go through readers/.
+ * Tables of text (manifests, PHM-Vibench metadata) read with csv-parse: RFC 4180 quoting,
+ * CRLF, a UTF-8 BOM, blank lines skipped, cells trimmed. Signal CSVs (numbers) go through readers/.
  */
+import { CsvError, parse } from 'csv-parse/sync';
 import { DataError } from './errors.js';
 import { limitEnvName, limits } from './limits.js';
 
@@ -11,65 +12,57 @@ export interface CsvTable {
   rows: { line: number; cells: string[] }[];
 }
 
-/** Parses text into rows of cells. Blank lines are skipped. `file` names the source in errors. */
-export function parseCsvTable(text: string, file = 'CSV text'): CsvTable {
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const maxColumns = limits().csvMaxColumns;
-  const records: { line: number; cells: string[] }[] = [];
-  let cells: string[] = [];
-  let field = '';
-  let quoted = false;
+/**
+ * Refuses a line with more than csvMaxColumns commas before parsing: csv-parse needs seconds for
+ * a line of a hundred thousand fields, and a hostile file may hold millions. Commas inside quotes
+ * count too, so this is an upper bound: no table of text comes near the limit.
+ */
+function checkColumns(text: string, file: string): void {
+  const max = limits().csvMaxColumns;
+  let commas = 0;
   let line = 1;
-  let startLine = 1;
-  let any = false;
-  const endRecord = (): void => {
-    cells.push(field);
-    if (any || cells.length > 1 || cells[0] !== '') records.push({ line: startLine, cells });
-    cells = [];
-    field = '';
-    any = false;
-  };
   for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else quoted = false;
-      } else {
-        if (ch === '\n') line++;
-        field += ch;
-      }
-      continue;
-    }
-    if (ch === '"') {
-      quoted = true;
-      any = true;
-    } else if (ch === ',') {
-      if (cells.length >= maxColumns) {
-        throw new DataError(`${file}: line ${startLine} has more than ${maxColumns} columns (the csvMaxColumns limit, ${limitEnvName('csvMaxColumns')})`, { file, value: startLine });
-      }
-      cells.push(field);
-      field = '';
-      any = true;
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      endRecord();
+    const c = text.charCodeAt(i);
+    if (c === 10) {
       line++;
-      startLine = line;
-    } else {
-      if (cells.length === 0 && field === '') startLine = line;
-      field += ch;
+      commas = 0;
+    } else if (c === 44 && ++commas >= max) {
+      throw new DataError(`${file}: line ${line} has more than ${max} columns (the csvMaxColumns limit, ${limitEnvName('csvMaxColumns')})`, { file, value: line });
     }
   }
-  if (field !== '' || cells.length > 0 || any) endRecord();
-  const [head, ...rows] = records;
-  return { header: (head?.cells ?? []).map((h) => h.trim()), rows: rows.map((r) => ({ line: r.line, cells: r.cells.map((c) => c.trim()) })) };
+}
+
+/** Parses text into rows of cells. Blank lines are skipped. `file` names the source in errors. */
+export function parseCsvTable(text: string, file = 'CSV text'): CsvTable {
+  checkColumns(text, file);
+  let records: { record: string[]; info: { lines: number } }[];
+  try {
+    records = parse(text, { bom: true, record_delimiter: ['\r\n', '\n', '\r'], skip_empty_lines: true, relax_column_count: true, trim: true, info: true }) as unknown as typeof records;
+  } catch (err) {
+    if (!(err instanceof CsvError)) throw err;
+    const line = (err as CsvError & { lines?: number }).lines;
+    throw new DataError(
+      `${file}: not a valid CSV table${line ? ` at line ${line}` : ''} (${err.message}); quote a value that holds commas or quotes ("a, b"; a quote doubled: "" )`,
+      { file, value: line, cause: err },
+    );
+  }
+  // csv-parse reports the line a record ends on; a quoted value may span lines.
+  const rows = records.map(({ record, info }) => ({
+    line: info.lines - record.reduce((n, cell) => n + (cell.match(/\n/g)?.length ?? 0), 0),
+    cells: record,
+  }));
+  const [head, ...rest] = rows;
+  return { header: head?.cells ?? [], rows: rest };
 }
 
 /** Reads only the header line of a CSV file's text (cheap sniffing of large files). */
 export function csvHeader(text: string): string[] {
   const nl = text.search(/\r?\n/);
-  return parseCsvTable(nl >= 0 ? text.slice(0, nl) : text).header;
+  try {
+    return parseCsvTable(nl >= 0 ? text.slice(0, nl) : text).header;
+  } catch (err) {
+    // Sniffing: a first line that is not a table of text is simply not a manifest's header.
+    if (err instanceof DataError) return [];
+    throw err;
+  }
 }

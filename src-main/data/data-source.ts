@@ -64,7 +64,7 @@ async function openPath(given: string, spec: DataSpec, opts: OpenDataSourceOptio
   const readOne = (r: SignalRecord): Promise<Signal> =>
     kind === 'phm-vibench'
       ? readPhmSignal(r, spec.channels)
-      : readSignalFile(r.path, { signalKey: spec.signal_key ?? r.signalKey, channels: spec.channels });
+      : readSignalFile(r.path, { signalKey: spec.signal_key ?? r.signalKey, channels: spec.channels, rateKey: r.rateKey ?? null });
   // A reader that trips over a hostile file (RangeError, TypeError…) is still bad input: name the file.
   const readSignal = (r: SignalRecord): Promise<Signal> =>
     readOne(r).catch((err: unknown) => {
@@ -178,7 +178,8 @@ async function resolveRecords(path: string, layout: DataSpec['layout']): Promise
 async function hashRecords(records: SignalRecord[]): Promise<string> {
   const h = createHash('sha256');
   for (const r of records) {
-    h.update(JSON.stringify([r.id, r.label, r.domain, r.dataset, r.fsHz, r.signalKey, r.severity, r.rpm]) + '\n');
+    // rateKey only when set, so the hashes of sources without one stay what they were.
+    h.update(JSON.stringify([r.id, r.label, r.domain, r.dataset, r.fsHz, r.signalKey, r.severity, r.rpm, ...(r.rateKey ? [r.rateKey] : [])]) + '\n');
   }
   const seen = new Set<string>();
   for (const r of records) {

@@ -1,7 +1,9 @@
 /**
  * The dataset manifest: a CSV beside the data (LABELS.csv) or anywhere, one row per recording.
  *   required: path, label, domain, fs_hz       (path relative to the manifest's folder)
- *   optional: signal_key, dataset, severity, rpm
+ *   optional: signal_key, rate_key, dataset, severity, rpm
+ *   fs_hz may be left empty on a row whose rate_key names the scalar in the file holding the
+ *   rate (a MAT variable or struct field such as `x.sr`).
  *   any other column is kept, as text, in SignalRecord.metadata.
  * Every problem is a DataError naming the manifest, the line and the column.
  */
@@ -14,7 +16,7 @@ import { csvHeader, parseCsvTable } from './csv-table.js';
 import type { SignalRecord } from './types.js';
 
 export const MANIFEST_REQUIRED = ['path', 'label', 'domain', 'fs_hz'] as const;
-export const MANIFEST_OPTIONAL = ['signal_key', 'dataset', 'severity', 'rpm'] as const;
+export const MANIFEST_OPTIONAL = ['signal_key', 'rate_key', 'dataset', 'severity', 'rpm'] as const;
 /** The manifest file name looked for in a data folder. */
 export const MANIFEST_NAME = 'LABELS.csv';
 
@@ -78,10 +80,13 @@ export async function readManifest(file: string): Promise<SignalRecord[]> {
       });
     }
     const fsText = cell('fs_hz');
-    const fsHz = Number(fsText);
-    if (fsText === '' || !Number.isFinite(fsHz) || fsHz <= 0 || rateProblem(fsHz) !== null) {
+    const rateKey = cell('rate_key') || null;
+    const fsHz = fsText === '' && rateKey !== null ? null : Number(fsText);
+    if (fsHz !== null && (fsText === '' || !Number.isFinite(fsHz) || fsHz <= 0 || rateProblem(fsHz) !== null)) {
       const lim = limits();
-      throw new DataError(`${where}, column 'fs_hz': '${fsText}' is not a sample rate; expected a number of Hz from ${lim.minRateHz} to ${lim.maxRateHz} (e.g. 12000)`, {
+      throw new DataError(
+        `${where}, column 'fs_hz': '${fsText}' is not a sample rate; expected a number of Hz from ${lim.minRateHz} to ${lim.maxRateHz} (e.g. 12000), ` +
+          `or leave it empty and name the file's rate variable in a rate_key column (e.g. x.sr)`, {
         file,
         key: 'fs_hz',
         value: fsText,
@@ -115,6 +120,7 @@ export async function readManifest(file: string): Promise<SignalRecord[]> {
       dataset: cell('dataset') || 'unknown',
       fsHz,
       signalKey,
+      ...(rateKey !== null ? { rateKey } : {}),
       severity,
       rpm,
       metadata,

@@ -21,6 +21,8 @@ export interface SignalRecord {
   fsHz: number | null;
   /** Variable/column (or suffix of one) holding the signal; null = the file's only signal. */
   signalKey: string | null;
+  /** Scalar in the file holding the rate (manifest rate_key, e.g. `x.sr`); read when fsHz is null. */
+  rateKey?: string | null;
   /** Fault size or level where the dataset gives one (CWRU: defect diameter in inches). */
   severity: number | null;
   /** Shaft speed (rev/min) where known. */

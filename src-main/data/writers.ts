@@ -1,3 +1,4 @@
+import { stringify } from 'csv-stringify/sync';
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DataError } from './errors.js';
@@ -66,19 +67,18 @@ export function writeWindowsCsv(path: string, x: Float32Array, n: number, length
     for (const [k, v] of Object.entries({ ...meta, n, length, channels })) head.push(`# ${k}: ${v}`);
     const cols = ['window', 'channel'];
     for (let t = 0; t < length; t++) cols.push(`s${t}`);
-    head.push(cols.join(','));
-    writeSync(fd, head.join('\n') + '\n');
-    const row: string[] = new Array(length + 2);
+    writeSync(fd, head.join('\n') + '\n' + stringify([cols]));
     for (let i = 0; i < n; i++) {
-      let chunk = '';
+      const rows: string[][] = [];
       for (let c = 0; c < channels; c++) {
+        const row: string[] = new Array(length + 2);
         row[0] = String(i);
         row[1] = String(c);
         const base = i * length * channels + c;
         for (let t = 0; t < length; t++) row[t + 2] = formatFloat32(x[base + t * channels]!);
-        chunk += row.join(',') + '\n';
+        rows.push(row);
       }
-      writeSync(fd, chunk);
+      writeSync(fd, stringify(rows));
     }
     fsyncSync(fd);
     closeSync(fd);

@@ -3,6 +3,7 @@
  * report.md (one table of every score with its controls), CSV tables behind the figures,
  * and flat quality rows (dotted metric path, value, CI, protocol, seed) for SQLite.
  */
+import { stringify } from 'csv-stringify/sync';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FigureTable } from '../engine/protocol/index.js';
@@ -42,8 +43,7 @@ function fmt(v: unknown): string {
 }
 
 function csv(t: FigureTable): string {
-  const cell = (c: number | string) => (typeof c === 'number' ? String(c) : /[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c);
-  return [t.columns.join(','), ...t.rows.map((r) => r.map(cell).join(','))].join('\n') + '\n';
+  return stringify([t.columns, ...t.rows]);
 }
 
 export function markdownReport(report: Record<string, unknown>): string {

@@ -5,6 +5,7 @@
  * figures/latent_pca.csv + latent_pca_axes.csv (2-D PCA of held-out encoder features),
  * all written by `flowbench evaluate RUN` (src-main/engine/evaluate/figure-data.ts).
  */
+import { parse } from 'csv-parse/sync';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ApiReply, EvaluationSpectrum, MetricSeries } from '../../src-preload/contract.js';
@@ -12,30 +13,9 @@ import type { RunRow, Store } from '../store/index.js';
 
 export const EVALUATION_LOSS_METRICS = ['flow_loss', 'contrastive_loss'];
 
-/** RFC 4180-ish CSV (quoted fields with doubled quotes) → rows of strings. */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [], cell = '', quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') { cell += '"'; i++; }
-      else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') { row.push(cell); cell = ''; }
-    else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      row.push(cell); rows.push(row); row = []; cell = '';
-    } else cell += ch;
-  }
-  if (cell !== '' || row.length) { row.push(cell); rows.push(row); }
-  return rows;
-}
-
 /** A CSV with a header as column → values; throws naming the file and the missing column. */
 function readTable(file: string, columns: string[]): Record<string, string[]> {
-  const [header, ...rows] = parseCsv(readFileSync(file, 'utf8'));
+  const [header, ...rows] = parse(readFileSync(file, 'utf8'), { relax_column_count: true, skip_empty_lines: true }) as string[][];
   const out: Record<string, string[]> = {};
   for (const c of columns) {
     const k = header?.indexOf(c) ?? -1;

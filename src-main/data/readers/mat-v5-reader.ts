@@ -10,8 +10,13 @@ import { limitEnvName, limits } from '../limits.js';
  * "small element" tag, the payload, padding to 8 bytes.
  */
 
-/** One top-level variable. Numeric and logical data are decoded; others are listed only. */
+/**
+ * One variable. Numeric and logical data are decoded; others are listed only. The fields of
+ * a 1×1 struct follow their struct as variables of their own, named `var.field` (nested:
+ * `var.a.b`), so a signal and its rate kept in a struct (`x.gs`, `x.sr`) can be addressed.
+ */
 export interface MatVariable {
+  /** `name`, or `struct.field` for a field of a 1×1 struct. */
   name: string;
   /** 'double' | 'single' | 'int8' … 'uint64' | 'logical' | 'char' | 'cell' | 'struct' | 'object' | 'sparse' | … */
   className: string;
@@ -21,6 +26,8 @@ export interface MatVariable {
   data: Float64Array | null;
   /** True when the variable had an imaginary part (dropped; `data` holds the real part). */
   complex: boolean;
+  /** A struct's field names (listed in errors; a struct array's fields are not read). */
+  fields?: string[];
 }
 
 export interface MatV5Options {
@@ -152,9 +159,19 @@ function decodeNumeric(view: DataView, le: boolean, el: Element, dims: number[],
   return out;
 }
 
-/** Parse one miMATRIX payload (array flags, dimensions, name, real [, imaginary] part). */
-function readMatrix(view: DataView, le: boolean, el: Element, file: string, bytes: Uint8Array, budget: Budget): MatVariable | null {
-  if (el.length === 0) return null; // an empty miMATRIX is legal and carries nothing
+/** Nested structs deeper than this are listed, not read (a guard against hostile recursion). */
+const MAX_STRUCT_DEPTH = 8;
+
+/**
+ * Parse one miMATRIX payload (array flags, dimensions, name, real [, imaginary] part); a 1×1
+ * struct's fields follow it, named `prefix.field`. `fieldName` names a struct field (whose own
+ * name is empty in the file).
+ */
+function readMatrix(
+  view: DataView, le: boolean, el: Element, file: string, bytes: Uint8Array, budget: Budget,
+  fieldName: string | null = null, depth = 0,
+): MatVariable[] {
+  if (el.length === 0) return []; // an empty miMATRIX is legal and carries nothing
   const end = el.start + el.length;
   const flagsEl = readTag(view, le, el.start, end, file, 'array flags');
   if (flagsEl.type !== MI.UINT32 || flagsEl.length < 8) {
@@ -168,8 +185,8 @@ function readMatrix(view: DataView, le: boolean, el: Element, file: string, byte
   if (classId === 17) {
     // mxOPAQUE (function handles, classdef objects) has no dimensions: name, then opaque payload.
     const nameOnly = readTag(view, le, flagsEl.next, end, file, 'array name');
-    const name = new TextDecoder('latin1').decode(bytes.subarray(nameOnly.start, nameOnly.start + nameOnly.length)).replace(/\0+$/, '');
-    return { name, className: 'opaque', dims: [], data: null, complex };
+    const name = fieldName ?? new TextDecoder('latin1').decode(bytes.subarray(nameOnly.start, nameOnly.start + nameOnly.length)).replace(/\0+$/, '');
+    return [{ name, className: 'opaque', dims: [], data: null, complex }];
   }
   const dimsEl = readTag(view, le, flagsEl.next, end, file, 'dimensions');
   if (dimsEl.type !== MI.INT32 || dimsEl.length < 8 || dimsEl.length % 4 !== 0) {
@@ -186,14 +203,56 @@ function readMatrix(view: DataView, le: boolean, el: Element, file: string, byte
   if (nameEl.type !== MI.INT8 && nameEl.type !== MI.UINT8 && nameEl.type !== MI.UTF8) {
     throw new DataError(`${file}: corrupt MAT file: array name at byte ${dimsEl.next} has type ${nameEl.type} (expected miINT8)`, { file });
   }
-  const name = new TextDecoder('latin1').decode(bytes.subarray(nameEl.start, nameEl.start + nameEl.length)).replace(/\0+$/, '');
+  const name = fieldName ?? new TextDecoder('latin1').decode(bytes.subarray(nameEl.start, nameEl.start + nameEl.length)).replace(/\0+$/, '');
   const className = logical ? 'logical' : (CLASS_NAMES[classId] ?? `class${classId}`);
   const variable: MatVariable = { name, className, dims, data: null, complex };
-  if (!NUMERIC_CLASSES.has(classId)) return variable; // char/cell/struct/sparse/object: listed, not decoded
+  if (classId === 2) return readStruct(view, le, variable, nameEl.next, end, file, bytes, budget, depth);
+  if (!NUMERIC_CLASSES.has(classId)) return [variable]; // char/cell/sparse/object: listed, not decoded
 
   const realEl = readTag(view, le, nameEl.next, end, file, `real part of '${name}'`);
   variable.data = decodeNumeric(view, le, realEl, dims, file, name, budget);
-  return variable;
+  return [variable];
+}
+
+/**
+ * A struct after its name: field name length (miINT32), the names (miINT8, each padded to that
+ * length), then one miMATRIX per field per element, column-major. Only a 1×1 struct's fields are
+ * read (as `name.field`); a struct array, or one nested too deep, is listed with its field names.
+ */
+function readStruct(
+  view: DataView, le: boolean, variable: MatVariable, pos: number, end: number, file: string,
+  bytes: Uint8Array, budget: Budget, depth: number,
+): MatVariable[] {
+  const where = `struct '${variable.name}'`;
+  if (pos >= end) return [variable]; // no field information: a struct without fields
+  const lenEl = readTag(view, le, pos, end, file, `field name length of ${where}`);
+  if (lenEl.type !== MI.INT32 || lenEl.length !== 4) {
+    throw new DataError(`${file}: corrupt MAT file: field name length of ${where} at byte ${pos} has type ${lenEl.type} and ${lenEl.length} bytes (expected miINT32, 4 bytes)`, { file, key: variable.name });
+  }
+  const nameLen = view.getInt32(lenEl.start, le);
+  const namesEl = readTag(view, le, lenEl.next, end, file, `field names of ${where}`);
+  if (nameLen <= 0 || namesEl.length % nameLen !== 0) {
+    throw new DataError(`${file}: corrupt MAT file: field names of ${where} take ${namesEl.length} bytes, not a multiple of the field name length ${nameLen}`, { file, key: variable.name });
+  }
+  const fields: string[] = [];
+  for (let k = 0; k < namesEl.length / nameLen; k++) {
+    const at = namesEl.start + k * nameLen;
+    fields.push(new TextDecoder('latin1').decode(bytes.subarray(at, at + nameLen)).replace(/\0.*$/s, ''));
+  }
+  variable.fields = fields;
+  const elements = variable.dims.reduce((a, b) => a * b, 1);
+  if (elements !== 1 || depth >= MAX_STRUCT_DEPTH) return [variable];
+  const out: MatVariable[] = [variable];
+  let p = namesEl.next;
+  for (const field of fields) {
+    const fieldEl = readTag(view, le, p, end, file, `field '${field}' of ${where}`);
+    if (fieldEl.type !== MI.MATRIX) {
+      throw new DataError(`${file}: corrupt MAT file: field '${field}' of ${where} at byte ${p} has type ${fieldEl.type} (expected miMATRIX)`, { file, key: `${variable.name}.${field}` });
+    }
+    out.push(...readMatrix(view, le, fieldEl, file, bytes, budget, `${variable.name}.${field}`, depth + 1));
+    p = fieldEl.next;
+  }
+  return out;
 }
 
 /** Returns the endianness of a Level-5 header ('IM' little, 'MI' big) or null when it is not one. */
@@ -247,14 +306,12 @@ export function readMatV5(bytes: Uint8Array, file: string, opts: MatV5Options = 
       while (ipos + 8 <= inner.length) {
         const iel = readTag(view, le, ipos, inner.length, file, `element inside compressed block at byte ${pos}`);
         if (iel.type === MI.MATRIX) {
-          const v = readMatrix(view, le, iel, file, inner, budget);
-          if (v) variables.push(v);
+          variables.push(...readMatrix(view, le, iel, file, inner, budget));
         }
         ipos = iel.next === ipos ? inner.length : iel.next;
       }
     } else if (el.type === MI.MATRIX) {
-      const v = readMatrix(top, le, el, file, bytes, budget);
-      if (v) variables.push(v);
+      variables.push(...readMatrix(top, le, el, file, bytes, budget));
     }
     // Other top-level element types are not variables; skip them.
     pos = el.next;

@@ -4,7 +4,7 @@ import { DataError, listNames } from '../errors.js';
 import { readCsvFile } from './csv-reader.js';
 import { openHdf5 } from './hdf5-reader.js';
 import { rateProblem } from '../limits.js';
-import { readMatFile } from './mat-reader.js';
+import { type MatVariable, readMatFile } from './mat-reader.js';
 import { type ChannelSource, pickChannels, resolveName } from './channel-select.js';
 import { IMS_FS_HZ, IMS_RPM, imsChannelNames, isImsSnapshot } from './ims-snapshot.js';
 
@@ -27,6 +27,12 @@ export interface ReadSignalOptions {
   signalKey?: string | null;
   /** Channels by name, unique suffix or index (into the keyed entry's channels, or the whole file's). */
   channels?: (string | number)[] | null;
+  /**
+   * The scalar that holds the sample rate (a MAT variable or struct field such as `x.sr`, an
+   * HDF5 root attribute, a CSV `# key: value` comment), by name or unique suffix. Without it
+   * a scalar with a rate's name (fs, sr, sample_rate…) is used, preferring the signal's own struct.
+   */
+  rateKey?: string | null;
 }
 
 export const SIGNAL_EXTENSIONS = ['.mat', '.h5', '.hdf5', '.csv', '.txt'] as const;
@@ -34,14 +40,37 @@ export const SIGNAL_EXTENSIONS = ['.mat', '.h5', '.hdf5', '.csv', '.txt'] as con
 /** Scalars that carry a sample rate, by common names (case-insensitive). */
 const FS_NAMES = new Set(['fs', 'fs_hz', 'sample_rate', 'sampling_rate', 'samplerate', 'sampling_frequency', 'sr']);
 
-function scalarFs(entries: Record<string, string | number>, file: string): number | null {
-  for (const [k, v] of Object.entries(entries)) {
+/** The last segment of a MAT struct path: `x.sr` → `sr`. */
+const leaf = (name: string): string => name.slice(name.lastIndexOf('.') + 1);
+/** The struct a variable or channel sits in: `x.gs:0` → `x`, `gs` → ''. */
+const structOf = (name: string): string => name.replace(/:\d+$/, '').slice(0, Math.max(0, name.replace(/:\d+$/, '').lastIndexOf('.')));
+
+/**
+ * The sample rate for a channel from a file's scalars: the one `rateKey` names, else the first
+ * with a rate's name in the channel's own struct, else at the top level.
+ * @throws DataError when rateKey names nothing, or a rate is not a number or out of range
+ */
+function rateFrom(scalars: Record<string, string | number>, file: string, channelName: string, rateKey: string | null): number | null {
+  const checked = (k: string, v: string | number): number => {
     const n = typeof v === 'number' ? v : Number(v);
-    if (!FS_NAMES.has(k.toLowerCase()) || !Number.isFinite(n) || n <= 0) continue;
-    const bad = rateProblem(n);
+    const bad = Number.isFinite(n) && n > 0 ? rateProblem(n) : 'not a positive number';
     // A rate of 1e-320 Hz would make resampling or windowing loop for ever: refuse it here.
-    if (bad) throw new DataError(`${file}: sample rate '${k}' = ${n}: ${bad}; fix the file or give the rate in the manifest's fs_hz`, { file, key: k, value: n });
+    if (bad) throw new DataError(`${file}: sample rate '${k}' = ${v}: ${bad}; fix the file or give the rate in the manifest's fs_hz`, { file, key: k, value: v });
     return n;
+  };
+  if (rateKey !== null) {
+    const k = resolveName(rateKey, Object.keys(scalars), file, 'rate key (the scalar holding the sample rate)');
+    return checked(k, scalars[k]!);
+  }
+  const home = structOf(channelName);
+  for (const where of [home, '']) {
+    for (const [k, v] of Object.entries(scalars)) {
+      if (structOf(k) !== where || !FS_NAMES.has(leaf(k).toLowerCase())) continue;
+      const n = typeof v === 'number' ? v : Number(v);
+      if (!Number.isFinite(n) || n <= 0) continue;
+      return checked(k, v);
+    }
+    if (home === '') break;
   }
   return null;
 }
@@ -54,10 +83,17 @@ interface FileContent {
   defaultAll: boolean;
   /** Every variable/dataset/column in the file with its type and shape, for "no signal" errors. */
   found: string[];
-  fsHz: number | null;
+  /** The sample rate the file gives for a channel (see rateFrom). */
+  rateFor(channelName: string, rateKey: string | null): number | null;
   /** rpm for a chosen channel name. */
   rpmFor(channelName: string): number | null;
   close(): void;
+}
+
+/** `x (double 1000×1)`; a struct with its fields: `s (struct 1×1: gs, sr)`. */
+function describeMatVariable(v: MatVariable): string {
+  const shape = v.dims.join('×') || 'scalar';
+  return v.fields ? `${v.name} (struct ${shape}: ${v.fields.length > 0 ? v.fields.join(', ') : 'no fields'}${v.dims.some((d) => d !== 1) ? '; a struct array, fields not read' : ''})` : `${v.name} (${v.className} ${shape})`;
 }
 
 async function openMat(path: string): Promise<FileContent> {
@@ -96,8 +132,8 @@ async function openMat(path: string): Promise<FileContent> {
   return {
     entries,
     defaultAll: false,
-    found: vars.map((v) => `${v.name} (${v.className} ${v.dims.join('×') || 'scalar'})`),
-    fsHz: scalarFs(scalars, path),
+    found: vars.map(describeMatVariable),
+    rateFor: (channel, rateKey) => rateFrom(scalars, path, channel, rateKey),
     rpmFor(channelName) {
       // CWRU: X118_DE_time pairs with X118RPM; some files also hold a neighbour's variables.
       const prefix = /^([A-Za-z]*\d+)/.exec(channelName)?.[1];
@@ -134,12 +170,12 @@ async function openH5(path: string): Promise<FileContent> {
     }
     entries.push({ name: info.path, channels });
   }
-  const rootFs = scalarFs(h5.attributes(), path);
+  const rootAttributes = h5.attributes();
   return {
     entries,
     defaultAll: false,
     found: h5.list().map((d) => `${d.path} (${d.dtype} ${d.shape.join('×') || 'scalar'})`),
-    fsHz: rootFs,
+    rateFor: (channel, rateKey) => rateFrom(rootAttributes, path, channel, rateKey),
     rpmFor: () => null,
     close: () => h5.close(),
   };
@@ -151,7 +187,7 @@ function openCsv(path: string): FileContent {
     entries: table.columns.map((col, j) => ({ name: table.names[j]!, channels: [{ name: table.names[j]!, load: () => col }] })),
     defaultAll: true,
     found: table.names,
-    fsHz: scalarFs(table.meta, path),
+    rateFor: (channel, rateKey) => rateFrom(table.meta, path, channel, rateKey),
     rpmFor: () => {
       const v = Number(table.meta.rpm ?? table.meta.RPM);
       return Number.isFinite(v) && v > 0 ? v : null;
@@ -183,7 +219,7 @@ function openIms(path: string): FileContent {
   }
   const entries = csv.entries.map((e, j) => ({ name: names[j]!, channels: e.channels.map((c) => ({ ...c, name: names[j]! })) }));
   // The files carry no rate or speed; every IMS test ran at 20 kHz and 2000 rpm.
-  const content = { ...csv, entries, fsHz: IMS_FS_HZ, rpmFor: () => IMS_RPM };
+  const content = { ...csv, entries, rateFor: () => IMS_FS_HZ, rpmFor: () => IMS_RPM };
   lastIms = { path, stamp, content };
   return content;
 }
@@ -239,7 +275,7 @@ export async function readSignalFile64(path: string, opts: ReadSignalOptions = {
     return {
       channels,
       channelNames: chosen.map((c) => c.name),
-      fsHz: content.fsHz,
+      fsHz: content.rateFor(chosen[0]!.name, opts.rateKey ?? null),
       rpm: content.rpmFor(chosen[0]!.name),
       file: path,
     };

@@ -1,28 +1,27 @@
 /** The plotted data of a figure as long-form CSV: series, x, y (one row per point). */
+import { stringify } from 'csv-stringify/browser/esm/sync';
 import type { FigureSpec } from './figure-spec.js';
 
-function cell(v: string | number | null): string {
-  if (v === null) return '';
-  const s = String(v);
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
+type Cell = string | number | null;
 
 /**
  * The plotted data of a figure as long-form CSV. One panel: series, x, y (one row per
  * point). Several panels: panel, series, x label, x, y label, y — every panel's points.
+ * A missing y (null) is an empty cell.
  */
 export function figureCsv(fig: FigureSpec): string {
+  const rows: Cell[][] = [];
   if (fig.panels) {
-    const lines = [['panel', 'series', 'x_axis', 'x', 'y_axis', 'y'].join(',')];
+    rows.push(['panel', 'series', 'x_axis', 'x', 'y_axis', 'y']);
     for (const t of fig.traces) {
       const p = fig.panels[t.panel ?? 0];
-      for (let i = 0; i < t.x.length; i++) lines.push([cell(p.title), cell(t.name), cell(p.xLabel), cell(t.x[i]), cell(p.yLabel), cell(t.y[i] ?? null)].join(','));
+      for (let i = 0; i < t.x.length; i++) rows.push([p.title, t.name, p.xLabel, t.x[i], p.yLabel, t.y[i] ?? null]);
     }
-    return lines.join('\n') + '\n';
+  } else {
+    rows.push(['series', fig.xLabel, fig.yLabel]);
+    for (const t of fig.traces) {
+      for (let i = 0; i < t.x.length; i++) rows.push([t.name, t.x[i], t.y[i] ?? null]);
+    }
   }
-  const lines = [['series', fig.xLabel, fig.yLabel].map(cell).join(',')];
-  for (const t of fig.traces) {
-    for (let i = 0; i < t.x.length; i++) lines.push([cell(t.name), cell(t.x[i]), cell(t.y[i] ?? null)].join(','));
-  }
-  return lines.join('\n') + '\n';
+  return stringify(rows);
 }
