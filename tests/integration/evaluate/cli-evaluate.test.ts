@@ -21,7 +21,7 @@ type Leaf = { value: number; protocol: string; split: string; seed: number; ci95
 describe.skipIf(!hasCwru)('flowbench evaluate on a tiny CWRU run', () => {
   it('writes the report, nests results by protocol and stores every score', async () => {
     const home = tempHome();
-    const train = await runCli(['train', '--config', 'configs/flow_pretrain_basic.yaml', '--scale', 'quick', '--data', cwruDir, ...TINY, '--json'], { home, timeoutMs: 240_000 });
+    const train = await runCli(['train', '--config', 'configs/flow_pretrain_reference_mlp.yaml', '--scale', 'quick', '--data', cwruDir, ...TINY, '--json'], { home, timeoutMs: 240_000 });
     expect(train.code, train.stderr).toBe(0);
     const runId = jsonLines(train.stdout)[0]!.run_id as string;
 
@@ -115,7 +115,7 @@ describe.skipIf(!hasCwru)('flowbench evaluate on a tiny CWRU run', () => {
     writeFileSync(cfg, [
       'name: tiny_pipeline',
       'stage1:',
-      `  config: ${path.join(repoRoot, 'configs', 'flow_pretrain_basic.yaml')}`,
+      `  config: ${path.join(repoRoot, 'configs', 'flow_pretrain_reference_mlp.yaml')}`,
       '  scale: quick',
       `  set: [${TINY.filter((_, i) => i % 2 === 1).map((s) => JSON.stringify(s)).join(', ')}]`,
       'stage2: {way: 5, shot: 5, query: 15, train_episodes: 4, eval_episodes: 20, lr: 1.0e-4, max_windows_per_file: 120}',
