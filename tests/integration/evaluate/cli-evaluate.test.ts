@@ -126,7 +126,7 @@ describe.skipIf(!hasCwru)('flowbench evaluate on a tiny CWRU run', () => {
     const summary = events[events.length - 1] as Record<string, unknown>;
     expect(summary.event).toBe('pipeline');
     expect(summary.way).toBe(4); // CWRU has 4 classes: 5-way is capped, and the log says so
-    expect(events.some((e) => e.event === 'log' && /5-way requested, the data has 4 classes/.test(String(e.message)))).toBe(true);
+    expect(events.some((e) => e.event === 'log' && /4-way: the data has 4 classes that fit \(5-way asked\)/.test(String(e.message)))).toBe(true);
     const store = openStore(path.join(home, 'flowbench.sqlite'));
     try {
       const s1 = store.runs.get(summary.stage1_run_id as string)!;
