@@ -4,3 +4,4 @@ export { loadRunSpec, describeValue, type LoadRunSpecOptions, type LoadedRunSpec
 export { ConfigError, formatConfigIssue, type ConfigIssue, type ConfigWarning } from './errors.js';
 export { SCALE_PRESETS, VALIDATION_SCALE_TO_SCALE, scalePreset, type ScalePreset } from './scale-presets.js';
 export { canonicalJson, specHash } from './spec-hash.js';
+export { dataSources, dataSourcePaths, mapDataSourcePaths, parseDataArg, type DataPath, type DataSourceEntry, type DataSourceSpec } from './data-sources.js';
