@@ -31,7 +31,7 @@ const env = { ...process.env, FLOWBENCH_HOME: home };
 await buildCliBundle();
 if (!givenHome) {
   process.stderr.write('seeding one 1-epoch run…\n');
-  execFileSync(process.execPath, [bin, 'train', '--config', 'configs/flow_pretrain_basic.yaml', '--scale', 'quick', '--set', 'task.epochs=1', '--json'], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(process.execPath, [bin, 'train', '--config', 'configs/flow_pretrain_reference_mlp.yaml', '--scale', 'quick', '--set', 'task.epochs=1', '--json'], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
 function timeOnce(args, extraEnv) {

@@ -6,3 +6,4 @@ export { SCALE_PRESETS, VALIDATION_SCALE_TO_SCALE, scalePreset, type ScalePreset
 export { canonicalJson, specHash } from './spec-hash.js';
 export { pipelineSchema, type PipelineSpec } from './pipeline-schema.js';
 export { loadPipelineSpec } from './load-pipeline.js';
+export { dataSources, dataSourcePaths, mapDataSourcePaths, parseDataArg, type DataPath, type DataSourceEntry, type DataSourceSpec } from './data-sources.js';

@@ -10,6 +10,7 @@ import { limits } from '../data/limits.js';
 import { runSpecIssues, runSpecWarnings } from './run-checks.js';
 import { isAbsolute, resolve } from 'node:path';
 import { applyAliases, type Layer } from './aliases.js';
+import { mapDataSourcePaths, parseDataArg, type DataSourceEntry } from './data-sources.js';
 import { SCALES } from './enums.js';
 import { ConfigError, type ConfigIssue, type ConfigWarning } from './errors.js';
 import { isSetOverride, overrideToObject, parseSetArg } from './overrides.js';
@@ -99,8 +100,14 @@ function load(opts: LoadRunSpecOptions, warnings: ConfigWarning[]): LoadedRunSpe
     if (given.length === 0 || given.some((p) => typeof p !== 'string' || p.trim() === '')) {
       issues.push({ path: 'data.path', source: '--data', message: 'expected a path to a folder, manifest CSV or signal file' });
     } else {
-      const paths = given.map((p) => resolve(opts.cwd, p));
-      layers.push(newLayer('--data', { data: { source: 'files', path: paths.length === 1 ? paths[0] : paths } }));
+      // PATH::SIGNAL_KEY gives one source its own signal key (config/data-sources.ts).
+      const parsed = given.map(parseDataArg);
+      const bad = parsed.filter((e): e is { error: string } => typeof e === 'object' && 'error' in e);
+      for (const b of bad) issues.push({ path: 'data.path', source: '--data', message: b.error });
+      if (bad.length === 0) {
+        const sources = mapDataSourcePaths(parsed as DataSourceEntry[], (p) => resolve(opts.cwd, p)) as DataSourceEntry[];
+        layers.push(newLayer('--data', { data: { source: 'files', path: sources.length === 1 ? sources[0] : sources } }));
+      }
     }
   }
   if (opts.seed !== undefined && opts.seed !== null) {
@@ -199,8 +206,7 @@ function load(opts: LoadRunSpecOptions, warnings: ConfigWarning[]): LoadedRunSpe
   }
   // Stored specs must not depend on the directory a run was started from.
   const absolute = (p: string): string => (isAbsolute(p) ? p : resolve(opts.cwd, p));
-  if (typeof spec.data.path === 'string') spec.data.path = absolute(spec.data.path);
-  else if (spec.data.path !== null) spec.data.path = spec.data.path.map(absolute);
+  spec.data.path = mapDataSourcePaths(spec.data.path, absolute);
 
   return { spec, warnings, sources: { configPath, text } };
 }

@@ -6,6 +6,7 @@
  * Section and key names follow the PHM-Vibench seed YAMLs (REFERENCE.md) where they exist.
  */
 import { z } from 'zod';
+import { dataPathSchema } from './data-sources.js';
 import { BALANCINGS, DATA_LAYOUTS, SCALES } from './enums.js';
 
 const positiveInt = z.number().int().positive();
@@ -60,13 +61,14 @@ export const dataSchema = z.strictObject({
   /** synthetic: the embedded bearing generator; files: a manifest, folder or file at `path`. */
   source: z.enum(['synthetic', 'files']).default('synthetic'),
   /**
-   * Folder holding a manifest (LABELS.csv), a manifest CSV, or a single signal file; a list of
-   * them trains on several data sources at once (each keeps its dataset id as a condition).
+   * Folder holding a manifest (LABELS.csv), a manifest CSV, or a single signal file, or
+   * {path, signal_key} to give that source its own signal key; a list of them trains on several
+   * data sources at once (each keeps its dataset id as a condition). config/data-sources.ts.
    */
-  path: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).nullable().default(null),
+  path: dataPathSchema,
   /** Dataset layout convention; auto detects from the manifest or file names. */
   layout: z.enum(DATA_LAYOUTS).default('auto'),
-  /** Variable/column name or a suffix of one (e.g. `_DE_time`); null = the manifest's, or the only signal. */
+  /** Variable/column name or a suffix of one (e.g. `_DE_time`); null = the manifest's, or the only signal. A data.path source's own signal_key beats it. */
   signal_key: z.string().min(1).nullable().default(null),
   /** Channels by name or index; null = the signal_key channel (or all columns of a CSV). */
   channels: z.array(z.union([z.string().min(1), z.number().int().min(0)])).min(1).nullable().default(null),

@@ -13,6 +13,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { basename, isAbsolute, resolve } from 'node:path';
+import { dataSources, type DataSourceSpec } from '../config/data-sources.js';
 import type { DataSpec } from '../config/schema.js';
 import { catalogRecords, type CatalogLayout } from './catalog.js';
 import { DataError } from './errors.js';
@@ -49,9 +50,12 @@ async function openSources(spec: DataSpec, opts: OpenDataSourceOptions): Promise
       key: 'data.path',
     });
   }
-  if (typeof spec.path === 'string') return openPath(spec.path, spec, opts);
+  // A source's own signal_key beats data.signal_key for that source's files (config/data-sources.ts).
+  const withKey = (s: DataSourceSpec): DataSpec => (s.signal_key === null ? spec : { ...spec, signal_key: s.signal_key });
+  const entries = dataSources(spec.path);
+  if (!Array.isArray(spec.path)) return openPath(entries[0]!.path, withKey(entries[0]!), opts);
   const sources: { path: string; source: DataSource }[] = [];
-  for (const p of spec.path) sources.push({ path: p, source: await openPath(p, spec, opts) });
+  for (const s of entries) sources.push({ path: s.path, source: await openPath(s.path, withKey(s), opts) });
   return mergeSources(sources);
 }
 

@@ -17,7 +17,7 @@ import {
   type RunEventRow,
 } from '../../src-preload/contract.js';
 import path from 'node:path';
-import { runSpecSchema } from '../config/index.js';
+import { dataSourcePaths, runSpecSchema } from '../config/index.js';
 import type { EngineEvent } from '../engine/protocol/index.js';
 import type { RunSpec } from '../config/index.js';
 import { openDataSource } from '../data/index.js';
@@ -128,7 +128,7 @@ export function createApiHandlers(store: Store, deps: ApiHandlerDeps = {}): ApiH
   /** A run started from the UI reads only under the data roots (its path and every manifest row). */
   const checkRunData = async (spec: RunSpec): Promise<void> => {
     if (spec.data.source !== 'files' || spec.data.path === null) return;
-    const dataPaths = (Array.isArray(spec.data.path) ? spec.data.path : [spec.data.path]).map((p) => path.resolve(cwd, p));
+    const dataPaths = dataSourcePaths(spec.data.path).map((p) => path.resolve(cwd, p));
     for (const dataPath of dataPaths) assertRecordsUnderDataRoots(dataPath, [], dataRoots);
     const source = await openDataSource(spec.data, { cwd, seed: spec.environment.seed, select: spec.task });
     assertRecordsUnderDataRoots(dataPaths.length === 1 ? dataPaths[0]! : null, source.records, dataRoots);

@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import type { RunSpec } from '../config/schema.js';
-import { specHash } from '../config/index.js';
+import { dataSourcePaths, specHash } from '../config/index.js';
 import { openDataSource, prepareWindows } from '../data/index.js';
 import type { EngineEvent, FinishedEvent, TrainRequest } from '../engine/protocol/index.js';
 import { newRunId, type Store } from '../store/index.js';
@@ -52,7 +52,7 @@ export async function runTrainJob(options: TrainJobOptions): Promise<TrainJobRes
   // The resolved config travels with the run: what ran is always readable.
   writeFileSync(path.join(runDir, 'config.yaml'), stringify(spec));
 
-  const paths = spec.data.path === null ? ['.'] : typeof spec.data.path === 'string' ? [spec.data.path] : spec.data.path;
+  const paths = spec.data.path === null ? ['.'] : dataSourcePaths(spec.data.path);
   const dataSource = spec.data.source === 'synthetic' ? 'synthetic' : paths.map((p) => path.resolve(options.cwd, p)).join(', ');
   store.runs.create({
     id: runId,

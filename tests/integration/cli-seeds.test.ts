@@ -14,11 +14,11 @@ describe('seeds', () => {
     const home = tempHome();
     const ids: string[] = [];
     for (const seed of ['1', '2']) {
-      const r = await runCli(['train', '--config', 'configs/flow_pretrain_basic.yaml', '--scale', 'quick', '--seed', seed, ...TINY, '--json'], { home, timeoutMs: 240_000 });
+      const r = await runCli(['train', '--config', 'configs/flow_pretrain_reference_mlp.yaml', '--scale', 'quick', '--seed', seed, ...TINY, '--json'], { home, timeoutMs: 240_000 });
       expect(r.code, r.stderr).toBe(0);
       ids.push(jsonLines(r.stdout)[0]!.run_id as string);
     }
-    const other = await runCli(['train', '--config', 'configs/flow_pretrain_basic.yaml', '--scale', 'quick', '--seed', '1', ...TINY, '--set', 'task.lr=0.002', '--json'], { home, timeoutMs: 240_000 });
+    const other = await runCli(['train', '--config', 'configs/flow_pretrain_reference_mlp.yaml', '--scale', 'quick', '--seed', '1', ...TINY, '--set', 'task.lr=0.002', '--json'], { home, timeoutMs: 240_000 });
     expect(other.code, other.stderr).toBe(0);
 
     const grouped = await runCli(['runs', '--group-seeds', '--json'], { home });

@@ -5,6 +5,9 @@
  * query from disjoint segment groups), computes the prototypical loss and takes one Adam
  * step on the model's parameters. Then few-shot accuracy on the test split, before and
  * after fine-tuning, and a checkpoint of the fine-tuned weights in the stage-2 run.
+ * Both splits take their episode shape from episode-shape.ts, as the frozen protocol does
+ * (way capped by the classes that fit, fewer queries for a short class, a class without room
+ * left out, skipped with the reason when fewer than two fit), so the two numbers compare.
  */
 import path from 'node:path';
 import { mkdirSync } from 'node:fs';
@@ -17,7 +20,9 @@ import { Rng } from '../../data/rng.js';
 import { stamp, type Emit } from '../train/events.js';
 import type { TrainControl } from '../train/pause.js';
 import { fewShot } from './downstream.js';
-import { drawEpisode, episodePool, fittingQuery } from '../metrics/episodes.js';
+import { drawEpisode, episodePool } from '../metrics/episodes.js';
+import { episodeShape } from './episode-shape.js';
+import { rowsOf } from './downstream.js';
 import { loadEvalData, runSelection } from './eval-data.js';
 import { encodeWindows } from './features.js';
 import { prototypicalLoss } from './prototypical-loss.js';
@@ -33,56 +38,67 @@ export async function runFewShotFinetune(req: FewShotRequest, emit: Emit, contro
   try {
     const dataSpec = req.data_path ? { ...meta.config.data, source: 'files' as const, path: req.data_path } : meta.config.data;
     const data = await loadEvalData(dataSpec, { cwd: req.cwd, seed: req.seed, maxWindowsPerFile: req.max_windows_per_file ?? null, select: runSelection(meta.config, req.data_path) });
-    const classes = data.label4Names.length;
-    const way = Math.min(req.way, classes);
-    const notes: string[] = [];
-    if (way < req.way) notes.push(`${req.way}-way requested, the data has ${classes} classes: ${way}-way episodes (${data.label4Names.join(', ')})`);
+    const want = { way: req.way, shot: req.shot, query: req.query };
+    const trainShape = episodeShape(data.train.label4, data.train.group, data.label4Names, want);
+    const testShape = episodeShape(data.test.label4, data.test.group, data.label4Names, want);
+    const notes = [
+      ...('skipped' in trainShape ? [`training split: ${trainShape.skipped}; no fine-tuning`] : trainShape.adapted.map((a) => `training split: ${a}`)),
+      ...('skipped' in testShape ? [`test split: ${testShape.skipped}`] : testShape.adapted.map((a) => `test split: ${a}`)),
+    ];
     for (const n of notes) emit(stamp(req.run_id, 0, { event: 'log', level: 'warn', message: n }));
+    const trainEpisodes = 'skipped' in trainShape ? 0 : req.train_episodes;
     emit(stamp(req.run_id, 0, {
       event: 'started', backend: backend.name, backend_skipped: backend.skipped, backend_threads: backend.threads, versions: backend.versions,
-      params: model.params.count(), total_steps: req.train_episodes, epochs: 1, steps_per_epoch: req.train_episodes,
+      params: model.params.count(), total_steps: trainEpisodes, epochs: 1, steps_per_epoch: trainEpisodes,
     }));
-    // A short class (CWRU's 5 s normal recording) cannot always fill req.query disjoint queries.
-    const evalQuery = fittingQuery(data.test.label4, data.test.group, way, req.shot, req.query);
-    if (evalQuery < req.query) {
-      emit(stamp(req.run_id, 0, { event: 'log', level: 'warn', message: `test episodes use ${evalQuery} queries per class, not ${req.query}: a class of the test split is too short` }));
-    }
-    const before = fewShot((await encodeWindows(model, data.test.set)), data, req.seed, req.eval_episodes, way, req.shot, evalQuery);
+    // Test episodes on the test-split shape's classes only (as the frozen protocol's shapedFewShot).
+    const scoreTest = async () => {
+      if ('skipped' in testShape) return testShape.skipped;
+      const rows = rowsOf(data.test, (i) => testShape.classes.includes(data.test.label4[i]));
+      return { ...fewShot(await encodeWindows(model, data.test.set), data, req.seed, req.eval_episodes, testShape.way, testShape.shot, testShape.query, rows), adapted: testShape.adapted };
+    };
+    const before = await scoreTest();
 
-    const pool = episodePool(data.train.label4, data.train.group, req.shot, req.query);
-    const rng = Rng.derive(req.seed, 'fewshot-finetune');
     const set = data.train.set;
     const size = set.length * set.channels;
     const vars = model.params.variables();
     const losses: number[] = [];
     let step = 0;
-    for (; step < req.train_episodes && !control.stopRequested; step++) {
-      const ep = drawEpisode(pool, way, req.shot, req.query, rng);
-      const rows = [...ep.support, ...ep.query];
-      const x = new Float32Array(rows.length * size);
-      rows.forEach((r, k) => x.set(set.x.subarray(r * size, (r + 1) * size), k * size));
-      const xt = tf.tensor3d(x, [rows.length, set.length, set.channels]);
-      const loss = opt.minimize(() => {
-        const f = model.encoderFeatures(xt);
-        const s = tf.slice(f, [0, 0], [ep.support.length, -1]) as tf.Tensor2D;
-        const q = tf.slice(f, [ep.support.length, 0], [ep.query.length, -1]) as tf.Tensor2D;
-        return prototypicalLoss(s, ep.supportY, q, ep.queryY, way);
-      }, true, vars);
-      xt.dispose();
-      const v = loss!.dataSync()[0];
-      loss!.dispose();
-      if (!Number.isFinite(v)) throw new Error(`fewshot: non-finite prototypical loss at episode ${step + 1}; lower the learning rate`);
-      losses.push(v);
-      if ((step + 1) % 10 === 0) emit(stamp(req.run_id, step + 1, { event: 'log', level: 'info', message: `episode ${step + 1}/${req.train_episodes}: prototypical loss ${v.toFixed(4)}` }));
-      await new Promise<void>((r) => setImmediate(r));
+    if (!('skipped' in trainShape)) {
+      const { way, shot, query } = trainShape;
+      // Episode rows index trainRows (the shape's classes); map them back before reading windows.
+      const trainRows = rowsOf(data.train, (i) => trainShape.classes.includes(data.train.label4[i]));
+      const pool = episodePool(Int32Array.from(trainRows, (i) => data.train.label4[i]), Int32Array.from(trainRows, (i) => data.train.group[i]), shot, query);
+      const rng = Rng.derive(req.seed, 'fewshot-finetune');
+      for (; step < trainEpisodes && !control.stopRequested; step++) {
+        const ep = drawEpisode(pool, way, shot, query, rng);
+        const rows = [...ep.support, ...ep.query].map((k) => trainRows[k]);
+        const x = new Float32Array(rows.length * size);
+        rows.forEach((r, k) => x.set(set.x.subarray(r * size, (r + 1) * size), k * size));
+        const xt = tf.tensor3d(x, [rows.length, set.length, set.channels]);
+        const loss = opt.minimize(() => {
+          const f = model.encoderFeatures(xt);
+          const s = tf.slice(f, [0, 0], [ep.support.length, -1]) as tf.Tensor2D;
+          const q = tf.slice(f, [ep.support.length, 0], [ep.query.length, -1]) as tf.Tensor2D;
+          return prototypicalLoss(s, ep.supportY, q, ep.queryY, way);
+        }, true, vars);
+        xt.dispose();
+        const v = loss!.dataSync()[0];
+        loss!.dispose();
+        if (!Number.isFinite(v)) throw new Error(`fewshot: non-finite prototypical loss at episode ${step + 1}; lower the learning rate`);
+        losses.push(v);
+        if ((step + 1) % 10 === 0) emit(stamp(req.run_id, step + 1, { event: 'log', level: 'info', message: `episode ${step + 1}/${trainEpisodes}: prototypical loss ${v.toFixed(4)}` }));
+        await new Promise<void>((r) => setImmediate(r));
+      }
     }
-    const after = fewShot((await encodeWindows(model, data.test.set)), data, req.seed, req.eval_episodes, way, req.shot, evalQuery);
+    const after = await scoreTest();
+    const trainShapeResult = 'skipped' in trainShape ? { skipped: trainShape.skipped } : { way: trainShape.way, shot: trainShape.shot, query: trainShape.query, adapted: trainShape.adapted };
     emit(stamp(req.run_id, step, {
       event: 'evaluation', section: 'few_shot', seconds: (performance.now() - t0) / 1000,
       results: {
-        accuracy: { ...after, protocol: `${after.protocol}-finetuned`, stage1_checkpoint: req.checkpoint_path, stage1_weights: ema ? 'ema' : 'live' },
+        accuracy: typeof after === 'string' ? after : { ...after, protocol: `${after.protocol}-finetuned`, stage1_checkpoint: req.checkpoint_path, stage1_weights: ema ? 'ema' : 'live' },
         accuracy_before_finetune: before,
-        train: { episodes: step, lr: req.lr, first_loss: losses[0] ?? null, last_loss: losses[losses.length - 1] ?? null, losses, notes },
+        train: { episodes: step, lr: req.lr, first_loss: losses[0] ?? null, last_loss: losses[losses.length - 1] ?? null, losses, notes, shape: trainShapeResult },
       },
     }));
     const dir = path.join(req.run_dir, 'checkpoints');

@@ -20,7 +20,7 @@ export function registerTrainCommands(program: Command): void {
     .description('Pretrain a rectified-flow model; records the run in the database')
     .option('--config <file>', 'YAML run config (see configs/)')
     .addOption(new Option('--scale <scale>', SCALES.join(' | ')).choices(SCALES))
-    .option('--data <path>', 'dataset folder (with LABELS.csv), manifest CSV or a single signal file; repeat it to train on several data sources', collect, [])
+    .option('--data <path>', 'dataset folder (with LABELS.csv), manifest CSV or a single signal file; repeat it to train on several data sources; PATH::SIGNAL_KEY names that source’s signal variable (e.g. ../cwru::_FE_time)', collect, [])
     .addOption(dbOption())
     .option('--workdir <dir>', 'folder for run folders (default: $FLOWBENCH_HOME/runs)')
     .option('--set <key=value>', 'override a config key (repeatable), e.g. --set task.lr=3e-4', collect, [])

@@ -21,7 +21,7 @@ type Leaf = { value: number; protocol: string; split: string; seed: number; ci95
 describe.skipIf(!hasCwru)('flowbench evaluate on a tiny CWRU run', () => {
   it('writes the report, nests results by protocol and stores every score', async () => {
     const home = tempHome();
-    const train = await runCli(['train', '--config', 'configs/flow_pretrain_basic.yaml', '--scale', 'quick', '--data', cwruDir, ...TINY, '--json'], { home, timeoutMs: 240_000 });
+    const train = await runCli(['train', '--config', 'configs/flow_pretrain_reference_mlp.yaml', '--scale', 'quick', '--data', cwruDir, ...TINY, '--json'], { home, timeoutMs: 240_000 });
     expect(train.code, train.stderr).toBe(0);
     const runId = jsonLines(train.stdout)[0]!.run_id as string;
 
@@ -115,7 +115,7 @@ describe.skipIf(!hasCwru)('flowbench evaluate on a tiny CWRU run', () => {
     writeFileSync(cfg, [
       'name: tiny_pipeline',
       'stage1:',
-      `  config: ${path.join(repoRoot, 'configs', 'flow_pretrain_basic.yaml')}`,
+      `  config: ${path.join(repoRoot, 'configs', 'flow_pretrain_reference_mlp.yaml')}`,
       '  scale: quick',
       `  set: [${TINY.filter((_, i) => i % 2 === 1).map((s) => JSON.stringify(s)).join(', ')}]`,
       'stage2: {way: 5, shot: 5, query: 15, train_episodes: 4, eval_episodes: 20, lr: 1.0e-4, max_windows_per_file: 120}',
@@ -126,7 +126,7 @@ describe.skipIf(!hasCwru)('flowbench evaluate on a tiny CWRU run', () => {
     const summary = events[events.length - 1] as Record<string, unknown>;
     expect(summary.event).toBe('pipeline');
     expect(summary.way).toBe(4); // CWRU has 4 classes: 5-way is capped, and the log says so
-    expect(events.some((e) => e.event === 'log' && /5-way requested, the data has 4 classes/.test(String(e.message)))).toBe(true);
+    expect(events.some((e) => e.event === 'log' && /4-way: the data has 4 classes that fit \(5-way asked\)/.test(String(e.message)))).toBe(true);
     const store = openStore(path.join(home, 'flowbench.sqlite'));
     try {
       const s1 = store.runs.get(summary.stage1_run_id as string)!;

@@ -101,3 +101,41 @@ describe.skipIf(!hasCwru || !hasIms)('CWRU + IMS (real data)', () => {
     expect(p.warnings.some((w) => w.includes('(12000 Hz: 18, 20000 Hz: 96, 48000 Hz: 1): every recording is resampled to 12000 Hz'))).toBe(true);
   });
 });
+
+/** A manifest folder of two-column CSV recordings whose columns are named `cols` (values: column k = k + 1 + a sine). */
+function twoColumnFolder(tag: string, cols: [string, string]): string {
+  const dir = tempDir(tag);
+  const n = 400;
+  for (const name of ['a.csv', 'b.csv']) {
+    const rows = Array.from({ length: n }, (_, i) => `${(1 + Math.sin(i / 7)).toFixed(6)},${(2 + Math.sin(i / 5)).toFixed(6)}`);
+    writeFileSync(path.join(dir, name), `${cols.join(',')}\n${rows.join('\n')}\n`);
+  }
+  writeFileSync(path.join(dir, 'LABELS.csv'), 'path,label,domain,fs_hz\na.csv,normal,d0,4000\nb.csv,fault,d0,4000\n');
+  return dir;
+}
+
+describe('a signal key per data source (data.path entries {path, signal_key})', () => {
+  it('each source reads the variable it names; one data.signal_key for both names the file where it is missing', async () => {
+    const drive = twoColumnFolder('keyDrive', ['drive', 'fan']);
+    const rig = twoColumnFolder('keyRig', ['acc_x', 'acc_y']);
+    const both = await openDataSource(spec([], { path: [{ path: drive, signal_key: 'fan' }, { path: rig, signal_key: 'acc_x' }] }), { cwd: '.', seed: 0 });
+    const first = await both.readSignal(both.records[0]);
+    const third = await both.readSignal(both.records[2]);
+    expect([first.channelNames, third.channelNames]).toEqual([['fan'], ['acc_x']]);
+    expect(first.channels[0][0]).toBeCloseTo(2, 5); // the fan column (2 + sin 0), not drive's 1
+    expect(third.channels[0][0]).toBeCloseTo(1, 5);
+    // A plain path entry keeps data.signal_key; windows are prepared from both sources.
+    const mixed = spec([], { path: [{ path: drive, signal_key: 'drive' }, rig], signal_key: 'acc_y' });
+    const p = await prepareWindows(await openDataSource(mixed, { cwd: '.', seed: 0 }), mixed, 0);
+    expect(p.files.length).toBe(4);
+    expect(p.train.channels).toBe(1);
+
+    const one = spec([drive, rig], { signal_key: 'fan' });
+    const src = await openDataSource(one, { cwd: '.', seed: 0 });
+    const err = await src.readSignal(src.records[2]).catch((e) => e);
+    expect(err).toBeInstanceOf(DataError);
+    expect(err.message).toContain(path.join(rig, 'a.csv'));
+    expect(err.message).toMatch(/fan/);
+    expect(err.message).toMatch(/acc_x/);
+  });
+});

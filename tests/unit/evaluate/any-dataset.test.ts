@@ -13,6 +13,7 @@ import { runSpecSchema } from '../../../src-main/config/schema.js';
 import { initBackend } from '../../../src-main/engine/backend/select-backend.js';
 import type { CheckpointEvent, EngineEvent, EvaluationEvent } from '../../../src-main/engine/protocol/index.js';
 import { runEvaluation } from '../../../src-main/engine/evaluate/run-evaluation.js';
+import { runFewShotFinetune } from '../../../src-main/engine/evaluate/fewshot-finetune.js';
 import { runTraining } from '../../../src-main/engine/train/loop.js';
 
 interface Shape {
@@ -72,7 +73,7 @@ async function trainAndEvaluate(dir: string, model: Record<string, unknown> = {}
     (e) => events.push(e),
   );
   const sections = Object.fromEntries(events.filter((e): e is EvaluationEvent => e.event === 'evaluation').map((e) => [e.section, e.results])) as Record<string, Record<string, unknown>>;
-  return { finished, sections };
+  return { finished, sections, checkpoint: ckpt.path, runDir };
 }
 
 beforeAll(async () => {
@@ -112,5 +113,28 @@ describe('evaluation on datasets not shaped like CWRU', () => {
     expect((sections.few_shot.accuracy as { way: number }).way).toBe(3);
     expect(String(sections.generation.note ?? '')).toMatch(/channel 0 of 3/);
     expect(sections.setup.adapted).toEqual(expect.arrayContaining([expect.stringMatching(/3 channels at 25600 Hz/)]));
+  });
+
+  it('pipeline fine-tuning takes the frozen protocol\'s episode shape: a class without room is left out on both', async () => {
+    // 0.15 s of "normal" leaves it one segment group per split: no room for a query beside 5 shots.
+    const dir = dataset('leftout', { classes: ['normal', 'a', 'b', 'c'], domains: ['d0'], filesPerCell: 1, seconds: 1.2, shortSeconds: 0.15, fs: 8000, channels: 1 });
+    const { sections, checkpoint, runDir } = await trainAndEvaluate(dir);
+    const frozen = sections.few_shot.accuracy as { way: number; shot: number; query: number; adapted: string[] };
+    expect(frozen.way).toBe(3);
+    expect(frozen.adapted.join(' ')).toMatch(/left out .*: normal/);
+    const events: EngineEvent[] = [];
+    const finished = await runFewShotFinetune(
+      { type: 'fewshot', run_id: 'ft', checkpoint_path: checkpoint, run_dir: runDir, cwd: runDir, seed: 42, way: 4, shot: 5, query: 15, train_episodes: 2, eval_episodes: 12, lr: 1e-4, max_windows_per_file: 120 },
+      (e) => events.push(e), { stopRequested: false },
+    );
+    expect(finished.status).toBe('completed');
+    const ft = events.find((e): e is EvaluationEvent => e.event === 'evaluation')!.results as Record<string, Record<string, unknown>>;
+    for (const result of [ft.accuracy, ft.accuracy_before_finetune]) {
+      expect(result).toMatchObject({ way: frozen.way, shot: frozen.shot, query: frozen.query, adapted: frozen.adapted });
+    }
+    expect(ft.train).toMatchObject({ episodes: 2, shape: { way: 3, shot: 5 } });
+    expect((ft.train.shape as { adapted: string[] }).adapted.join(' ')).toMatch(/left out .*: normal/);
+    const warnings = events.filter((e) => e.event === 'log' && e.level === 'warn').map((e) => String((e as { message: string }).message));
+    expect(warnings).toEqual(expect.arrayContaining([expect.stringMatching(/^test split: left out/), expect.stringMatching(/^training split: left out/)]));
   });
 });
