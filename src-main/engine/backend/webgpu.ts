@@ -41,6 +41,13 @@ const LIMITS = [
   'maxComputeWorkgroupSizeX', 'maxComputeInvocationsPerWorkgroup', 'maxStorageBuffersPerShaderStage',
 ];
 
+const errors: string[] = [];
+
+/** GPU errors the device reported since it started (first 20): none means every kernel ran. */
+export function webGpuErrors(): readonly string[] {
+  return errors;
+}
+
 // The dawn.node instances stay referenced while the process runs (dropping one ends its adapters).
 const instances: GpuLike[] = [];
 
@@ -77,7 +84,11 @@ export async function registerWebGpu(): Promise<WebGpuAdapter | string> {
     const { adapter, via } = found;
     const requiredLimits = Object.fromEntries(LIMITS.filter((k) => adapter.limits[k] !== undefined).map((k) => [k, adapter.limits[k]]));
     const requiredFeatures = adapter.features.has('timestamp-query') ? ['timestamp-query'] : [];
-    const device = await adapter.requestDevice({ requiredLimits, requiredFeatures });
+    const device = (await adapter.requestDevice({ requiredLimits, requiredFeatures })) as { onuncapturederror: unknown };
+    // Dawn only prints a validation error and the kernel's output is garbage: keep them to check.
+    device.onuncapturederror = (ev: { error?: { message?: string } }) => {
+      if (errors.length < 20) errors.push(String(ev.error?.message ?? ev).split('\n')[0]);
+    };
     // WebGPUBackend's constructor checks navigator.gpu, as in a browser (Node 20 has no navigator).
     const nav = ((globalThis as { navigator?: object }).navigator ??= {}) as { gpu?: GpuLike };
     if (!nav.gpu) Object.defineProperty(nav, 'gpu', { value: found.gpu, configurable: true });

@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../../src-main/data/rng.js';
 import { initBackend, type BackendInfo } from '../../../../src-main/engine/backend/select-backend.js';
+import { webGpuErrors } from '../../../../src-main/engine/backend/webgpu.js';
 import { FlowModel } from '../../../../src-main/engine/flow/flow-model.js';
 import { AdamW } from '../../../../src-main/engine/train/adamw.js';
 import { asyncFlowStep } from '../../../../src-main/engine/train/async-flow-step.js';
@@ -70,6 +71,7 @@ describe.skipIf(why !== null)('webgpu backend against wasm (reference MLP, a few
     const tensorsBefore = tf.memory().numTensors;
     const onGpu = await train();
     expect(tf.memory().numTensors).toBe(tensorsBefore);
+    expect(webGpuErrors()).toEqual([]); // e.g. a kernel binding more storage buffers than the adapter allows
     // The two backends sum in different orders (GPU tree reductions and tiled matmuls vs
     // XNNPACK's blocked loops): float32 rounding, ~1e-7 relative per op, grows through a few
     // hundred dependent ops and six Adam steps to ~1e-5. 1e-4 relative is that with headroom;
