@@ -3,23 +3,33 @@
  * FLOWBENCH_BACKEND (auto | native | wasm | cpu) or the `prefer` argument forces one;
  * `native` is the C++ engine (engine/native/), which runs the training objective itself
  * and still needs a tf backend for the rest, so for tf it means the same as auto.
+ * `webgpu` (webgpu.ts) is taken only when a caller asks for it by name (`prefer`): in Node it
+ * reads tensors only asynchronously, and the training loop, checkpoints and evaluation read
+ * synchronously (dataSync), so neither auto nor FLOWBENCH_BACKEND picks it, and auto says so.
  * tfjs-node(-gpu) is gone: its libtensorflow download answers 403 (docs/PERFORMANCE.md).
  */
 import * as tf from '@tensorflow/tfjs';
 import { ENGINE_BACKENDS, type EngineBackend } from '../../config/schema.js';
 import { shareIdentityOnWasm } from './fused.js';
 import { prepareWasmThreads, wasmThreadCount } from './wasm-threads.js';
+import { registerWebGpu, type WebGpuAdapter } from './webgpu.js';
 
-export type BackendPreference = EngineBackend;
+/** A run's engine choice, or `webgpu` (scripts and tests that read asynchronously only). */
+export type BackendPreference = EngineBackend | 'webgpu';
+
+/** Why auto leaves webgpu out (recorded in every auto run's skipped reasons). */
+export const WEBGPU_NOT_AUTO = 'runs read tensors synchronously, webgpu in Node only asynchronously (scripts/device-check.sh uses it)';
 
 export interface BackendInfo {
-  /** The tf backend now active: 'wasm' or 'cpu'. */
+  /** The tf backend now active: 'wasm', 'cpu' or 'webgpu'. */
   name: string;
   /** Why each faster backend was not used, e.g. { wasm: 'failed to load: …' }. */
   skipped: Record<string, string>;
   versions: Record<string, string>;
   /** Threads the backend computes on (wasm: XNNPACK's pool, see wasm-threads.ts; else 1 as far as we know). */
   threads: number;
+  /** The WebGPU adapter when name is 'webgpu'. */
+  adapter?: WebGpuAdapter;
 }
 
 const PREFERENCES: readonly BackendPreference[] = ENGINE_BACKENDS;
@@ -56,7 +66,7 @@ async function tryWasm(): Promise<string | null> {
 export async function initBackend(prefer?: BackendPreference): Promise<BackendInfo> {
   const fromEnv = process.env.FLOWBENCH_BACKEND;
   const choice = (prefer ?? fromEnv ?? 'auto') as BackendPreference;
-  if (!PREFERENCES.includes(choice)) {
+  if (!PREFERENCES.includes(choice) && !(prefer === 'webgpu')) {
     const where = prefer ? 'initBackend(prefer)' : 'FLOWBENCH_BACKEND';
     throw new Error(`${where} = "${choice}" is not a backend; valid: ${PREFERENCES.join(', ')}`);
   }
@@ -65,6 +75,14 @@ export async function initBackend(prefer?: BackendPreference): Promise<BackendIn
   const skipped: Record<string, string> = {};
   let name: string | null = null;
 
+  if (choice === 'webgpu') {
+    const adapter = await registerWebGpu();
+    if (typeof adapter === 'string') throw new Error(`backend "webgpu" was requested but could not start: ${adapter}`);
+    if (!(await tf.setBackend('webgpu'))) throw new Error(`backend "webgpu" was requested but did not initialise on adapter ${adapter.name}`);
+    await tf.ready();
+    return { name: 'webgpu', skipped, versions: { tfjs: tf.version.tfjs, node: process.versions.node, webgpu_adapter: adapter.name }, threads: 1, adapter };
+  }
+  skipped.webgpu = WEBGPU_NOT_AUTO;
   if (choice === 'auto' || choice === 'native' || choice === 'wasm') {
     const why = await tryWasm();
     if (why === null) name = 'wasm';

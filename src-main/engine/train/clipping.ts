@@ -26,9 +26,25 @@ export function globalNorm(grads: readonly tf.Tensor[]): number {
   return tf.tidy(() => Math.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g)))).dataSync()[0]));
 }
 
+/** ‖g‖ read asynchronously: the only way on webgpu in Node (no fused pass there). */
+export async function globalNormAsync(grads: readonly tf.Tensor[]): Promise<number> {
+  const fused = sumOfSquares(grads);
+  if (fused !== null) return Math.sqrt(fused);
+  // A chain of adds, not addN: webgpu's addN binds every input at once, past the storage-buffer
+  // limit of many adapters (Mesa's compatibility level among them).
+  const sq = tf.tidy(() => grads.map((g) => tf.sum(tf.square(g))).reduce((a, b) => tf.add(a, b)));
+  const [v] = await sq.data();
+  sq.dispose();
+  return Math.sqrt(v);
+}
+
 /** The clip factor for maxNorm (0 disables): scale = maxNorm/(‖g‖ + 1e-6) if ‖g‖ > maxNorm, else 1. */
 export function clipFactor(grads: readonly tf.Tensor[], maxNorm: number): ClipFactor {
-  const norm = globalNorm(grads);
+  return clipFactorOf(globalNorm(grads), maxNorm);
+}
+
+/** The clip factor for a norm already read. */
+export function clipFactorOf(norm: number, maxNorm: number): ClipFactor {
   if (!(maxNorm > 0) || !(norm > maxNorm)) return { norm, clipped: false, scale: 1 };
   return { norm, clipped: true, scale: maxNorm / (norm + 1e-6) };
 }

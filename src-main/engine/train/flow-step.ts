@@ -61,14 +61,19 @@ export interface LossAndGrads {
   grads: tf.Tensor[];
 }
 
-export function flowLossAndGrads(model: FlowModel, batch: Batch, draws: FlowDraws, flowWeight: number): LossAndGrads {
+/** The loss still on the device (the caller reads and disposes it; webgpu reads only with data()). */
+export function flowLossTensorAndGrads(model: FlowModel, batch: Batch, draws: FlowDraws, flowWeight: number): { flow: tf.Scalar; grads: tf.Tensor[] } {
   const vars = model.params.variables();
-  const out = tf.tidy(() => {
+  return tf.tidy(() => {
     const { value, grads } = tf.variableGrads(() => batchFlowLoss(model, batch, draws), vars);
     // ∇(w·L) = w·∇L: scale after, so the unweighted flow loss stays available for logging.
     const scaled = vars.map((v) => (flowWeight === 1 ? grads[v.name] : tf.mul(grads[v.name], flowWeight)));
     return { flow: value, grads: scaled };
   });
+}
+
+export function flowLossAndGrads(model: FlowModel, batch: Batch, draws: FlowDraws, flowWeight: number): LossAndGrads {
+  const out = flowLossTensorAndGrads(model, batch, draws, flowWeight);
   const value = out.flow.dataSync()[0];
   out.flow.dispose();
   return { flowLoss: value, grads: out.grads };
