@@ -6,20 +6,13 @@
  * table rows the addon reads.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { ModelSpec, TaskSpec } from '../../config/schema.js';
+import { nativeCoverageGap } from '../../config/native-coverage.js';
 import type { ConditionIds } from '../flow/condition-encoder.js';
 import type { FlowModel } from '../flow/flow-model.js';
 import type { SamplerName } from '../flow/samplers.js';
 import { storageView } from '../backend/fused.js';
 import type { FlowDraws } from '../train/flow-step.js';
 import type { MlpEngineHandle, NativeAddon, NativeArray, SamplingRoute } from './addon-types.js';
-
-/** Why the native engine cannot train this model (null: it can). */
-export function nativeUnsupported(model: ModelSpec, task: TaskSpec | null): string | null {
-  if (model.velocity_net !== 'mlp') return `model.velocity_net = ${model.velocity_net} is not covered by the native engine yet (mlp is)`;
-  if (task?.use_contrastive) return 'the contrastive branch (task.use_contrastive) is not covered by the native engine yet';
-  return null;
-}
 
 export interface NativeMlpOptions {
   precision?: 'f32' | 'f64';
@@ -41,8 +34,8 @@ export class NativeMlp {
     readonly model: FlowModel,
     options: NativeMlpOptions = {},
   ) {
-    const why = nativeUnsupported(model.spec, null);
-    if (why) throw new Error(why);
+    const gap = nativeCoverageGap(model.spec, null);
+    if (gap) throw new Error(gap.message);
     const { spec } = model;
     const conditions = [...model.cond.conditions];
     this.f64 = options.precision === 'f64';
