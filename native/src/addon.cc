@@ -90,7 +90,6 @@ template <typename R>
 struct Engine {
   MlpFlowModel<R> model;
   Block<R> params, grads, m, v, ema;
-  std::vector<R> scratch;
   explicit Engine(const MlpConfig& c) : model(c) {}
 };
 
@@ -268,7 +267,8 @@ class MlpEngine : public Napi::ObjectWrap<MlpEngine> {
   }
 
   // integrate(B, x [B·D] in place, method, steps, from, to, rows [k·B], uncondRows [k·B] | null,
-  //           guidance w): x ← Φ_{from→to}(x) under the evaluation-mode (guided) field.
+  //           guidance w, route? 'auto' | 'plain' | 'hidden'): x ← Φ_{from→to}(x) under the
+  //           evaluation-mode (guided) field (route: MlpFlowModel::Route).
   Napi::Value Integrate(const Napi::CallbackInfo& info) {
     return dispatch(info, [&](auto& e) -> Napi::Value {
       using R = std::remove_reference_t<decltype(*e.params.data)>;
@@ -285,13 +285,15 @@ class MlpEngine : public Napi::ObjectWrap<MlpEngine> {
       const R w = R(numArg(info, 8, "guidance scale"));
       if (steps < 1 || steps != double(int(steps)))
         throw Napi::RangeError::New(info.Env(), "integrate: steps must be a positive integer");
-      std::vector<R> tv(B);
-      e.scratch.resize(BD);
-      auto field = [&](const R* xs, double t, R* out) {
-        std::fill(tv.begin(), tv.end(), R(t));
-        e.model.guidedVelocity(B, xs, tv.data(), rows, uncond, w, out, e.scratch.data());
-      };
-      fb::integrate<R>(field, x, BD, method, int(steps), from, to);
+      using Route = typename std::remove_reference_t<decltype(e.model)>::Route;
+      Route route = Route::Auto;
+      if (info.Length() > 9 && !info[9].IsUndefined()) {
+        const std::string r = info[9].ToString().Utf8Value();
+        if (r == "plain") route = Route::Plain;
+        else if (r == "hidden") route = Route::Hidden;
+        else if (r != "auto") throw Napi::RangeError::New(info.Env(), "integrate: route \"" + r + "\" is not one of auto, plain, hidden");
+      }
+      e.model.integrateField(B, x, method, int(steps), from, to, rows, uncond, w, route);
       return info.Env().Undefined();
     });
   }

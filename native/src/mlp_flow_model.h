@@ -19,6 +19,7 @@
 
 #include "gemm.h"
 #include "layers.h"
+#include "samplers.h"
 
 namespace fb {
 
@@ -134,7 +135,107 @@ class MlpFlowModel {
     for (size_t j = 0; j < n; j++) out[j] = scratch[j] + w * (out[j] - scratch[j]);
   }
 
+  // How a sample is integrated. Plain: a whole forward pass per field evaluation. Hidden: the
+  // same ODE carried in the first layer's coordinates (integrateHidden). Auto: the one with
+  // fewer multiply-adds for this batch, method and step count.
+  enum class Route { Auto, Plain, Hidden };
+
+  // x [B, D] ← Φ_{from→to}(x) under the evaluation-mode field, guided (w) when uncondRows is given.
+  void integrateField(int B, R* x, Sampler method, int steps, double from, double to, const int32_t* rows,
+                      const int32_t* uncondRows, R w, Route route) {
+    ensure(B);
+    checkRows(B, rows);
+    if (uncondRows) checkRows(B, uncondRows);
+    if (route == Route::Auto) route = hiddenPays(B, method, steps, uncondRows != nullptr) ? Route::Hidden : Route::Plain;
+    if (route == Route::Hidden) return integrateHidden(B, x, method, steps, from, to, rows, uncondRows, w);
+    std::vector<R> tv(B);
+    scratch.resize((size_t)B * cfg.D);
+    auto field = [&](const R* xs, double t, R* out) {
+      std::fill(tv.begin(), tv.end(), R(t));
+      guidedVelocity(B, xs, tv.data(), rows, uncondRows, w, out, scratch.data());
+    };
+    integrate<R>(field, x, (size_t)B * cfg.D, method, steps, from, to);
+  }
+
+  // Multiply-adds of the D-wide products: Plain pays x·W1x and a2·W3 per network pass; Hidden
+  // pays W3·W1x and the first/last products once, then a2·M [H, H] per field evaluation.
+  bool hiddenPays(int B, Sampler method, int steps, bool guided) const {
+    const double D = cfg.D, H = cfg.H, b = B;
+    const double evals = double(steps) * (method == Sampler::Euler ? 1 : method == Sampler::Heun ? 2 : 4);
+    const double plain = evals * (guided ? 2 : 1) * 2 * b * D * H;
+    const double hidden = H * D * H + 2 * b * D * H + evals * b * H * H;
+    return hidden < plain;
+  }
+
  private:
+  // Sampling in hidden coordinates, an algebraic reformulation of the plain sampler (same ODE,
+  // same solver; only the association of the products changes, so equal to rounding):
+  // v(x) = a2(x)·W3 + b3 depends on x only through u = x·W1x [H], and every solver stage is a
+  // linear combination of the state and field values. So carry, per window, z = [u, S, s]
+  // with x = x0 + S·W3 + s·b3 and u = x0·W1x + S·M + s·c (M = W3·W1x [H, H], c = b3·W1x):
+  // the field in these coordinates is dz = [a2·M + c, a2, 1], an H×H product instead of
+  // the D×H pair, and x is rebuilt once at the end. Guidance is linear in a2 too.
+  void integrateHidden(int B, R* x, Sampler method, int steps, double from, double to, const int32_t* rows,
+                       const int32_t* uncondRows, R w) {
+    const int D = cfg.D, H = cfg.H, W = 2 * H + 1;
+    const R one = 1, zero = 0;
+    hM.resize((size_t)H * H);
+    hc.resize(H);
+    gemm(kernels, false, false, H, H, D, one, p + o.w3, D, p + o.w1x, H, zero, hM.data(), H);
+    gemm(kernels, false, false, 1, H, D, one, p + o.b3, D, p + o.w1x, H, zero, hc.data(), H);
+    std::vector<R> z((size_t)B * W, R(0)), a2c(uncondRows ? (size_t)B * H : 0);
+    gemm(kernels, false, false, B, H, D, one, x, D, p + o.w1x, H, zero, z.data(), W);
+    // The condition rows' share of the first layer is constant over the sample, and the time's
+    // is one row per evaluation (every window is at the same t).
+    const std::vector<R> condC = condPart(B, rows), condU = uncondRows ? condPart(B, uncondRows) : std::vector<R>();
+    std::vector<R> timeH(H);
+    auto field = [&](const R* zs, double t, R* out) {
+      const R tr = R(t);
+      timeForward(1, &tr);
+      gemm(kernels, false, false, 1, H, cfg.T, one, a.ctx.data(), K, p + o.w1c, H, zero, timeH.data(), H);
+      hiddenTrunk(B, zs, W, condC.data(), timeH.data());
+      if (uncondRows) {
+        std::copy(a.a2.begin(), a.a2.begin() + (size_t)B * H, a2c.begin());
+        hiddenTrunk(B, zs, W, condU.data(), timeH.data());
+        for (size_t j = 0; j < (size_t)B * H; j++) a.a2[j] = a.a2[j] + w * (a2c[j] - a.a2[j]);
+      }
+      for (int b = 0; b < B; b++) {
+        R* row = out + (size_t)b * W;
+        std::copy(hc.begin(), hc.end(), row);
+        std::copy(a.a2.begin() + (size_t)b * H, a.a2.begin() + (size_t)(b + 1) * H, row + H);
+        row[2 * H] = one;
+      }
+      gemm(kernels, false, false, B, H, H, one, a.a2.data(), H, hM.data(), H, one, out, W);
+    };
+    integrate<R>(field, z.data(), z.size(), method, steps, from, to);
+    for (int b = 0; b < B; b++) {
+      const R s = z[(size_t)b * W + 2 * H];
+      for (int i = 0; i < D; i++) x[(size_t)b * D + i] += s * p[o.b3 + i];
+    }
+    gemm(kernels, false, false, B, D, H, one, z.data() + H, W, p + o.w3, D, one, x, D);
+  }
+
+  // b1 + (condition embedding)·W1c[T:] for rows [k, B] → [B, H] (evaluation mode).
+  std::vector<R> condPart(int B, const int32_t* rows) {
+    const int H = cfg.H, T = cfg.T;
+    std::vector<R> out((size_t)B * H);
+    condForward(B, rows, nullptr);
+    fill_rows(out.data(), H, p + o.b1, B, H);
+    gemm(kernels, false, false, B, H, K - T, R(1), a.ctx.data() + T, K, p + o.w1c + (size_t)T * H, H, R(1), out.data(), H);
+    return out;
+  }
+
+  // The evaluation-mode network from hidden coordinates: h1 = u [B, H] (row stride ldz)
+  // + cond [B, H] + time [H] → a.a2.
+  void hiddenTrunk(int B, const R* u, int ldz, const R* cond, const R* time) {
+    const int H = cfg.H;
+    for (int b = 0; b < B; b++)
+      for (int j = 0; j < H; j++) a.h1[(size_t)b * H + j] = u[(size_t)b * ldz + j] + cond[(size_t)b * H + j] + time[j];
+    trunkForward(B);
+  }
+
+  std::vector<R> scratch, hM, hc;
+
   struct Offsets {
     size_t tw1, tb1, tw2, tb2, cw1, cb1, cg, cbe, cw2, cb2, w1x, w1c, b1, g1, be1, w2, b2, g2, be2, w3, b3;
     std::vector<size_t> tables;
@@ -181,8 +282,25 @@ class MlpFlowModel {
 
   // Saves what backward needs.  xt [B, D], t [B], rows [k, B], mask [B, kC] | null → out [B, D].
   void forward(int B, const R* xt, const R* t, const int32_t* rows, const R* mask, R* out) {
-    const int T = cfg.T, C = cfg.C, D = cfg.D, H = cfg.H, half = T / 2;
-    const R one = 1, eps = R(1e-5);
+    const int D = cfg.D, H = cfg.H;
+    const R one = 1;
+    timeForward(B, t);
+    condForward(B, rows, mask);
+    fill_rows(a.h1.data(), H, p + o.b1, B, H);
+    gemm(kernels, false, false, B, H, D, one, xt, D, p + o.w1x, H, one, a.h1.data(), H);
+    gemm(kernels, false, false, B, H, K, one, a.ctx.data(), K, p + o.w1c, H, one, a.h1.data(), H);
+    trunkForward(B);
+    fill_rows(out, D, p + o.b3, B, D);
+    gemm(kernels, false, false, B, D, H, one, a.a2.data(), H, p + o.w3, D, one, out, D);
+    lastXt = xt;
+    lastMask = mask;
+    lastRows = rows;
+  }
+
+  // Time embedding → a.ctx[:, :T] (activations saved for backward).
+  void timeForward(int B, const R* t) {
+    const int T = cfg.T, half = T / 2;
+    const R one = 1;
     // time embedding → ctx[:, :T]
     for (int b = 0; b < B; b++) {
       const R s = t[b] * R(cfg.timeScale);
@@ -199,7 +317,12 @@ class MlpFlowModel {
     silu_forward(a.zt.data(), a.ht.data(), (size_t)B * T);
     fill_rows(a.ctx.data(), K, p + o.tb2, B, T);
     gemm(kernels, false, false, B, T, T, one, a.ht.data(), T, p + o.tw2, T, one, a.ctx.data(), K);
-    // condition embedding → ctx[:, T:]
+  }
+
+  // Condition embedding → a.ctx[:, T:] (activations saved for backward).
+  void condForward(int B, const int32_t* rows, const R* mask) {
+    const int T = cfg.T, C = cfg.C;
+    const R one = 1, eps = R(1e-5);
     for (size_t j = 0; j < o.tables.size(); j++)
       for (int b = 0; b < B; b++) {
         const R* row = p + o.tables[j] + (size_t)rows[j * B + b] * C;
@@ -215,19 +338,16 @@ class MlpFlowModel {
     }
     fill_rows(a.ctx.data() + T, K, p + o.cb2, B, C);
     gemm(kernels, false, false, B, C, KC, one, am, KC, p + o.cw2, C, one, a.ctx.data() + T, K);
-    // velocity MLP
-    fill_rows(a.h1.data(), H, p + o.b1, B, H);
-    gemm(kernels, false, false, B, H, D, one, xt, D, p + o.w1x, H, one, a.h1.data(), H);
-    gemm(kernels, false, false, B, H, K, one, a.ctx.data(), K, p + o.w1c, H, one, a.h1.data(), H);
+  }
+
+  // From a.h1 = b1 + x_t·W1x + ctx·W1c: LN → SiLU → fc2 → LN → SiLU → a.a2 [B, H].
+  void trunkForward(int B) {
+    const int H = cfg.H;
+    const R one = 1, eps = R(1e-5);
     ln_silu_forward(a.h1.data(), B, H, p + o.g1, p + o.be1, eps, a.xh1.data(), a.rs1.data(), a.z1.data(), a.a1.data());
     fill_rows(a.h2.data(), H, p + o.b2, B, H);
     gemm(kernels, false, false, B, H, H, one, a.a1.data(), H, p + o.w2, H, one, a.h2.data(), H);
     ln_silu_forward(a.h2.data(), B, H, p + o.g2, p + o.be2, eps, a.xh2.data(), a.rs2.data(), a.z2.data(), a.a2.data());
-    fill_rows(out, D, p + o.b3, B, D);
-    gemm(kernels, false, false, B, D, H, one, a.a2.data(), H, p + o.w3, D, one, out, D);
-    lastXt = xt;
-    lastMask = mask;
-    lastRows = rows;
   }
 
   const R* lastXt = nullptr;

@@ -5,13 +5,14 @@
  *                engine's capability; the loop does not run this path yet)
  *   native-loop  what train/loop.ts runs today: NativeFlowStep (the addon's gradients as
  *                tensors) → clipByGlobalNorm → the fused wasm AdamW on the tf variables
- *   sampling     B windows, 50 Euler steps, in the addon.
+ *   sampling     B windows, 50 Euler steps, in the addon (route: 'auto' picks the hidden-coordinate
+ *                sampler at these shapes; 'plain' is the whole forward pass per step, for comparison).
  */
 import * as tf from '@tensorflow/tfjs';
 import { loadNativeAddon } from '../../src-main/engine/native/loader.js';
 import { NativeFlowStep } from '../../src-main/engine/native/native-flow-step.js';
 import { NativeMlp } from '../../src-main/engine/native/native-mlp.js';
-import type { NativeAddon } from '../../src-main/engine/native/addon-types.js';
+import type { NativeAddon, SamplingRoute } from '../../src-main/engine/native/addon-types.js';
 import { Rng } from '../../src-main/data/rng.js';
 import { AdamW } from '../../src-main/engine/train/adamw.js';
 import { clipByGlobalNorm } from '../../src-main/engine/train/clipping.js';
@@ -78,14 +79,14 @@ export function nativeTrainRate(shape: WorkloadShape, steps: number, mode: Nativ
 }
 
 /** Windows/s sampling B windows with sample_steps Euler steps in the addon, `repeats` times after one warm-up. */
-export function nativeSampleRate(shape: WorkloadShape, repeats: number, threads = 1): SampleResult {
+export function nativeSampleRate(shape: WorkloadShape, repeats: number, threads = 1, route: SamplingRoute = 'auto'): SampleResult {
   const spec = benchSpec(shape);
   const model = buildModel(spec, shape);
   const net = new NativeMlp(addon(threads), model);
   net.pullWeights();
   const ids = { domain: new Int32Array(shape.batch), dataset: new Int32Array(shape.batch) };
   const rng = new Rng(2);
-  const once = (): void => void net.integrate(rng.normalArray(shape.batch * model.signalDim), ids, 'euler', spec.model.sample_steps);
+  const once = (): void => void net.integrate(rng.normalArray(shape.batch * model.signalDim), ids, 'euler', spec.model.sample_steps, 1, 0, 1, route);
   try {
     return timeSampling(once, repeats, shape.batch);
   } finally {

@@ -1,10 +1,12 @@
 /**
  * Checks that span keys of a validated RunSpec and that the engine would otherwise find only
  * after the run is recorded: the model against the window (patch size, heads, conditions),
- * sanity ranges for rates and synthetic sizes, and a memory estimate for the model.
+ * sanity ranges for rates and synthetic sizes, a memory estimate for the model, and a
+ * forced native engine against what it covers (native-coverage.ts).
  * Each returns the key it is about, so the loader can point at the file and line.
  */
 import { limitEnvName, type Limits } from '../data/limits.js';
+import { nativeCoverageGap } from './native-coverage.js';
 import type { PathSegment } from './paths.js';
 import type { RunSpec } from './schema.js';
 
@@ -97,6 +99,10 @@ export function runSpecIssues(spec: RunSpec, lim: Limits): SpanIssue[] {
   for (const [id, hz] of Object.entries(spec.data.fs_overrides)) {
     const bad = rateIssue(['data', 'fs_overrides', id], hz, lim);
     if (bad) issues.push(bad);
+  }
+  const gap = spec.engine.backend === 'native' ? nativeCoverageGap(spec.model, spec.task) : null;
+  if (gap) {
+    issues.push({ path: ['engine', 'backend'], message: `is native, but ${gap.message}; use engine.backend auto (or wasm) to train this model on wasm` });
   }
   const memory = estimateModelMemory(spec);
   if (memory.mb > lim.maxModelMemoryMb) {

@@ -6,6 +6,9 @@ import type { FusedAdamWAttrs } from '../backend/fused.js';
 
 export type NativeArray = Float32Array | Float64Array;
 
+/** How the addon integrates a sample (MlpFlowModel::Route in native/src/mlp_flow_model.h). */
+export type SamplingRoute = 'auto' | 'plain' | 'hidden';
+
 export interface MlpEngineOptions {
   /** Signal values per window, L·C. */
   D: number;
@@ -50,8 +53,12 @@ export interface MlpEngineHandle {
   emaUpdate(decay: number): void;
   /** Evaluation-mode v̂.  xt [B·D], t [B], rows [k·B] → out [B·D]. */
   velocity(B: number, xt: NativeArray, t: NativeArray, rows: Int32Array, out: NativeArray): void;
-  /** x [B·D] ← Φ_{from→to}(x) with the (guided, when uncondRows is given) field. */
-  integrate(B: number, x: NativeArray, method: string, steps: number, from: number, to: number, rows: Int32Array, uncondRows: Int32Array | null, guidance: number): void;
+  /**
+   * x [B·D] ← Φ_{from→to}(x) with the (guided, when uncondRows is given) field. route: 'plain'
+   * (a whole forward pass per evaluation), 'hidden' (the same ODE in the first layer's
+   * coordinates, docs/PERFORMANCE.md), 'auto' (default: the one with fewer multiply-adds).
+   */
+  integrate(B: number, x: NativeArray, method: string, steps: number, from: number, to: number, rows: Int32Array, uncondRows: Int32Array | null, guidance: number, route?: SamplingRoute): void;
 }
 
 export interface NativeAddon {

@@ -6,20 +6,13 @@
  * table rows the addon reads.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { ModelSpec, TaskSpec } from '../../config/schema.js';
+import { nativeCoverageGap } from '../../config/native-coverage.js';
 import type { ConditionIds } from '../flow/condition-encoder.js';
 import type { FlowModel } from '../flow/flow-model.js';
 import type { SamplerName } from '../flow/samplers.js';
 import { storageView } from '../backend/fused.js';
 import type { FlowDraws } from '../train/flow-step.js';
-import type { MlpEngineHandle, NativeAddon, NativeArray } from './addon-types.js';
-
-/** Why the native engine cannot train this model (null: it can). */
-export function nativeUnsupported(model: ModelSpec, task: TaskSpec | null): string | null {
-  if (model.velocity_net !== 'mlp') return `model.velocity_net = ${model.velocity_net} is not covered by the native engine yet (mlp is)`;
-  if (task?.use_contrastive) return 'the contrastive branch (task.use_contrastive) is not covered by the native engine yet';
-  return null;
-}
+import type { MlpEngineHandle, NativeAddon, NativeArray, SamplingRoute } from './addon-types.js';
 
 export interface NativeMlpOptions {
   precision?: 'f32' | 'f64';
@@ -41,8 +34,8 @@ export class NativeMlp {
     readonly model: FlowModel,
     options: NativeMlpOptions = {},
   ) {
-    const why = nativeUnsupported(model.spec, null);
-    if (why) throw new Error(why);
+    const gap = nativeCoverageGap(model.spec, null);
+    if (gap) throw new Error(gap.message);
     const { spec } = model;
     const conditions = [...model.cond.conditions];
     this.f64 = options.precision === 'f64';
@@ -109,15 +102,16 @@ export class NativeMlp {
 
   /**
    * Integrates the evaluation-mode field (with classifier-free guidance w when the model is
-   * conditional and w ≠ 1) from `from` to `to`.  x0 [B·D] (not modified), ids [B] → [B·D].
+   * conditional and w ≠ 1) from `from` to `to`.  x0 [B·D] (not modified), ids [B] → [B·D],
+   * in the engine's precision (Float64Array for 'f64').
    */
-  integrate(x0: Float32Array, ids: ConditionIds, method: SamplerName, steps: number, guidance = 1, from = 0, to = 1): Float32Array {
+  integrate(x0: Float32Array, ids: ConditionIds, method: SamplerName, steps: number, guidance = 1, from = 0, to = 1, route: SamplingRoute = 'auto'): NativeArray {
     const b = ids.domain.length;
     const x = this.f64 ? Float64Array.from(x0) : Float32Array.from(x0);
     const guided = guidance !== 1 && this.model.shape.conditional;
     const uncond = guided ? this.rows(this.model.cond.unknownIds(b)) : null;
-    this.handle.integrate(b, x, method, steps, from, to, this.rows(ids), uncond, guidance);
-    return x instanceof Float32Array ? x : Float32Array.from(x);
+    this.handle.integrate(b, x, method, steps, from, to, this.rows(ids), uncond, guidance, route);
+    return x;
   }
 
   private arr(a: Float32Array): NativeArray {

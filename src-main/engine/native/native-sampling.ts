@@ -5,14 +5,15 @@
  */
 import type { FlowModel } from '../flow/flow-model.js';
 import { loadNativeAddon } from './loader.js';
-import { NativeMlp, nativeUnsupported } from './native-mlp.js';
+import { nativeCoverageGap } from '../../config/native-coverage.js';
+import { NativeMlp } from './native-mlp.js';
 
 /** A native sampler holding a copy of the model's weights, or null (use the tf sampler). */
 export function nativeSamplerFor(model: FlowModel, env: NodeJS.ProcessEnv = process.env): NativeMlp | null {
   const forced = env.FLOWBENCH_BACKEND;
   if (forced === 'wasm' || forced === 'cpu') return null;
   const load = loadNativeAddon();
-  if (!load.addon || nativeUnsupported(model.spec, null)) return null;
+  if (!load.addon || nativeCoverageGap(model.spec, null)) return null;
   const net = new NativeMlp(load.addon, model);
   net.pullWeights();
   return net;

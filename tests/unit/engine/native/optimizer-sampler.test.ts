@@ -86,23 +86,44 @@ describe.skipIf(!native.addon)('native optimiser, EMA and samplers', () => {
     model.dispose();
   });
 
+  /** A conditional model with train-like weights (LN γ/β and biases perturbed from the init). */
+  const perturbedModel = (seed: number) => {
+    const { model } = modelOf(128, { hidden_dim: 32, time_dim: 8, condition_dim: 4, conditions: ['domain', 'dataset', 'label', 'sample_rate'] });
+    const rng = new Rng(seed);
+    tf.tidy(() => model.params.variables().forEach((v) => v.assign(tf.add(v, tf.mul(tf.tensor(rng.normalArray(v.size), v.shape), 0.05)))));
+    return { model, rng };
+  };
+  const b = 6;
+  const ids = { domain: Int32Array.from([0, 1, 2, 0, 1, 2]), dataset: new Int32Array(b), label: Int32Array.from([0, 1, 0, 1, 0, 1]), fsHz: Float32Array.from([12000, 48000, 0, 12000, 1000, 25600]) };
+
   for (const method of ['euler', 'heun', 'rk4'] as SamplerName[]) {
-    it(`${method} with guidance 2 and all four conditions samples what the TypeScript sampler does; encode-to-noise too`, () => {
-      const { model } = modelOf(128, { hidden_dim: 32, time_dim: 8, condition_dim: 4, conditions: ['domain', 'dataset', 'label', 'sample_rate'] });
-      // Train-like weights: perturb the init so LN γ/β and biases are not trivial.
-      const rng = new Rng(11);
-      tf.tidy(() => model.params.variables().forEach((v) => v.assign(tf.add(v, tf.mul(tf.tensor(rng.normalArray(v.size), v.shape), 0.05)))));
-      const net = new NativeMlp(native.addon!, model);
+    for (const route of ['plain', 'hidden'] as const) {
+      it(`${method} (${route} route) with guidance 2 and all four conditions samples what the TypeScript sampler does; encode-to-noise too`, () => {
+        const { model, rng } = perturbedModel(11);
+        const net = new NativeMlp(native.addon!, model);
+        net.pullWeights();
+        const x0 = rng.normalArray(b * 128);
+        const steps = 8;
+        const want = tf.tidy(() => integrate(model.field(ids, 2), tf.tensor2d(x0, [b, 128]), method, steps).dataSync());
+        const got = net.integrate(x0, ids, method, steps, 2, 0, 1, route) as Float32Array;
+        expect(relDiff(got, want)).toBeLessThan(1e-4);
+        const back = tf.tidy(() => integrate(model.field(ids, 1), tf.tensor2d(got, [b, 128]), method, steps, 1, 0).dataSync());
+        expect(relDiff(net.integrate(got, ids, method, steps, 1, 1, 0, route), back)).toBeLessThan(1e-4);
+        model.dispose();
+      });
+    }
+
+    it(`${method}: the hidden-coordinate route is the plain sampler reassociated (float64, relative 1e-12), guided and not, both directions`, () => {
+      const { model, rng } = perturbedModel(12);
+      const net = new NativeMlp(native.addon!, model, { precision: 'f64' });
       net.pullWeights();
-      const b = 6;
-      const ids = { domain: Int32Array.from([0, 1, 2, 0, 1, 2]), dataset: new Int32Array(b), label: Int32Array.from([0, 1, 0, 1, 0, 1]), fsHz: Float32Array.from([12000, 48000, 0, 12000, 1000, 25600]) };
       const x0 = rng.normalArray(b * 128);
-      const steps = 8;
-      const want = tf.tidy(() => integrate(model.field(ids, 2), tf.tensor2d(x0, [b, 128]), method, steps).dataSync());
-      const got = net.integrate(x0, ids, method, steps, 2);
-      expect(relDiff(got, want)).toBeLessThan(1e-4);
-      const back = tf.tidy(() => integrate(model.field(ids, 1), tf.tensor2d(got, [b, 128]), method, steps, 1, 0).dataSync());
-      expect(relDiff(net.integrate(got, ids, method, steps, 1, 1, 0), back)).toBeLessThan(1e-4);
+      for (const [guidance, from, to] of [[2, 0, 1], [1, 0, 1], [1.5, 1, 0]]) {
+        const plain = net.integrate(x0, ids, method, 5, guidance, from, to, 'plain');
+        const hidden = net.integrate(x0, ids, method, 5, guidance, from, to, 'hidden');
+        expect(relDiff(hidden, plain)).toBeLessThan(1e-12);
+        expect(relDiff(hidden, x0)).toBeGreaterThan(1e-3); // the sample moved: the check is not vacuous
+      }
       model.dispose();
     });
   }
