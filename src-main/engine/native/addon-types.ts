@@ -56,7 +56,41 @@ export interface MlpEngineHandle {
 
 export interface NativeAddon {
   MlpEngine: new (options: MlpEngineOptions) => MlpEngineHandle;
+  DitEngine: new (options: DitEngineOptions) => DitEngineHandle;
   /** The BLAS's thread count for this process (engine.threads). */
   setThreads(n: number): void;
   info(): { blas: string; config?: string; core?: string; threads: number };
+}
+
+/** The `dit` model's sizes (flow/dit-velocity.ts DitShape) plus the context embedding's. */
+export interface DitEngineOptions {
+  /** data.window_length */
+  L: number;
+  channels: number;
+  patch: number;
+  /** model.token_dim */
+  d: number;
+  depth: number;
+  heads: number;
+  /** model.hidden_dim: each block's feed-forward width */
+  hidden: number;
+  /** model.time_dim */
+  T: number;
+  /** model.condition_dim */
+  C: number;
+  timeScale: number;
+  conditions: string[];
+  conditionRows: number[];
+  precision?: 'f32' | 'f64';
+  kernels?: 'fast' | 'reference';
+}
+
+/** The `dit` engine: the same calls as MlpEngineHandle's model part (no optimiser state). */
+export interface DitEngineHandle {
+  readonly numParams: number;
+  layout(): NativeParamInfo[];
+  block(which: 'params' | 'grads'): NativeArray;
+  lossAndGrad(B: number, x: NativeArray, t: NativeArray, noise: NativeArray, rows: Int32Array, mask: NativeArray | null, gradScale: number, accumulate: boolean): number;
+  velocity(B: number, xt: NativeArray, t: NativeArray, rows: Int32Array, out: NativeArray): void;
+  integrate(B: number, x: NativeArray, method: string, steps: number, from: number, to: number, rows: Int32Array, uncondRows: Int32Array | null, guidance: number): void;
 }
