@@ -8,6 +8,7 @@
 #include <string>
 #include <type_traits>
 
+#include "dit_contrastive.h"
 #include "dit_flow_model.h"
 #include "mlp_flow_model.h"
 #include "optimizer.h"
@@ -322,15 +323,37 @@ struct DitState {
   fb::DitFlowModel<R> model;
   Block<R> params, grads;
   std::vector<R> scratch;
+  // The contrastive branch, when the options name a projection head.
+  std::unique_ptr<fb::DitContrastive<R>> contrastive;
+  Block<R> headParams, headGrads;
   explicit DitState(const fb::DitConfig& c) : model(c) {}
 };
+
+// A layout as [{ name, shape, offset, size }].
+Napi::Value layoutArray(Napi::Env env, const fb::ParamLayout& layout) {
+  auto out = Napi::Array::New(env, layout.entries.size());
+  for (size_t i = 0; i < layout.entries.size(); i++) {
+    const auto& p = layout.entries[i];
+    auto o = Napi::Object::New(env);
+    o.Set("name", p.name);
+    auto shape = Napi::Array::New(env, p.shape.size());
+    for (size_t k = 0; k < p.shape.size(); k++) shape.Set(uint32_t(k), p.shape[k]);
+    o.Set("shape", shape);
+    o.Set("offset", double(p.offset));
+    o.Set("size", double(p.size));
+    out.Set(uint32_t(i), o);
+  }
+  return out;
+}
 
 class DitEngine : public Napi::ObjectWrap<DitEngine> {
  public:
   static Napi::Function Init(Napi::Env env) {
     return DefineClass(env, "DitEngine",
                        {InstanceMethod("layout", &DitEngine::Layout), InstanceMethod("block", &DitEngine::BlockView),
+                        InstanceMethod("headLayout", &DitEngine::HeadLayout),
                         InstanceMethod("lossAndGrad", &DitEngine::LossAndGrad),
+                        InstanceMethod("contrastiveLossAndGrad", &DitEngine::ContrastiveLossAndGrad),
                         InstanceMethod("velocity", &DitEngine::Velocity), InstanceMethod("integrate", &DitEngine::Integrate),
                         InstanceAccessor("numParams", &DitEngine::NumParams, nullptr)});
   }
@@ -350,6 +373,13 @@ class DitEngine : public Napi::ObjectWrap<DitEngine> {
     c.heads = intOpt(o, "heads", 1);
     c.hidden = intOpt(o, "hidden", 1);
     c.ctx = contextOptions(o, "DitEngine");
+    // head: { hidden, out } adds the contrastive branch's projection head.
+    int headHidden = 0, headOut = 0;
+    if (o.Has("head") && o.Get("head").IsObject()) {
+      const auto h = o.Get("head").As<Napi::Object>();
+      headHidden = intOpt(h, "hidden", 1);
+      headOut = intOpt(h, "out", 1);
+    }
     const std::string precision = o.Has("precision") ? o.Get("precision").ToString().Utf8Value() : "f32";
     const std::string kernels = o.Has("kernels") ? o.Get("kernels").ToString().Utf8Value() : "fast";
     if (precision != "f32" && precision != "f64")
@@ -357,8 +387,8 @@ class DitEngine : public Napi::ObjectWrap<DitEngine> {
     if (kernels != "fast" && kernels != "reference")
       throw Napi::RangeError::New(env, "DitEngine: kernels \"" + kernels + "\" is not one of fast, reference");
     try {
-      if (precision == "f32") setup(env, f32, c, kernels);
-      else setup(env, f64, c, kernels);
+      if (precision == "f32") setup(env, f32, c, kernels, headHidden, headOut);
+      else setup(env, f64, c, kernels, headHidden, headOut);
     } catch (const std::exception& e) {
       throw Napi::Error::New(env, e.what());
     }
@@ -369,11 +399,16 @@ class DitEngine : public Napi::ObjectWrap<DitEngine> {
   std::unique_ptr<DitState<double>> f64;
 
   template <typename R>
-  void setup(Napi::Env env, std::unique_ptr<DitState<R>>& e, const fb::DitConfig& c, const std::string& kernels) {
+  void setup(Napi::Env env, std::unique_ptr<DitState<R>>& e, const fb::DitConfig& c, const std::string& kernels, int headHidden,
+             int headOut) {
     e = std::make_unique<DitState<R>>(c);
     e->model.setKernels(kernels == "reference" ? Kernels::Reference : Kernels::Fast);
     for (auto* b : {&e->params, &e->grads}) b->make(env, e->model.numParams);
     e->model.bind(e->params.data, e->grads.data);
+    if (headHidden > 0) {
+      e->contrastive = std::make_unique<fb::DitContrastive<R>>(c.d, headHidden, headOut);
+      for (auto* b : {&e->headParams, &e->headGrads}) b->make(env, e->contrastive->head.layout.total);
+    }
   }
 
   template <typename F>
@@ -393,33 +428,51 @@ class DitEngine : public Napi::ObjectWrap<DitEngine> {
   }
 
   Napi::Value Layout(const Napi::CallbackInfo& info) {
+    return dispatch(info, [&](auto& e) -> Napi::Value { return layoutArray(info.Env(), e.model.layout); });
+  }
+
+  // The projection head's parameters (proj.*), [] without a head.
+  Napi::Value HeadLayout(const Napi::CallbackInfo& info) {
     return dispatch(info, [&](auto& e) -> Napi::Value {
-      Napi::Env env = info.Env();
-      const auto& entries = e.model.layout.entries;
-      auto out = Napi::Array::New(env, entries.size());
-      for (size_t i = 0; i < entries.size(); i++) {
-        const auto& p = entries[i];
-        auto o = Napi::Object::New(env);
-        o.Set("name", p.name);
-        auto shape = Napi::Array::New(env, p.shape.size());
-        for (size_t k = 0; k < p.shape.size(); k++) shape.Set(uint32_t(k), p.shape[k]);
-        o.Set("shape", shape);
-        o.Set("offset", double(p.offset));
-        o.Set("size", double(p.size));
-        out.Set(uint32_t(i), o);
-      }
-      return out;
+      return e.contrastive ? layoutArray(info.Env(), e.contrastive->head.layout) : Napi::Array::New(info.Env(), 0);
     });
   }
 
-  // block('params' | 'grads') → a typed array over the whole block.
+  // block('params' | 'grads' | 'headParams' | 'headGrads') → a typed array over the whole block.
   Napi::Value BlockView(const Napi::CallbackInfo& info) {
     const std::string which = info[0].IsString() ? info[0].As<Napi::String>().Utf8Value() : "";
     return dispatch(info, [&](auto& e) -> Napi::Value {
       const size_t n = e.model.numParams;
       if (which == "params") return e.params.view(info.Env(), n);
       if (which == "grads") return e.grads.view(info.Env(), n);
-      throw Napi::RangeError::New(info.Env(), "DitEngine block \"" + which + "\" is not one of params, grads");
+      if ((which == "headParams" || which == "headGrads") && e.contrastive) {
+        const size_t h = e.contrastive->head.layout.total;
+        return which == "headParams" ? e.headParams.view(info.Env(), h) : e.headGrads.view(info.Env(), h);
+      }
+      throw Napi::RangeError::New(info.Env(), "DitEngine block \"" + which + "\" is not one of params, grads" +
+                                                  (e.contrastive ? ", headParams, headGrads" : " (no projection head)"));
+    });
+  }
+
+  // contrastiveLossAndGrad(n, view1 [n·D], view2 [n·D], rows [k·2n], temperature, gradScale,
+  //                        accumulate) → NT-Xent loss; gradients into grads and headGrads.
+  Napi::Value ContrastiveLossAndGrad(const Napi::CallbackInfo& info) {
+    return dispatch(info, [&](auto& e) -> Napi::Value {
+      using R = std::remove_reference_t<decltype(*e.params.data)>;
+      if (!e.contrastive) throw Napi::Error::New(info.Env(), "contrastiveLossAndGrad: this DitEngine was built without a projection head");
+      const int n = batchArg(info, 0);
+      const size_t nD = size_t(n) * e.model.D;
+      const R* v1 = arrayArg<R>(info, 1, "view1", nD);
+      const R* v2 = arrayArg<R>(info, 2, "view2", nD);
+      const int32_t* rows = rowsArg(info, 3, "rows", e.model.context.cfg.condRows.size() * size_t(2 * n));
+      const double tau = numArg(info, 4, "temperature");
+      if (!(tau > 0)) throw Napi::RangeError::New(info.Env(), "contrastiveLossAndGrad: temperature must be > 0");
+      const double scale = numArg(info, 5, "gradScale");
+      const bool accumulate = info[6].ToBoolean().Value();
+      e.model.context.checkRows(2 * n, rows);
+      const double loss = e.contrastive->lossAndGrad(e.model, e.grads.data, n, v1, v2, rows, tau, R(scale), accumulate,
+                                                     e.headParams.data, e.headGrads.data);
+      return Napi::Number::New(info.Env(), loss);
     });
   }
 

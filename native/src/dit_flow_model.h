@@ -135,6 +135,34 @@ class DitFlowModel {
     forward(B, xt, t, rows, nullptr, out);
   }
 
+  // Encoder features (dit-velocity.ts pooledFeatures at t = 1): the trunk's output averaged
+  // over each window's tokens.  x [B, D], rows [k, B] (unknown) → feats [B, d]; saves for
+  // featuresBackward.
+  void features(int B, const R* x, const int32_t* rows, R* feats) {
+    ensure(B);
+    context.checkRows(B, rows);
+    a.ones.assign(B, R(1));
+    forwardTrunk(B, x, a.ones.data(), rows, nullptr);
+    const int d = cfg.d;
+    for (int b = 0; b < B; b++) {
+      R* f = feats + (size_t)b * d;
+      std::fill(f, f + d, R(0));
+      for (int k = 0; k < Tk; k++)
+        for (int j = 0; j < d; j++) f[j] += a.xL[((size_t)b * Tk + k) * d + j];
+      for (int j = 0; j < d; j++) f[j] /= R(Tk);
+    }
+  }
+
+  // From dfeats [B, d] of the last features(B, x, …): adds the parameters' gradients.
+  void featuresBackward(int B, const R* x, const R* dfeats) {
+    const int d = cfg.d;
+    for (int b = 0; b < B; b++)
+      for (int k = 0; k < Tk; k++)
+        for (int j = 0; j < d; j++) a.dx[((size_t)b * Tk + k) * d + j] = dfeats[(size_t)b * d + j] / R(Tk);
+    std::fill(a.dsc.begin(), a.dsc.end(), R(0));
+    backwardTrunk(B, x);
+  }
+
   // v = v_u + w·(v_c − v_u) when uncondRows is given (else v_c). scratch is [B, D].
   void guidedVelocity(int B, const R* xt, const R* t, const int32_t* rows, const int32_t* uncondRows, R w, R* out, R* scratch) {
     velocity(B, xt, t, rows, out);
@@ -158,7 +186,7 @@ class DitFlowModel {
   };
   std::vector<BlockActs> blocks;
   struct Acts {
-    std::vector<R> xt, v, dv, ctx, sc, xL, xhF, rsF, uF, fm;
+    std::vector<R> xt, v, dv, ctx, sc, xL, xhF, rsF, uF, fm, ones;
     std::vector<R> dx, du, dO, dqkv, dh, dmod, dfm, dsc, dctx, attScratch;
   } a;
   std::vector<R> pos;
@@ -192,6 +220,20 @@ class DitFlowModel {
 
   // xt [B, D] (= [B·Tk, P]) → out [B, D]; saves every activation backward reads.
   void forward(int B, const R* xt, const R* t, const int32_t* rows, const R* mask, R* out) {
+    forwardTrunk(B, xt, t, rows, mask);
+    const int N = B * Tk, d = cfg.d;
+    const R one = 1;
+    R* fm = a.fm.data();
+    fill_rows(fm, 2 * d, p + o.fa_b, B, 2 * d);
+    gemm(kernels, false, false, B, 2 * d, K, one, a.sc.data(), K, p + o.fa_w, 2 * d, one, fm, 2 * d);
+    ln_plain_forward(a.xL.data(), N, d, 1e-6, a.xhF.data(), a.rsF.data());
+    modulate_forward(a.xhF.data(), B, Tk, d, fm, fm + d, 2 * d, a.uF.data());
+    fill_rows(out, P, p + o.out_b, N, P);
+    gemm(kernels, false, false, N, P, d, one, a.uF.data(), d, p + o.out_w, P, one, out, P);
+  }
+
+  // The context and the blocks: xt [B, D] → a.xL [B·Tk, d] (the trunk's output).
+  void forwardTrunk(int B, const R* xt, const R* t, const int32_t* rows, const R* mask) {
     const int N = B * Tk, d = cfg.d, H = cfg.hidden;
     const R one = 1;
     const double eps = 1e-6;
@@ -228,18 +270,11 @@ class DitFlowModel {
       gemm(kernels, false, false, N, d, H, one, k.a1.data(), H, p + w.fc2_w, d, one, k.f2.data(), d);
       gate_forward(k.xmid.data(), k.f2.data(), B, Tk, d, mod + 5 * d, 6 * d, next);
     }
-    R* fm = a.fm.data();
-    fill_rows(fm, 2 * d, p + o.fa_b, B, 2 * d);
-    gemm(kernels, false, false, B, 2 * d, K, one, a.sc.data(), K, p + o.fa_w, 2 * d, one, fm, 2 * d);
-    ln_plain_forward(a.xL.data(), N, d, eps, a.xhF.data(), a.rsF.data());
-    modulate_forward(a.xhF.data(), B, Tk, d, fm, fm + d, 2 * d, a.uF.data());
-    fill_rows(out, P, p + o.out_b, N, P);
-    gemm(kernels, false, false, N, P, d, one, a.uF.data(), d, p + o.out_w, P, one, out, P);
   }
 
   // From a.dv = ∂L/∂v̂ [B, D] and the forward's input xt: adds every parameter's gradient.
   void backward(int B, const R* xt) {
-    const int N = B * Tk, d = cfg.d, H = cfg.hidden;
+    const int N = B * Tk, d = cfg.d;
     const R one = 1, zero = 0;
     const R* dy = a.dv.data();
     R* du = a.du.data();
@@ -255,6 +290,16 @@ class DitFlowModel {
     gemm(kernels, true, false, K, 2 * d, B, one, a.sc.data(), K, a.dfm.data(), 2 * d, one, g + o.fa_w, 2 * d);
     col_sum_add(a.dfm.data(), 2 * d, B, 2 * d, g + o.fa_b);
     gemm(kernels, false, true, B, K, 2 * d, one, a.dfm.data(), 2 * d, p + o.fa_w, 2 * d, zero, a.dsc.data(), K);
+    backwardTrunk(B, xt);
+  }
+
+  // From a.dx = ∂L/∂xL [B·Tk, d] and a.dsc = ∂L/∂SiLU(ctx) so far [B, K]: the blocks, the
+  // token embedding and the context embedding (the forward's input xt).
+  void backwardTrunk(int B, const R* xt) {
+    const int N = B * Tk, d = cfg.d, H = cfg.hidden;
+    const R one = 1, zero = 0;
+    R* du = a.du.data();
+    R* dx = a.dx.data();
     for (int l = cfg.depth - 1; l >= 0; l--) {
       BlockActs& k = blocks[l];
       const BlockOffsets& w = o.blocks[l];
