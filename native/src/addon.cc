@@ -8,6 +8,8 @@
 #include <string>
 #include <type_traits>
 
+#include "dit_contrastive.h"
+#include "dit_flow_model.h"
 #include "mlp_flow_model.h"
 #include "optimizer.h"
 #include "samplers.h"
@@ -299,6 +301,246 @@ class MlpEngine : public Napi::ObjectWrap<MlpEngine> {
   }
 };
 
+// ---- DitEngine: the `dit` flow model (dit_flow_model.h) -----------------------------------
+
+// The context embedding's options: { T, C, timeScale, conditions: string[], conditionRows: number[] }.
+fb::ContextConfig contextOptions(const Napi::Object& o, const char* who) {
+  Napi::Env env = o.Env();
+  fb::ContextConfig c;
+  c.T = intOpt(o, "T", 2);
+  c.C = intOpt(o, "C", 1);
+  if (!o.Get("timeScale").IsNumber()) throw Napi::TypeError::New(env, std::string(who) + ": option timeScale must be a number");
+  c.timeScale = o.Get("timeScale").As<Napi::Number>().DoubleValue();
+  if (!o.Get("conditions").IsArray() || !o.Get("conditionRows").IsArray())
+    throw Napi::TypeError::New(env, std::string(who) + ": options conditions (string[]) and conditionRows (number[]) are required");
+  const auto names = o.Get("conditions").As<Napi::Array>();
+  const auto rows = o.Get("conditionRows").As<Napi::Array>();
+  for (uint32_t i = 0; i < names.Length(); i++) c.condNames.push_back(names.Get(i).ToString().Utf8Value());
+  for (uint32_t i = 0; i < rows.Length(); i++) c.condRows.push_back(rows.Get(i).ToNumber().Int32Value());
+  return c;
+}
+
+template <typename R>
+struct DitState {
+  fb::DitFlowModel<R> model;
+  Block<R> params, grads;
+  std::vector<R> scratch;
+  // The contrastive branch, when the options name a projection head.
+  std::unique_ptr<fb::DitContrastive<R>> contrastive;
+  Block<R> headParams, headGrads;
+  explicit DitState(const fb::DitConfig& c) : model(c) {}
+};
+
+// A layout as [{ name, shape, offset, size }].
+Napi::Value layoutArray(Napi::Env env, const fb::ParamLayout& layout) {
+  auto out = Napi::Array::New(env, layout.entries.size());
+  for (size_t i = 0; i < layout.entries.size(); i++) {
+    const auto& p = layout.entries[i];
+    auto o = Napi::Object::New(env);
+    o.Set("name", p.name);
+    auto shape = Napi::Array::New(env, p.shape.size());
+    for (size_t k = 0; k < p.shape.size(); k++) shape.Set(uint32_t(k), p.shape[k]);
+    o.Set("shape", shape);
+    o.Set("offset", double(p.offset));
+    o.Set("size", double(p.size));
+    out.Set(uint32_t(i), o);
+  }
+  return out;
+}
+
+class DitEngine : public Napi::ObjectWrap<DitEngine> {
+ public:
+  static Napi::Function Init(Napi::Env env) {
+    return DefineClass(env, "DitEngine",
+                       {InstanceMethod("layout", &DitEngine::Layout), InstanceMethod("block", &DitEngine::BlockView),
+                        InstanceMethod("headLayout", &DitEngine::HeadLayout),
+                        InstanceMethod("lossAndGrad", &DitEngine::LossAndGrad),
+                        InstanceMethod("contrastiveLossAndGrad", &DitEngine::ContrastiveLossAndGrad),
+                        InstanceMethod("velocity", &DitEngine::Velocity), InstanceMethod("integrate", &DitEngine::Integrate),
+                        InstanceAccessor("numParams", &DitEngine::NumParams, nullptr)});
+  }
+
+  // new DitEngine({ L, channels, patch, d, depth, heads, hidden, T, C, timeScale, conditions,
+  //                 conditionRows, precision?: 'f32' | 'f64', kernels?: 'fast' | 'reference' })
+  explicit DitEngine(const Napi::CallbackInfo& info) : Napi::ObjectWrap<DitEngine>(info) {
+    Napi::Env env = info.Env();
+    if (!info[0].IsObject()) throw Napi::TypeError::New(env, "DitEngine: expected an options object");
+    const auto o = info[0].As<Napi::Object>();
+    fb::DitConfig c;
+    c.L = intOpt(o, "L", 1);
+    c.channels = intOpt(o, "channels", 1);
+    c.patch = intOpt(o, "patch", 1);
+    c.d = intOpt(o, "d", 1);
+    c.depth = intOpt(o, "depth", 1);
+    c.heads = intOpt(o, "heads", 1);
+    c.hidden = intOpt(o, "hidden", 1);
+    c.ctx = contextOptions(o, "DitEngine");
+    // head: { hidden, out } adds the contrastive branch's projection head.
+    int headHidden = 0, headOut = 0;
+    if (o.Has("head") && o.Get("head").IsObject()) {
+      const auto h = o.Get("head").As<Napi::Object>();
+      headHidden = intOpt(h, "hidden", 1);
+      headOut = intOpt(h, "out", 1);
+    }
+    const std::string precision = o.Has("precision") ? o.Get("precision").ToString().Utf8Value() : "f32";
+    const std::string kernels = o.Has("kernels") ? o.Get("kernels").ToString().Utf8Value() : "fast";
+    if (precision != "f32" && precision != "f64")
+      throw Napi::RangeError::New(env, "DitEngine: precision \"" + precision + "\" is not one of f32, f64");
+    if (kernels != "fast" && kernels != "reference")
+      throw Napi::RangeError::New(env, "DitEngine: kernels \"" + kernels + "\" is not one of fast, reference");
+    try {
+      if (precision == "f32") setup(env, f32, c, kernels, headHidden, headOut);
+      else setup(env, f64, c, kernels, headHidden, headOut);
+    } catch (const std::exception& e) {
+      throw Napi::Error::New(env, e.what());
+    }
+  }
+
+ private:
+  std::unique_ptr<DitState<float>> f32;
+  std::unique_ptr<DitState<double>> f64;
+
+  template <typename R>
+  void setup(Napi::Env env, std::unique_ptr<DitState<R>>& e, const fb::DitConfig& c, const std::string& kernels, int headHidden,
+             int headOut) {
+    e = std::make_unique<DitState<R>>(c);
+    e->model.setKernels(kernels == "reference" ? Kernels::Reference : Kernels::Fast);
+    for (auto* b : {&e->params, &e->grads}) b->make(env, e->model.numParams);
+    e->model.bind(e->params.data, e->grads.data);
+    if (headHidden > 0) {
+      e->contrastive = std::make_unique<fb::DitContrastive<R>>(c.d, headHidden, headOut);
+      for (auto* b : {&e->headParams, &e->headGrads}) b->make(env, e->contrastive->head.layout.total);
+    }
+  }
+
+  template <typename F>
+  Napi::Value dispatch(const Napi::CallbackInfo& info, F&& fn) {
+    try {
+      if (f32) return fn(*f32);
+      return fn(*f64);
+    } catch (const Napi::Error&) {
+      throw;
+    } catch (const std::exception& e) {
+      throw Napi::Error::New(info.Env(), e.what());
+    }
+  }
+
+  Napi::Value NumParams(const Napi::CallbackInfo& info) {
+    return dispatch(info, [&](auto& e) -> Napi::Value { return Napi::Number::New(info.Env(), double(e.model.numParams)); });
+  }
+
+  Napi::Value Layout(const Napi::CallbackInfo& info) {
+    return dispatch(info, [&](auto& e) -> Napi::Value { return layoutArray(info.Env(), e.model.layout); });
+  }
+
+  // The projection head's parameters (proj.*), [] without a head.
+  Napi::Value HeadLayout(const Napi::CallbackInfo& info) {
+    return dispatch(info, [&](auto& e) -> Napi::Value {
+      return e.contrastive ? layoutArray(info.Env(), e.contrastive->head.layout) : Napi::Array::New(info.Env(), 0);
+    });
+  }
+
+  // block('params' | 'grads' | 'headParams' | 'headGrads') → a typed array over the whole block.
+  Napi::Value BlockView(const Napi::CallbackInfo& info) {
+    const std::string which = info[0].IsString() ? info[0].As<Napi::String>().Utf8Value() : "";
+    return dispatch(info, [&](auto& e) -> Napi::Value {
+      const size_t n = e.model.numParams;
+      if (which == "params") return e.params.view(info.Env(), n);
+      if (which == "grads") return e.grads.view(info.Env(), n);
+      if ((which == "headParams" || which == "headGrads") && e.contrastive) {
+        const size_t h = e.contrastive->head.layout.total;
+        return which == "headParams" ? e.headParams.view(info.Env(), h) : e.headGrads.view(info.Env(), h);
+      }
+      throw Napi::RangeError::New(info.Env(), "DitEngine block \"" + which + "\" is not one of params, grads" +
+                                                  (e.contrastive ? ", headParams, headGrads" : " (no projection head)"));
+    });
+  }
+
+  // contrastiveLossAndGrad(n, view1 [n·D], view2 [n·D], rows [k·2n], temperature, gradScale,
+  //                        accumulate) → NT-Xent loss; gradients into grads and headGrads.
+  Napi::Value ContrastiveLossAndGrad(const Napi::CallbackInfo& info) {
+    return dispatch(info, [&](auto& e) -> Napi::Value {
+      using R = std::remove_reference_t<decltype(*e.params.data)>;
+      if (!e.contrastive) throw Napi::Error::New(info.Env(), "contrastiveLossAndGrad: this DitEngine was built without a projection head");
+      const int n = batchArg(info, 0);
+      const size_t nD = size_t(n) * e.model.D;
+      const R* v1 = arrayArg<R>(info, 1, "view1", nD);
+      const R* v2 = arrayArg<R>(info, 2, "view2", nD);
+      const int32_t* rows = rowsArg(info, 3, "rows", e.model.context.cfg.condRows.size() * size_t(2 * n));
+      const double tau = numArg(info, 4, "temperature");
+      if (!(tau > 0)) throw Napi::RangeError::New(info.Env(), "contrastiveLossAndGrad: temperature must be > 0");
+      const double scale = numArg(info, 5, "gradScale");
+      const bool accumulate = info[6].ToBoolean().Value();
+      e.model.context.checkRows(2 * n, rows);
+      const double loss = e.contrastive->lossAndGrad(e.model, e.grads.data, n, v1, v2, rows, tau, R(scale), accumulate,
+                                                     e.headParams.data, e.headGrads.data);
+      return Napi::Number::New(info.Env(), loss);
+    });
+  }
+
+  // lossAndGrad(B, x [B·D], t [B], noise [B·D], rows [k·B], mask [B·kC] | null, gradScale, accumulate) → loss.
+  Napi::Value LossAndGrad(const Napi::CallbackInfo& info) {
+    return dispatch(info, [&](auto& e) -> Napi::Value {
+      using R = std::remove_reference_t<decltype(*e.params.data)>;
+      const int B = batchArg(info, 0);
+      const size_t BD = size_t(B) * e.model.D;
+      const R* x = arrayArg<R>(info, 1, "x", BD);
+      const R* t = arrayArg<R>(info, 2, "t", size_t(B));
+      const R* noise = arrayArg<R>(info, 3, "noise", BD);
+      const int32_t* rows = rowsArg(info, 4, "rows", e.model.context.cfg.condRows.size() * size_t(B));
+      const R* mask =
+          info[5].IsNull() || info[5].IsUndefined() ? nullptr : arrayArg<R>(info, 5, "mask", size_t(B) * e.model.context.KC);
+      const double scale = numArg(info, 6, "gradScale");
+      const bool accumulate = info[7].ToBoolean().Value();
+      return Napi::Number::New(info.Env(), e.model.lossAndGrad(B, x, t, noise, rows, mask, R(scale), accumulate));
+    });
+  }
+
+  // velocity(B, xt [B·D], t [B], rows [k·B], out [B·D]) in evaluation mode.
+  Napi::Value Velocity(const Napi::CallbackInfo& info) {
+    return dispatch(info, [&](auto& e) -> Napi::Value {
+      using R = std::remove_reference_t<decltype(*e.params.data)>;
+      const int B = batchArg(info, 0);
+      const size_t BD = size_t(B) * e.model.D;
+      const R* xt = arrayArg<R>(info, 1, "xt", BD);
+      const R* t = arrayArg<R>(info, 2, "t", size_t(B));
+      const int32_t* rows = rowsArg(info, 3, "rows", e.model.context.cfg.condRows.size() * size_t(B));
+      R* out = arrayArg<R>(info, 4, "out", BD);
+      e.model.velocity(B, xt, t, rows, out);
+      return info.Env().Undefined();
+    });
+  }
+
+  // integrate(B, x [B·D] in place, method, steps, from, to, rows [k·B], uncondRows | null, guidance w).
+  Napi::Value Integrate(const Napi::CallbackInfo& info) {
+    return dispatch(info, [&](auto& e) -> Napi::Value {
+      using R = std::remove_reference_t<decltype(*e.params.data)>;
+      const int B = batchArg(info, 0);
+      const size_t BD = size_t(B) * e.model.D;
+      R* x = arrayArg<R>(info, 1, "x", BD);
+      if (!info[2].IsString()) throw Napi::TypeError::New(info.Env(), "integrate: method must be one of euler, heun, rk4");
+      const fb::Sampler method = fb::samplerFromName(info[2].As<Napi::String>().Utf8Value());
+      const double steps = numArg(info, 3, "steps");
+      const double from = numArg(info, 4, "from"), to = numArg(info, 5, "to");
+      const size_t kB = e.model.context.cfg.condRows.size() * size_t(B);
+      const int32_t* rows = rowsArg(info, 6, "rows", kB);
+      const int32_t* uncond = info[7].IsNull() || info[7].IsUndefined() ? nullptr : rowsArg(info, 7, "uncondRows", kB);
+      const R w = R(numArg(info, 8, "guidance scale"));
+      if (steps < 1 || steps != double(int(steps)))
+        throw Napi::RangeError::New(info.Env(), "integrate: steps must be a positive integer");
+      std::vector<R> tv(B);
+      e.scratch.resize(BD);
+      auto field = [&](const R* xs, double t, R* out) {
+        std::fill(tv.begin(), tv.end(), R(t));
+        e.model.guidedVelocity(B, xs, tv.data(), rows, uncond, w, out, e.scratch.data());
+      };
+      fb::integrate<R>(field, x, BD, method, int(steps), from, to);
+      return info.Env().Undefined();
+    });
+  }
+};
+// ---- end DitEngine ---------------------------------------------------------------------------
+
 #ifdef FB_ACCELERATE
 // Accelerate sizes its own thread pool; engine.threads has no say there.
 void setBlasThreads(int) {}
@@ -333,6 +575,7 @@ Napi::Value Info(const Napi::CallbackInfo& info) { return blasInfo(info.Env()); 
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("MlpEngine", MlpEngine::Init(env));
+  exports.Set("DitEngine", DitEngine::Init(env));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("info", Napi::Function::New(env, Info));
   setBlasThreads(1);  // 1 thread unless engine.threads says otherwise (measured best at B = 32)

@@ -20,15 +20,9 @@
 #include "gemm.h"
 #include "layers.h"
 #include "samplers.h"
+#include "param_layout.h"
 
 namespace fb {
-
-struct ParamInfo {
-  std::string name;
-  std::vector<int> shape;
-  size_t offset;
-  size_t size;
-};
 
 struct MlpConfig {
   int D;  // signal values per window, L·C

@@ -63,7 +63,50 @@ export interface MlpEngineHandle {
 
 export interface NativeAddon {
   MlpEngine: new (options: MlpEngineOptions) => MlpEngineHandle;
+  DitEngine: new (options: DitEngineOptions) => DitEngineHandle;
   /** The BLAS's thread count for this process (engine.threads). */
   setThreads(n: number): void;
   info(): { blas: string; config?: string; core?: string; threads: number };
+}
+
+/** The `dit` model's sizes (flow/dit-velocity.ts DitShape) plus the context embedding's. */
+export interface DitEngineOptions {
+  /** data.window_length */
+  L: number;
+  channels: number;
+  patch: number;
+  /** model.token_dim */
+  d: number;
+  depth: number;
+  heads: number;
+  /** model.hidden_dim: each block's feed-forward width */
+  hidden: number;
+  /** model.time_dim */
+  T: number;
+  /** model.condition_dim */
+  C: number;
+  timeScale: number;
+  conditions: string[];
+  conditionRows: number[];
+  /** The contrastive branch's projection head (task.projection_hidden_dim, task.projection_dim). */
+  head?: { hidden: number; out: number };
+  precision?: 'f32' | 'f64';
+  kernels?: 'fast' | 'reference';
+}
+
+/** The `dit` engine: the same calls as MlpEngineHandle's model part (no optimiser state). */
+export interface DitEngineHandle {
+  readonly numParams: number;
+  layout(): NativeParamInfo[];
+  block(which: 'params' | 'grads' | 'headParams' | 'headGrads'): NativeArray;
+  /** The projection head's parameters (proj.*); [] without a head. */
+  headLayout(): NativeParamInfo[];
+  lossAndGrad(B: number, x: NativeArray, t: NativeArray, noise: NativeArray, rows: Int32Array, mask: NativeArray | null, gradScale: number, accumulate: boolean): number;
+  /**
+   * NT-Xent of the two views [n·D] through the encoder trunk and the head; gradients
+   * ×gradScale into the grads and headGrads blocks (added when accumulate). rows [k·2n].
+   */
+  contrastiveLossAndGrad(n: number, view1: NativeArray, view2: NativeArray, rows: Int32Array, temperature: number, gradScale: number, accumulate: boolean): number;
+  velocity(B: number, xt: NativeArray, t: NativeArray, rows: Int32Array, out: NativeArray): void;
+  integrate(B: number, x: NativeArray, method: string, steps: number, from: number, to: number, rows: Int32Array, uncondRows: Int32Array | null, guidance: number): void;
 }

@@ -1,0 +1,53 @@
+// The contrastive branch on the `dit` model (objective/joint-objective.ts contrastiveLoss):
+// both augmented views [n, D] through the model's encoder trunk (features at t = 1, unknown
+// condition) as one batch of 2n windows (every layer is per window), the projection head,
+// NT-Xent; backward into the model's and the head's gradient blocks.
+#pragma once
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+#include "dit_flow_model.h"
+#include "nt_xent.h"
+#include "projection_head.h"
+
+namespace fb {
+
+template <typename R>
+class DitContrastive {
+ public:
+  ProjectionHead<R> head;
+
+  DitContrastive(int featureDim, int hidden, int outputDim) : head(featureDim, hidden, outputDim) {}
+
+  // v1, v2 [n, D]; rows [k, 2n] (the unknown condition); hp/hg the head's parameter and
+  // gradient blocks. Gradients ×gradScale are added (blocks zeroed first unless accumulate).
+  double lossAndGrad(DitFlowModel<R>& model, R* modelGrads, int n, const R* v1, const R* v2, const int32_t* rows,
+                     double temperature, R gradScale, bool accumulate, const R* hp, R* hg) {
+    if (n < 2) throw std::invalid_argument("contrastive branch: needs at least 2 windows per batch for negatives, got " + std::to_string(n));
+    const int m = 2 * n, D = model.D, F = model.cfg.d;
+    head.kernels = model.kernels;
+    x.resize((size_t)m * D);
+    std::copy(v1, v1 + (size_t)n * D, x.begin());
+    std::copy(v2, v2 + (size_t)n * D, x.begin() + (size_t)n * D);
+    feats.resize((size_t)m * F);
+    dfeats.resize((size_t)m * F);
+    z.resize((size_t)m * head.P);
+    dz.resize((size_t)m * head.P);
+    model.features(m, x.data(), rows, feats.data());
+    head.forward(m, feats.data(), hp, z.data());
+    const double loss = nt_xent(model.kernels, n, head.P, z.data(), temperature, gradScale, dz.data(), scratch);
+    if (!accumulate) {
+      std::fill(modelGrads, modelGrads + model.numParams, R(0));
+      std::fill(hg, hg + head.layout.total, R(0));
+    }
+    head.backward(m, feats.data(), z.data(), dz.data(), hp, hg, dfeats.data());
+    model.featuresBackward(m, x.data(), dfeats.data());
+    return loss;
+  }
+
+ private:
+  std::vector<R> x, feats, dfeats, z, dz, scratch;
+};
+
+}  // namespace fb

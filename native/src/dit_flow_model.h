@@ -1,0 +1,344 @@
+// The `dit` flow model (flow/flow-model.ts with velocity_net dit; flow/dit-velocity.ts),
+// forward and backward written out per layer, llm.c style:
+//   ctx = [time ‖ cond] (context_embedding.h), sc = SiLU(ctx)                        [B, K]
+//   h = patchify(x_t)·W_e + b_e + positions                                          [B·Tk, d]
+//   depth × block:  (β1, γ1, α1, β2, γ2, α2) = sc·W_ada + b_ada                        [B, 6d]
+//                   h ← h + α1 ⊙ MHSA(LN(h)⊙(1+γ1) + β1)
+//                   h ← h + α2 ⊙ fc2(SiLU(fc1(LN(h)⊙(1+γ2) + β2)))
+//   (β, γ) = sc·W_fa + b_fa;  v̂ = unpatchify((LN(h)⊙(1+γ) + β)·W_out + b_out)          [B, L·C]
+//   flow loss: x_t = (1−t)·ε + t·x, L = mean (v̂ − (x − ε))².
+// Parameters: one contiguous block in the TypeScript engine's order and names (dit.*).
+#pragma once
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "adaln.h"
+#include "attention.h"
+#include "context_embedding.h"
+#include "gemm.h"
+#include "layers.h"
+#include "param_layout.h"
+
+namespace fb {
+
+struct DitConfig {
+  int L;        // window length
+  int channels; // C of [B, L, C]
+  int patch;
+  int d;        // token_dim
+  int depth;
+  int heads;
+  int hidden;   // feed-forward width
+  ContextConfig ctx;
+};
+
+template <typename R>
+class DitFlowModel {
+ public:
+  const DitConfig cfg;
+  ParamLayout layout;
+  ContextEmbedding<R> context;
+  const int Tk;  // tokens per window
+  const int P;   // values per patch (patch · channels)
+  const int D;   // values per window
+  const int K;   // context width
+  Kernels kernels = Kernels::Fast;
+
+  explicit DitFlowModel(const DitConfig& c)
+      : cfg(c), context(c.ctx, layout), Tk(c.patch > 0 ? c.L / c.patch : 0), P(c.patch * c.channels), D(c.L * c.channels),
+        K(c.ctx.T + c.ctx.C) {
+    if (c.L < 1 || c.channels < 1 || c.patch < 1 || c.d < 1 || c.depth < 1 || c.heads < 1 || c.hidden < 1)
+      throw std::invalid_argument("DitFlowModel: L, channels, patch, d, depth, heads and hidden must be ≥ 1");
+    if (c.L % c.patch) throw std::invalid_argument("DitFlowModel: patch " + std::to_string(c.patch) + " does not divide L " + std::to_string(c.L));
+    if (c.d % c.heads) throw std::invalid_argument("DitFlowModel: d " + std::to_string(c.d) + " is not divisible by heads " + std::to_string(c.heads));
+    const int d = c.d, H = c.hidden;
+    o.we = layout.add("dit.embed.w", {P, d});
+    o.be = layout.add("dit.embed.b", {d});
+    for (int i = 0; i < c.depth; i++) {
+      const std::string b = "dit.block" + std::to_string(i) + ".";
+      BlockOffsets bo{};
+      bo.ada_w = layout.add(b + "ada.w", {K, 6 * d});
+      bo.ada_b = layout.add(b + "ada.b", {6 * d});
+      bo.qkv_w = layout.add(b + "attn.qkv.w", {d, 3 * d});
+      bo.qkv_b = layout.add(b + "attn.qkv.b", {3 * d});
+      bo.out_w = layout.add(b + "attn.out.w", {d, d});
+      bo.out_b = layout.add(b + "attn.out.b", {d});
+      bo.fc1_w = layout.add(b + "mlp.fc1.w", {d, H});
+      bo.fc1_b = layout.add(b + "mlp.fc1.b", {H});
+      bo.fc2_w = layout.add(b + "mlp.fc2.w", {H, d});
+      bo.fc2_b = layout.add(b + "mlp.fc2.b", {d});
+      o.blocks.push_back(bo);
+    }
+    o.fa_w = layout.add("dit.final.ada.w", {K, 2 * d});
+    o.fa_b = layout.add("dit.final.ada.b", {2 * d});
+    o.out_w = layout.add("dit.final.out.w", {d, P});
+    o.out_b = layout.add("dit.final.out.b", {P});
+    numParams = layout.total;
+    // positions.ts: PE[n, 2i] = sin(n / 10000^(2i/d)), PE[n, 2i+1] = cos(…)
+    pos.resize((size_t)Tk * d);
+    for (int n = 0; n < Tk; n++)
+      for (int j = 0; j < d; j++) {
+        const int i2 = j - (j % 2);
+        const double ang = n / std::pow(10000.0, double(i2) / d);
+        pos[(size_t)n * d + j] = R(j % 2 == 0 ? std::sin(ang) : std::cos(ang));
+      }
+    blocks.resize(c.depth);
+  }
+
+  size_t numParams = 0;
+
+  void bind(R* params, R* grads) {
+    p = params;
+    g = grads;
+  }
+
+  void setKernels(Kernels k) {
+    kernels = k;
+    context.kernels = k;
+  }
+
+  // Flow loss and its gradient for one batch, scaled by gradScale and added to the gradient
+  // block (zeroed first unless accumulate). x, noise [B, D]; t [B]; rows [k, B]; mask [B, kC] | null.
+  double lossAndGrad(int B, const R* x, const R* t, const R* noise, const int32_t* rows, const R* mask, R gradScale,
+                     bool accumulate) {
+    ensure(B);
+    context.checkRows(B, rows);
+    const size_t n = (size_t)B * D;
+    for (int b = 0; b < B; b++) {
+      const R tb = t[b], ta = R(1) - tb;
+      for (int i = 0; i < D; i++) {
+        const size_t j = (size_t)b * D + i;
+        a.xt[j] = ta * noise[j] + tb * x[j];
+      }
+    }
+    forward(B, a.xt.data(), t, rows, mask, a.v.data());
+    double loss = 0;
+    const R scale = R(2.0 / double(n)) * gradScale;
+    for (size_t j = 0; j < n; j++) {
+      const R diff = a.v[j] - (x[j] - noise[j]);
+      loss += double(diff) * diff;
+      a.dv[j] = diff * scale;
+    }
+    if (!accumulate) std::fill(g, g + numParams, R(0));
+    backward(B, a.xt.data());
+    return loss / double(n);
+  }
+
+  // v̂(x_t, t, c) in evaluation mode.  xt [B, D], t [B], rows [k, B] → out [B, D].
+  void velocity(int B, const R* xt, const R* t, const int32_t* rows, R* out) {
+    ensure(B);
+    context.checkRows(B, rows);
+    forward(B, xt, t, rows, nullptr, out);
+  }
+
+  // Encoder features (dit-velocity.ts pooledFeatures at t = 1): the trunk's output averaged
+  // over each window's tokens.  x [B, D], rows [k, B] (unknown) → feats [B, d]; saves for
+  // featuresBackward.
+  void features(int B, const R* x, const int32_t* rows, R* feats) {
+    ensure(B);
+    context.checkRows(B, rows);
+    a.ones.assign(B, R(1));
+    forwardTrunk(B, x, a.ones.data(), rows, nullptr);
+    const int d = cfg.d;
+    for (int b = 0; b < B; b++) {
+      R* f = feats + (size_t)b * d;
+      std::fill(f, f + d, R(0));
+      for (int k = 0; k < Tk; k++)
+        for (int j = 0; j < d; j++) f[j] += a.xL[((size_t)b * Tk + k) * d + j];
+      for (int j = 0; j < d; j++) f[j] /= R(Tk);
+    }
+  }
+
+  // From dfeats [B, d] of the last features(B, x, …): adds the parameters' gradients.
+  void featuresBackward(int B, const R* x, const R* dfeats) {
+    const int d = cfg.d;
+    for (int b = 0; b < B; b++)
+      for (int k = 0; k < Tk; k++)
+        for (int j = 0; j < d; j++) a.dx[((size_t)b * Tk + k) * d + j] = dfeats[(size_t)b * d + j] / R(Tk);
+    std::fill(a.dsc.begin(), a.dsc.end(), R(0));
+    backwardTrunk(B, x);
+  }
+
+  // v = v_u + w·(v_c − v_u) when uncondRows is given (else v_c). scratch is [B, D].
+  void guidedVelocity(int B, const R* xt, const R* t, const int32_t* rows, const int32_t* uncondRows, R w, R* out, R* scratch) {
+    velocity(B, xt, t, rows, out);
+    if (!uncondRows) return;
+    velocity(B, xt, t, uncondRows, scratch);
+    const size_t n = (size_t)B * D;
+    for (size_t j = 0; j < n; j++) out[j] = scratch[j] + w * (out[j] - scratch[j]);
+  }
+
+ private:
+  struct BlockOffsets {
+    size_t ada_w, ada_b, qkv_w, qkv_b, out_w, out_b, fc1_w, fc1_b, fc2_w, fc2_b;
+  };
+  struct Offsets {
+    size_t we, be, fa_w, fa_b, out_w, out_b;
+    std::vector<BlockOffsets> blocks;
+  } o{};
+  // One block's saved activations: its input x, LN/modulate outputs, attention, MLP.
+  struct BlockActs {
+    std::vector<R> x, xh1, rs1, u1, qkv, probs, att_o, att, xmid, xh2, rs2, u2, f1, a1, f2, mod;
+  };
+  std::vector<BlockActs> blocks;
+  struct Acts {
+    std::vector<R> xt, v, dv, ctx, sc, xL, xhF, rsF, uF, fm, ones;
+    std::vector<R> dx, du, dO, dqkv, dh, dmod, dfm, dsc, dctx, attScratch;
+  } a;
+  std::vector<R> pos;
+  int capacity = 0;
+  R* p = nullptr;
+  R* g = nullptr;
+
+  void ensure(int B) {
+    if (B <= capacity) return;
+    const size_t b = size_t(B), N = b * Tk, d = cfg.d, H = cfg.hidden;
+    for (auto& k : blocks) {
+      for (auto* v : {&k.x, &k.xh1, &k.u1, &k.att_o, &k.att, &k.xmid, &k.xh2, &k.u2, &k.f2}) v->resize(N * d);
+      for (auto* v : {&k.rs1, &k.rs2}) v->resize(N);
+      k.qkv.resize(N * 3 * d);
+      k.probs.resize(b * cfg.heads * Tk * Tk);
+      for (auto* v : {&k.f1, &k.a1}) v->resize(N * H);
+      k.mod.resize(b * 6 * d);
+    }
+    for (auto* v : {&a.xt, &a.v, &a.dv}) v->resize(b * D);
+    for (auto* v : {&a.ctx, &a.sc, &a.dsc, &a.dctx}) v->resize(b * K);
+    for (auto* v : {&a.xL, &a.xhF, &a.uF, &a.dx, &a.du, &a.dO}) v->resize(N * d);
+    a.rsF.resize(N);
+    for (auto* v : {&a.fm, &a.dfm}) v->resize(b * 2 * d);
+    a.dmod.resize(b * 6 * d);
+    a.dqkv.resize(N * 3 * d);
+    a.dh.resize(N * H);
+    capacity = B;
+  }
+
+  AttentionShape attnShape(int B) const { return {B, Tk, cfg.heads, cfg.d / cfg.heads}; }
+
+  // xt [B, D] (= [B·Tk, P]) → out [B, D]; saves every activation backward reads.
+  void forward(int B, const R* xt, const R* t, const int32_t* rows, const R* mask, R* out) {
+    forwardTrunk(B, xt, t, rows, mask);
+    const int N = B * Tk, d = cfg.d;
+    const R one = 1;
+    R* fm = a.fm.data();
+    fill_rows(fm, 2 * d, p + o.fa_b, B, 2 * d);
+    gemm(kernels, false, false, B, 2 * d, K, one, a.sc.data(), K, p + o.fa_w, 2 * d, one, fm, 2 * d);
+    ln_plain_forward(a.xL.data(), N, d, 1e-6, a.xhF.data(), a.rsF.data());
+    modulate_forward(a.xhF.data(), B, Tk, d, fm, fm + d, 2 * d, a.uF.data());
+    fill_rows(out, P, p + o.out_b, N, P);
+    gemm(kernels, false, false, N, P, d, one, a.uF.data(), d, p + o.out_w, P, one, out, P);
+  }
+
+  // The context and the blocks: xt [B, D] → a.xL [B·Tk, d] (the trunk's output).
+  void forwardTrunk(int B, const R* xt, const R* t, const int32_t* rows, const R* mask) {
+    const int N = B * Tk, d = cfg.d, H = cfg.hidden;
+    const R one = 1;
+    const double eps = 1e-6;
+    context.forward(B, t, rows, mask, p, a.ctx.data());
+    silu_forward(a.ctx.data(), a.sc.data(), (size_t)B * K);
+    // token embedding + positions → the first block's input
+    R* h0 = blocks[0].x.data();
+    for (int n = 0; n < N; n++) {
+      const R* pr = &pos[(size_t)(n % Tk) * d];
+      for (int j = 0; j < d; j++) h0[(size_t)n * d + j] = p[o.be + j] + pr[j];
+    }
+    gemm(kernels, false, false, N, d, P, one, xt, P, p + o.we, d, one, h0, d);
+    for (int l = 0; l < cfg.depth; l++) {
+      BlockActs& k = blocks[l];
+      const BlockOffsets& w = o.blocks[l];
+      R* next = l + 1 < cfg.depth ? blocks[l + 1].x.data() : a.xL.data();
+      R* mod = k.mod.data();
+      fill_rows(mod, 6 * d, p + w.ada_b, B, 6 * d);
+      gemm(kernels, false, false, B, 6 * d, K, one, a.sc.data(), K, p + w.ada_w, 6 * d, one, mod, 6 * d);
+      ln_plain_forward(k.x.data(), N, d, eps, k.xh1.data(), k.rs1.data());
+      modulate_forward(k.xh1.data(), B, Tk, d, mod, mod + d, 6 * d, k.u1.data());
+      fill_rows(k.qkv.data(), 3 * d, p + w.qkv_b, N, 3 * d);
+      gemm(kernels, false, false, N, 3 * d, d, one, k.u1.data(), d, p + w.qkv_w, 3 * d, one, k.qkv.data(), 3 * d);
+      attention_forward(kernels, attnShape(B), k.qkv.data(), k.probs.data(), k.att_o.data());
+      fill_rows(k.att.data(), d, p + w.out_b, N, d);
+      gemm(kernels, false, false, N, d, d, one, k.att_o.data(), d, p + w.out_w, d, one, k.att.data(), d);
+      gate_forward(k.x.data(), k.att.data(), B, Tk, d, mod + 2 * d, 6 * d, k.xmid.data());
+      ln_plain_forward(k.xmid.data(), N, d, eps, k.xh2.data(), k.rs2.data());
+      modulate_forward(k.xh2.data(), B, Tk, d, mod + 3 * d, mod + 4 * d, 6 * d, k.u2.data());
+      fill_rows(k.f1.data(), H, p + w.fc1_b, N, H);
+      gemm(kernels, false, false, N, H, d, one, k.u2.data(), d, p + w.fc1_w, H, one, k.f1.data(), H);
+      silu_forward(k.f1.data(), k.a1.data(), (size_t)N * H);
+      fill_rows(k.f2.data(), d, p + w.fc2_b, N, d);
+      gemm(kernels, false, false, N, d, H, one, k.a1.data(), H, p + w.fc2_w, d, one, k.f2.data(), d);
+      gate_forward(k.xmid.data(), k.f2.data(), B, Tk, d, mod + 5 * d, 6 * d, next);
+    }
+  }
+
+  // From a.dv = ∂L/∂v̂ [B, D] and the forward's input xt: adds every parameter's gradient.
+  void backward(int B, const R* xt) {
+    const int N = B * Tk, d = cfg.d;
+    const R one = 1, zero = 0;
+    const R* dy = a.dv.data();
+    R* du = a.du.data();
+    R* dx = a.dx.data();
+    // final layer: out = uF·W_out + b_out, uF = modulate(LN(xL); β, γ)
+    gemm(kernels, true, false, d, P, N, one, a.uF.data(), d, dy, P, one, g + o.out_w, P);
+    col_sum_add(dy, P, N, P, g + o.out_b);
+    gemm(kernels, false, true, N, d, P, one, dy, P, p + o.out_w, P, zero, du, d);
+    std::fill(a.dfm.begin(), a.dfm.end(), R(0));
+    modulate_backward(du, a.xhF.data(), B, Tk, d, a.fm.data() + d, 2 * d, a.dfm.data(), a.dfm.data() + d, du);
+    std::fill(dx, dx + (size_t)N * d, R(0));
+    ln_plain_backward_add(du, a.xhF.data(), a.rsF.data(), N, d, dx);
+    gemm(kernels, true, false, K, 2 * d, B, one, a.sc.data(), K, a.dfm.data(), 2 * d, one, g + o.fa_w, 2 * d);
+    col_sum_add(a.dfm.data(), 2 * d, B, 2 * d, g + o.fa_b);
+    gemm(kernels, false, true, B, K, 2 * d, one, a.dfm.data(), 2 * d, p + o.fa_w, 2 * d, zero, a.dsc.data(), K);
+    backwardTrunk(B, xt);
+  }
+
+  // From a.dx = ∂L/∂xL [B·Tk, d] and a.dsc = ∂L/∂SiLU(ctx) so far [B, K]: the blocks, the
+  // token embedding and the context embedding (the forward's input xt).
+  void backwardTrunk(int B, const R* xt) {
+    const int N = B * Tk, d = cfg.d, H = cfg.hidden;
+    const R one = 1, zero = 0;
+    R* du = a.du.data();
+    R* dx = a.dx.data();
+    for (int l = cfg.depth - 1; l >= 0; l--) {
+      BlockActs& k = blocks[l];
+      const BlockOffsets& w = o.blocks[l];
+      const R* mod = k.mod.data();
+      R* dmod = a.dmod.data();
+      std::fill(a.dmod.begin(), a.dmod.end(), R(0));
+      // MLP branch: x_next = xmid + α2 ⊙ f2
+      gate_backward(dx, k.f2.data(), B, Tk, d, mod + 5 * d, 6 * d, dmod + 5 * d, du);
+      gemm(kernels, true, false, H, d, N, one, k.a1.data(), H, du, d, one, g + w.fc2_w, d);
+      col_sum_add(du, d, N, d, g + w.fc2_b);
+      gemm(kernels, false, true, N, H, d, one, du, d, p + w.fc2_w, d, zero, a.dh.data(), H);
+      silu_backward(a.dh.data(), k.f1.data(), a.dh.data(), (size_t)N * H);
+      gemm(kernels, true, false, d, H, N, one, k.u2.data(), d, a.dh.data(), H, one, g + w.fc1_w, H);
+      col_sum_add(a.dh.data(), H, N, H, g + w.fc1_b);
+      gemm(kernels, false, true, N, d, H, one, a.dh.data(), H, p + w.fc1_w, H, zero, du, d);
+      modulate_backward(du, k.xh2.data(), B, Tk, d, mod + 4 * d, 6 * d, dmod + 3 * d, dmod + 4 * d, du);
+      ln_plain_backward_add(du, k.xh2.data(), k.rs2.data(), N, d, dx);
+      // attention branch: xmid = x + α1 ⊙ att
+      gate_backward(dx, k.att.data(), B, Tk, d, mod + 2 * d, 6 * d, dmod + 2 * d, du);
+      gemm(kernels, true, false, d, d, N, one, k.att_o.data(), d, du, d, one, g + w.out_w, d);
+      col_sum_add(du, d, N, d, g + w.out_b);
+      gemm(kernels, false, true, N, d, d, one, du, d, p + w.out_w, d, zero, a.dO.data(), d);
+      attention_backward(kernels, attnShape(B), k.qkv.data(), k.probs.data(), a.dO.data(), a.dqkv.data(), a.attScratch);
+      gemm(kernels, true, false, d, 3 * d, N, one, k.u1.data(), d, a.dqkv.data(), 3 * d, one, g + w.qkv_w, 3 * d);
+      col_sum_add(a.dqkv.data(), 3 * d, N, 3 * d, g + w.qkv_b);
+      gemm(kernels, false, true, N, d, 3 * d, one, a.dqkv.data(), 3 * d, p + w.qkv_w, 3 * d, zero, du, d);
+      modulate_backward(du, k.xh1.data(), B, Tk, d, mod + d, 6 * d, dmod, dmod + d, du);
+      ln_plain_backward_add(du, k.xh1.data(), k.rs1.data(), N, d, dx);
+      // the block's modulation from sc
+      gemm(kernels, true, false, K, 6 * d, B, one, a.sc.data(), K, dmod, 6 * d, one, g + w.ada_w, 6 * d);
+      col_sum_add(dmod, 6 * d, B, 6 * d, g + w.ada_b);
+      gemm(kernels, false, true, B, K, 6 * d, one, dmod, 6 * d, p + w.ada_w, 6 * d, one, a.dsc.data(), K);
+    }
+    // token embedding (x_t is data: no input gradient)
+    gemm(kernels, true, false, P, d, N, one, xt, P, dx, d, one, g + o.we, d);
+    col_sum_add(dx, d, N, d, g + o.be);
+    silu_backward(a.dsc.data(), a.ctx.data(), a.dctx.data(), (size_t)B * K);
+    context.backward(B, a.dctx.data(), p, g);
+  }
+};
+
+}  // namespace fb
