@@ -75,7 +75,9 @@ function checkSender(e: IpcMainInvokeEvent): void {
 }
 
 function wireIpc(store: Store, jobs: JobManager): void {
-  const handlers = createApiHandlers(store, { jobs, cwd: app.getPath('home') });
+  // Packaged: the shipped configs sit in resources/ (electron-builder extraResources); in development, in the repo.
+  const configsDir = app.isPackaged ? path.join(process.resourcesPath, 'configs') : undefined;
+  const handlers = createApiHandlers(store, { jobs, cwd: app.getPath('home'), configsDir });
   for (const method of API_METHODS) {
     ipcMain.handle(channelOf(method), (e, req: unknown) => {
       checkSender(e);

@@ -141,6 +141,8 @@ const setOverrideSchema = z.string().trim().regex(/^[A-Za-z_][\w-]*(\.[A-Za-z_][
 export const runDraftSchema = z.strictObject({
   scale: scaleSchema,
   sets: z.array(setOverrideSchema).max(200),
+  /** A shipped config file (listConfigs' `file`) the draft starts from: schema defaults < scale < file < sets. */
+  config: z.string().regex(/^[\w.-]+\.ya?ml$/, 'must be a config file name from listConfigs, e.g. flow_pretrain_basic.yaml').optional(),
 });
 export type RunDraft = z.infer<typeof runDraftSchema>;
 
@@ -152,6 +154,8 @@ export const previewDataRequest = z.strictObject({
   windowLength: z.int().min(64).max(65536).optional(),
   /** data.layout: how the folder is read (default auto); the preview reads it the way the run will. */
   layout: z.enum(DATA_LAYOUTS).optional(),
+  /** The recording to preview (a record id from `recordings`); default the first. */
+  record: z.string().min(1).max(1000).optional(),
 });
 
 /** x[i] ↔ y[i], with the units the axes show. */
@@ -171,6 +175,14 @@ export const previewDataReply = z.object({
   spectrum: curveSchema,
   envelope: curveSchema,
   windowOf: z.object({ id: z.string(), label: z.string(), domain: z.string(), fsHz: z.number() }),
+  /** Every recording the source holds (the preview's picker), in source order. */
+  recordings: z.array(z.object({ id: z.string(), label: z.string(), domain: z.string(), fsHz: z.number().nullable(), rpm: z.number().nullable() })),
+  /**
+   * Bearing defect frequencies of the previewed recording (shaft rpm × bearing geometry), for
+   * markers on the envelope spectrum; empty when the rpm or the bearing is unknown (`defectNote` says which).
+   */
+  defects: z.array(z.object({ name: z.string(), hz: z.number() })),
+  defectNote: z.string(),
 });
 export type DataPreview = z.infer<typeof previewDataReply>;
 
@@ -190,6 +202,30 @@ export const resolveSpecReply = z.object({
   spec: z.record(z.string(), z.unknown()),
   yaml: z.string(),
   warnings: z.array(z.string()),
+  estimates: z.array(scaleEstimateSchema),
+});
+
+/** A shipped config file the wizard can start from, with the spec it resolves to (the wizard's defaults). */
+export const configTemplateSchema = z.object({
+  file: z.string(),
+  name: z.string(),
+  /** The file's leading comment, the first line. */
+  description: z.string(),
+  /** The resolved spec at the quick scale (sections → keys → values). */
+  spec: z.record(z.string(), z.unknown()),
+});
+export type ConfigTemplate = z.infer<typeof configTemplateSchema>;
+export const listConfigsRequest = z.strictObject({});
+export const listConfigsReply = z.object({ configs: z.array(configTemplateSchema), dir: z.string() });
+
+/** Times a few optimiser steps of the draft's model on this machine's engine, then estimates each scale from them. */
+export const estimateRunRequest = runDraftSchema;
+export const estimateRunReply = z.object({
+  msPerStep: z.number(),
+  /** Engine start to the first step (backend, model build, synthetic data of the same shape). */
+  setupS: z.number(),
+  backend: z.string(),
+  stepsTimed: z.number(),
   estimates: z.array(scaleEstimateSchema),
 });
 
@@ -287,6 +323,48 @@ export const getEvaluationFigureReply = z.object({
 });
 export type EvaluationFigure = z.infer<typeof getEvaluationFigureReply>;
 
+/** One of the model's scores and what it is compared with (baselines, negative controls, reference). */
+export const evaluationScoreSchema = z.object({
+  metric: z.string(),
+  value: z.number(),
+  ci95: z.number().nullable(),
+  protocol: z.string(),
+  higherIsBetter: z.boolean(),
+  against: z.array(z.object({
+    /** e.g. "baseline log_psd", "control white_noise", "reference real_vs_real". */
+    name: z.string(),
+    kind: z.enum(['baseline', 'control', 'reference']),
+    value: z.number(),
+    /** A baseline or control scoring better than the model (a reference is never flagged). */
+    beatsModel: z.boolean(),
+  })),
+});
+export type EvaluationScore = z.infer<typeof evaluationScoreSchema>;
+
+export const getEvaluationScoresRequest = z.strictObject({ id: runRefSchema });
+/** The newest evaluation report's scores; null until one exists. */
+export const getEvaluationScoresReply = z.object({
+  id: z.string(),
+  report: z.object({ path: z.string(), created: z.string(), scale: z.string(), scores: z.array(evaluationScoreSchema) }).nullable(),
+});
+
+export const EVALUATION_SECTIONS = ['linear_probe', 'few_shot', 'cross_condition', 'baselines', 'anomaly', 'generation'] as const;
+/** Evaluate a finished run in an engine process (as `flowbench evaluate`); progress arrives as `evaluation` run events. */
+export const evaluateRunRequest = z.strictObject({
+  id: runRefSchema,
+  scale: scaleSchema,
+  sections: z.array(z.enum(EVALUATION_SECTIONS)).min(1).optional(),
+});
+export const evaluateRunReply = z.object({ id: z.string(), reportPath: z.string(), qualityRows: z.number(), checkpointNote: z.string().nullable() });
+
+/** Generate windows from a run's checkpoint into `<run dir>/samples/` (as `flowbench sample`). */
+export const sampleRunRequest = z.strictObject({ id: runRefSchema, count: z.int().min(1).max(1000) });
+export const sampleRunReply = z.object({
+  id: z.string(), path: z.string(), count: z.number(), windowLength: z.number(), channels: z.number(), seconds: z.number(),
+  /** A few generated windows to draw (at most 4). */
+  windows: z.array(z.array(z.number())),
+});
+
 interface MethodSchemas {
   request: z.ZodType;
   reply: z.ZodType;
@@ -310,6 +388,11 @@ export const contract = {
   deleteRun: { request: deleteRunRequest, reply: deleteRunReply },
   exportFigure: { request: exportFigureRequest, reply: exportFigureReply },
   getEvaluationFigure: { request: getEvaluationFigureRequest, reply: getEvaluationFigureReply },
+  listConfigs: { request: listConfigsRequest, reply: listConfigsReply },
+  estimateRun: { request: estimateRunRequest, reply: estimateRunReply },
+  getEvaluationScores: { request: getEvaluationScoresRequest, reply: getEvaluationScoresReply },
+  evaluateRun: { request: evaluateRunRequest, reply: evaluateRunReply },
+  sampleRun: { request: sampleRunRequest, reply: sampleRunReply },
 } as const satisfies Record<ApiMethod, MethodSchemas>;
 
 export type Contract = typeof contract;

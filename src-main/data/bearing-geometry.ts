@@ -42,10 +42,10 @@ export const SKF_6205: BearingGeometry = {
   contactAngleDeg: 0,
 };
 
-/** CWRU fan-end bearing: SKF 6203-2RS JEM, 9 balls, d 0.2656 in, D 1.122 in. */
+/** CWRU fan-end bearing: SKF 6203-2RS JEM, 8 balls (CWRU's BPFO 3.0530 = 8/2·(1 − d/D)), d 0.2656 in, D 1.122 in. */
 export const SKF_6203: BearingGeometry = {
   name: 'SKF 6203-2RS',
-  balls: 9,
+  balls: 8,
   ballDiameter: 0.2656,
   pitchDiameter: 1.122,
   contactAngleDeg: 0,
@@ -72,4 +72,15 @@ export function defectFrequencies(g: BearingGeometry, rpm: number): DefectFreque
   const m = defectMultipliers(g);
   const shaftHz = rpm / 60;
   return { shaftHz, bpfo: m.bpfo * shaftHz, bpfi: m.bpfi * shaftHz, bsf: m.bsf * shaftHz, ftf: m.ftf * shaftHz };
+}
+
+/**
+ * The bearing a channel measures, where the layout says so: CWRU names its channels by the
+ * accelerometer's end (…_DE_time drive end, 6205; …_FE_time fan end, 6203), and the demo
+ * generator models the drive-end bearing (its channel is "DE"). Anything else: null (unknown).
+ */
+export function bearingOfChannel(channelName: string): BearingGeometry | null {
+  if (/(^|_)DE(_time)?$/i.test(channelName)) return SKF_6205;
+  if (/(^|_)FE(_time)?$/i.test(channelName)) return SKF_6203;
+  return null;
 }

@@ -21,5 +21,5 @@ export type {
 export { readManifest, MANIFEST_REQUIRED, MANIFEST_NAME } from './manifest.js';
 export { readPhmVibench } from './phm-vibench.js';
 export { catalogRecords, detectLayout, CATALOG_LAYOUTS, type CatalogLayout } from './catalog.js';
-export { defectFrequencies, defectMultipliers, SKF_6205, SKF_6203, type BearingGeometry } from './bearing-geometry.js';
+export { bearingOfChannel, defectFrequencies, defectMultipliers, SKF_6205, SKF_6203, type BearingGeometry } from './bearing-geometry.js';
 export { generateBearingSignal, syntheticRecords, SYNTHETIC_CLASSES } from './synthetic-bearing.js';

@@ -29,6 +29,9 @@ import type { JobManager } from './job-manager.js';
 import { headlineLosses } from './headline-losses.js';
 import { insideDir } from './paths.js';
 import { estimateScales, resolveDraft } from './run-draft.js';
+import { DEFAULT_CONFIGS_DIR, listConfigTemplates } from './config-templates.js';
+import { evaluationScores } from './evaluation-scores.js';
+import { firstWindows, samplesPath } from './sample-files.js';
 import type {
   CheckpointRow,
   EventRow,
@@ -120,11 +123,14 @@ export interface ApiHandlerDeps {
   figuresDir?: string;
   /** Folders a request may read data from (default: [cwd]); see data-roots.ts. */
   dataRoots?: readonly string[];
+  /** The shipped config files the wizard starts from (default: <package>/configs). */
+  configsDir?: string;
 }
 
 export function createApiHandlers(store: Store, deps: ApiHandlerDeps = {}): ApiHandlers {
   const cwd = deps.cwd ?? process.cwd();
   const dataRoots = deps.dataRoots ?? [cwd];
+  const configsDir = deps.configsDir ?? DEFAULT_CONFIGS_DIR;
   /** A run started from the UI reads only under the data roots (its path and every manifest row). */
   const checkRunData = async (spec: RunSpec): Promise<void> => {
     if (spec.data.source !== 'files' || spec.data.path === null) return;
@@ -180,14 +186,14 @@ export function createApiHandlers(store: Store, deps: ApiHandlerDeps = {}): ApiH
 
     async resolveSpec(raw) {
       const req = parseRequest('resolveSpec', raw);
-      const { spec, yaml, warnings } = resolveDraft(req, cwd);
-      return reply('resolveSpec', { spec, yaml, warnings, estimates: estimateScales(req, cwd) });
+      const { spec, yaml, warnings } = resolveDraft(req, cwd, configsDir);
+      return reply('resolveSpec', { spec, yaml, warnings, estimates: estimateScales(req, cwd, configsDir) });
     },
 
     async startRun(raw) {
       const req = parseRequest('startRun', raw);
       const jobs = jobsOf('startRun');
-      const { spec } = resolveDraft(req, cwd);
+      const { spec } = resolveDraft(req, cwd, configsDir);
       await checkRunData(spec);
       return reply('startRun', { id: await jobs.startRun(spec) });
     },
@@ -258,6 +264,44 @@ export function createApiHandlers(store: Store, deps: ApiHandlerDeps = {}): ApiH
     async getEvaluationFigure(raw) {
       const req = parseRequest('getEvaluationFigure', raw);
       return reply('getEvaluationFigure', evaluationFigure(store, rowOf(req.id)));
+    },
+
+    async listConfigs(raw) {
+      parseRequest('listConfigs', raw);
+      return reply('listConfigs', { configs: listConfigTemplates(configsDir, cwd), dir: configsDir });
+    },
+
+    async estimateRun(raw) {
+      const req = parseRequest('estimateRun', raw);
+      const { spec } = resolveDraft(req, cwd, configsDir);
+      const timing = await jobsOf('estimateRun').timeSteps(spec);
+      return reply('estimateRun', { ...timing, estimates: estimateScales(req, cwd, configsDir, timing) });
+    },
+
+    async getEvaluationScores(raw) {
+      const req = parseRequest('getEvaluationScores', raw);
+      return reply('getEvaluationScores', evaluationScores(rowOf(req.id)));
+    },
+
+    async evaluateRun(raw) {
+      const req = parseRequest('evaluateRun', raw);
+      const id = rowOf(req.id).id;
+      const result = await jobsOf('evaluateRun').evaluateRun(id, req.scale, req.sections);
+      if (result.reportPath === null) throw new Error(`evaluateRun: the evaluation of run ${id} failed: ${result.finished.reason ?? 'no reason given'}`);
+      return reply('evaluateRun', { id, reportPath: result.reportPath, qualityRows: result.qualityRows, checkpointNote: result.checkpointNote });
+    },
+
+    async sampleRun(raw) {
+      const req = parseRequest('sampleRun', raw);
+      const run = rowOf(req.id);
+      const out = samplesPath(run.workdir);
+      const result = await jobsOf('sampleRun').sampleRun(run.id, req.count, out);
+      const s = result.sampled;
+      if (result.finished.status !== 'completed' || !s) throw new Error(`sampleRun: sampling run ${run.id} failed: ${result.finished.reason ?? 'no reason given'}`);
+      return reply('sampleRun', {
+        id: run.id, path: s.out_path, count: s.count, windowLength: s.window_length, channels: s.channels, seconds: s.seconds,
+        windows: firstWindows(s.out_path, 4),
+      });
     },
   };
 }

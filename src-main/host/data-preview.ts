@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { dataSchema } from '../config/schema.js';
-import { DataError, inspectPath, openDataSource } from '../data/index.js';
+import { bearingOfChannel, DataError, defectFrequencies, inspectPath, openDataSource } from '../data/index.js';
 import { fft, ifft } from '../data/fft.js';
 import type { ApiReply, ApiRequest } from '../../src-preload/contract.js';
 import { assertRecordsUnderDataRoots } from './data-roots.js';
@@ -40,7 +40,11 @@ export async function previewData(req: PreviewRequest, cwd: string, dataRoots: r
     }
   }
 
-  const record = source.records[0];
+  const record = req.record === undefined ? source.records[0] : source.records.find((r) => r.id === req.record);
+  if (!record) {
+    const ids = source.records.slice(0, 5).map((r) => r.id);
+    throw new DataError(`previewData: no recording "${req.record}" in ${dataPath ?? 'the demo dataset'}; it holds ${source.records.length} (e.g. ${ids.join(', ')})`, {});
+  }
   const signal = await source.readSignal(record);
   const fsHz = record.fsHz ?? signal.fsHz ?? 1;
   const channel = signal.channels[0];
@@ -59,6 +63,20 @@ export async function previewData(req: PreviewRequest, cwd: string, dataRoots: r
     spectrum: { ...amplitudeSpectrum(x, fsHz), xUnit: 'Hz', yUnit: 'a.u.' },
     envelope: { ...amplitudeSpectrum(envelope(x), fsHz), xUnit: 'Hz', yUnit: 'a.u.' },
     windowOf: { id: record.id, label: record.label, domain: record.domain, fsHz },
+    recordings: source.records.map((r) => ({ id: r.id, label: r.label, domain: r.domain, fsHz: r.fsHz, rpm: r.rpm })),
+    ...defectMarkers(signal.channelNames[0] ?? '', record.rpm ?? signal.rpm),
+  };
+}
+
+/** BPFO/BPFI/BSF (and 2·BSF, where a ball defect strikes) of the channel's bearing at the recording's rpm. */
+function defectMarkers(channel: string, rpm: number | null): Pick<PreviewReply, 'defects' | 'defectNote'> {
+  const bearing = bearingOfChannel(channel);
+  if (!bearing) return { defects: [], defectNote: `no defect-frequency markers: the bearing of channel "${channel || '?'}" is not known (CWRU _DE_/_FE_ channels and the demo are)` };
+  if (!(rpm !== null && rpm > 0)) return { defects: [], defectNote: `no defect-frequency markers: the recording has no shaft speed (rpm)` };
+  const f = defectFrequencies(bearing, rpm);
+  return {
+    defects: [{ name: 'BPFO', hz: f.bpfo }, { name: 'BPFI', hz: f.bpfi }, { name: 'BSF', hz: f.bsf }, { name: '2×BSF', hz: 2 * f.bsf }],
+    defectNote: `${bearing.name} at ${rpm.toFixed(0)} rpm (shaft ${f.shaftHz.toFixed(2)} Hz)`,
   };
 }
 

@@ -5,15 +5,18 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { EVALUATION_SECTIONS } from '../../src-preload/contract.js';
 import type { Scale } from '../config/enums.js';
 import type { EngineEvent, EvaluationEvent, FigureTable, FinishedEvent } from '../engine/protocol/index.js';
 import type { Store } from '../store/index.js';
+import type { EngineLauncher } from './engine-launcher.js';
 import { startEngine } from './engine-process.js';
 import { qualityLeaves, reportFigures, writeEvaluationReport } from './evaluate-report.js';
 import { UsageError } from './usage-error.js';
 import { newestVerifiedCheckpoint } from './verified-checkpoint.js';
 
-export const EVAL_SECTIONS = ['linear_probe', 'few_shot', 'cross_condition', 'baselines', 'anomaly', 'generation'] as const;
+/** The sections, declared once in the contract (the app's Evaluate offers them too). */
+export const EVAL_SECTIONS = EVALUATION_SECTIONS;
 
 export interface EvaluateJobOptions {
   store: Store;
@@ -28,6 +31,8 @@ export interface EvaluateJobOptions {
   /** Classifier-free guidance scale for the generated windows (default: the run's model.guidance_scale). */
   guidanceScale?: number;
   onEvent?: (event: EngineEvent) => void;
+  /** What starts the engine process (default: fork + tsx; Electron passes utilityProcess). */
+  launcher?: EngineLauncher;
 }
 
 export interface EvaluateJobResult {
@@ -80,6 +85,7 @@ export async function runEvaluateJob(o: EvaluateJobOptions): Promise<EvaluateJob
         }
         o.onEvent?.(event);
       },
+      launcher: o.launcher,
     },
   );
   const exit = await handle.done;

@@ -12,7 +12,12 @@ import type { EngineEvent, FinishedEvent } from '../engine/protocol/index.js';
 import type { Store } from '../store/index.js';
 import type { EngineLauncher } from './engine-launcher.js';
 import type { EngineHandle } from './engine-process.js';
+import type { Scale } from '../config/enums.js';
+import { runEvaluateJob, type EvaluateJobResult } from './evaluate-job.js';
 import { runResumeJob } from './resume-job.js';
+import { runSampleJob, type SampleJobResult } from './sample-job.js';
+import { timeSteps } from './step-timing.js';
+import type { StepTiming } from './run-draft.js';
 import { runTrainJob, type TrainJobOptions, type TrainJobResult } from './train-job.js';
 
 export interface ActiveRun {
@@ -53,6 +58,15 @@ export interface JobManager {
   onEvent(cb: (event: EngineEvent) => void): () => void;
   /** Stops every active run and waits for them to end. */
   close(): Promise<void>;
+  /**
+   * Scores a finished run (`flowbench evaluate`); its `evaluation` events (the figure tables
+   * left out) go to onEvent subscribers as progress. One evaluation per run at a time.
+   */
+  evaluateRun(runRef: string, scale: Scale, sections?: string[]): Promise<EvaluateJobResult>;
+  /** Generates `count` windows from the run's checkpoint into outPath (`flowbench sample`). */
+  sampleRun(runRef: string, count: number, outPath: string): Promise<SampleJobResult>;
+  /** Times a few steps of the spec's model in an engine process (step-timing.ts). */
+  timeSteps(spec: RunSpec): Promise<StepTiming & { stepsTimed: number }>;
 }
 
 export interface JobManagerOptions {
@@ -137,7 +151,43 @@ export function createJobManager(options: JobManagerOptions): JobManager {
     });
   }
 
+  const scoring = new Set<string>();
+  /** A run being trained here cannot be evaluated or sampled yet; nor evaluated twice at once. */
+  const claim = (what: string, runId: string): void => {
+    if (jobs.has(runId)) throw new Error(`${what}: run ${runId} is still training; wait until it has finished`);
+    if (scoring.has(runId)) throw new Error(`${what}: run ${runId} is already being evaluated or sampled`);
+    scoring.add(runId);
+  };
+
   return {
+    async evaluateRun(runRef, scale, sections) {
+      const runId = options.store.runs.resolveId(runRef);
+      claim('evaluateRun', runId);
+      try {
+        return await runEvaluateJob({
+          store: options.store, runRef: runId, scale, sections, cwd: options.cwd, launcher: options.launcher,
+          onEvent: (e) => {
+            if (e.event !== 'evaluation') return;
+            emit(e.section === 'figures' ? { ...e, results: {} } : e);
+          },
+        });
+      } finally {
+        scoring.delete(runId);
+      }
+    },
+
+    async sampleRun(runRef, count, outPath) {
+      const runId = options.store.runs.resolveId(runRef);
+      claim('sampleRun', runId);
+      try {
+        return await runSampleJob({ store: options.store, runRef: runId, count, outPath, seed: 0, launcher: options.launcher });
+      } finally {
+        scoring.delete(runId);
+      }
+    },
+
+    timeSteps: (spec) => timeSteps(spec, { launcher: options.launcher, env: options.env }),
+
     startRun(spec) {
       return track((hooks) => runTrainJob({ store: options.store, spec, workdir: options.workdir, cwd: options.cwd, env: options.env, launcher: options.launcher, ...hooks }));
     },

@@ -1,40 +1,42 @@
 /**
- * The wizard's draft → a RunSpec, resolved exactly like `flowbench train --scale S
- * --set k=v …` (schema defaults < scale preset < overrides), plus the YAML it will run
- * and a rough time estimate per scale.
+ * The wizard's draft → a RunSpec, resolved exactly like `flowbench train [--config FILE]
+ * --scale S --set k=v …` (schema defaults < scale preset < file < overrides), plus the YAML
+ * it will run and each scale's step count. Time per step is measured, not modelled
+ * (step-timing.ts, the estimateRun method).
  */
 import { stringify } from 'yaml';
 import { loadRunSpec, type RunSpec } from '../config/index.js';
 import { SCALES, type RunDraft, type ScaleEstimate } from '../../src-preload/contract.js';
+import { configTemplatePath, DEFAULT_CONFIGS_DIR } from './config-templates.js';
 
-export function resolveDraft(draft: RunDraft, cwd: string): { spec: RunSpec; yaml: string; warnings: string[] } {
-  const { spec, warnings } = loadRunSpec({ configPath: null, scale: draft.scale, sets: draft.sets, cwd });
+export function resolveDraft(draft: RunDraft, cwd: string, configsDir = DEFAULT_CONFIGS_DIR): { spec: RunSpec; yaml: string; warnings: string[] } {
+  const configPath = draft.config ? configTemplatePath(configsDir, draft.config) : null;
+  const { spec, warnings } = loadRunSpec({ configPath, scale: draft.scale, sets: draft.sets, cwd });
   return { spec, yaml: stringify(spec), warnings: warnings.map((w) => w.message) };
 }
 
-/**
- * Optimiser steps × a per-step cost from the model's size. The cost model is the wasm
- * backend on this class of machine (measured: the reference MLP, B=32, L=1024, H=256,
- * runs ~25 steps/s ≈ 6·B·params FLOPs at ~5 GFLOP/s effective), so it is a rough guide.
- */
-export function estimateRun(spec: RunSpec): ScaleEstimate {
+/** A measured step cost on this machine (step-timing.ts). */
+export interface StepTiming {
+  msPerStep: number;
+  setupS: number;
+  backend: string;
+}
+
+/** Steps of a spec, and with a measured step cost its wall time (setup + steps; data loading not included). */
+export function estimateRun(spec: RunSpec, timing: StepTiming | null = null): ScaleEstimate {
   const steps = spec.trainer.steps_per_epoch;
   const total = spec.trainer.max_steps ?? (steps === null ? null : steps * spec.task.epochs);
-  const inputs = spec.data.window_length * Math.max(1, spec.data.channels?.length ?? 1);
-  const h = spec.model.hidden_dim;
-  const params = (inputs + spec.model.time_dim + spec.model.condition_dim) * h + 2 * h * h + h * inputs;
-  const stepS = (6 * spec.task.batch_size * params) / 5e9 + 0.004;
+  const base = { scale: spec.scale, epochs: spec.task.epochs, stepsPerEpoch: steps, totalSteps: total };
+  if (total === null) return { ...base, seconds: null, basis: 'one pass over the training windows per epoch: time depends on the data size' };
+  if (!timing) return { ...base, seconds: null, basis: `${total} steps; time per step not measured yet` };
   return {
-    scale: spec.scale,
-    epochs: spec.task.epochs,
-    stepsPerEpoch: steps,
-    totalSteps: total,
-    seconds: total === null ? null : Math.round(total * stepS + 10),
-    basis: total === null ? 'one pass over the training windows per epoch: time depends on the data size' : `${total} steps × ~${(stepS * 1000).toFixed(1)} ms/step (wasm, 2 cores) + ~10 s setup`,
+    ...base,
+    seconds: Math.round(total * (timing.msPerStep / 1000) + timing.setupS),
+    basis: `${total} steps × ${timing.msPerStep.toFixed(1)} ms/step (timed on this machine, ${timing.backend}) + ${timing.setupS.toFixed(0)} s setup; data loading not included`,
   };
 }
 
 /** The same draft under each scale, so the wizard can show what quick/medium/full cost. */
-export function estimateScales(draft: RunDraft, cwd: string): ScaleEstimate[] {
-  return SCALES.map((scale) => estimateRun(resolveDraft({ ...draft, scale }, cwd).spec));
+export function estimateScales(draft: RunDraft, cwd: string, configsDir = DEFAULT_CONFIGS_DIR, timing: StepTiming | null = null): ScaleEstimate[] {
+  return SCALES.map((scale) => estimateRun(resolveDraft({ ...draft, scale }, cwd, configsDir).spec, timing));
 }
