@@ -6,6 +6,7 @@ export const API_METHODS = [
   'listRuns', 'getRun', 'getMetrics',
   'previewData', 'resolveSpec', 'startRun', 'stopRun', 'pauseRun', 'continueRun', 'resumeRun', 'restartRun', 'activeRuns',
   'archiveRun', 'deleteRun', 'exportFigure', 'getEvaluationFigure',
+  'getRunProgress',
 ] as const;
 
 export type ApiMethod = (typeof API_METHODS)[number];
