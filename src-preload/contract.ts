@@ -55,8 +55,29 @@ export const runSchema = z.object({
   archived: z.boolean(),
   /** True while this host's job manager is running it. */
   active: z.boolean(),
+  /** The velocity net and its width, e.g. "mlp 256". */
+  model: z.string(),
+  /** The KEY_PARAMS values of the run's config (what the history shows and filters on). */
+  params: z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()])),
+  /** Runs with the same seedGroup differ only by their seed (hash of the config without environment.seed and name). */
+  seedGroup: z.string(),
 });
 export type Run = z.infer<typeof runSchema>;
+
+/**
+ * The parameters the history shows as columns and filters on (`lr > 1e-4`): short name →
+ * config key. Declared once; the host reads them from each run's config.
+ */
+export const KEY_PARAMS = {
+  lr: 'task.lr',
+  batch: 'task.batch_size',
+  epochs: 'task.epochs',
+  hidden: 'model.hidden_dim',
+  contrastive: 'task.use_contrastive',
+  window: 'data.window_length',
+  seed: 'environment.seed',
+} as const;
+export type KeyParam = keyof typeof KEY_PARAMS;
 
 export const metricSummarySchema = z.object({
   name: z.string(),
@@ -97,6 +118,8 @@ export const metricSeriesSchema = z.object({
   scope: metricScopeSchema,
   step: z.array(z.number()),
   value: z.array(z.number().nullable()),
+  /** Seconds since the run's first recorded metric (wall time; only when the request asked, withTime). */
+  t: z.array(z.number()).optional(),
 });
 export type MetricSeries = z.infer<typeof metricSeriesSchema>;
 
@@ -123,6 +146,8 @@ export const getMetricsRequest = z.strictObject({
   id: runRefSchema,
   names: z.array(z.string().min(1)).min(1).optional(),
   scope: metricScopeSchema.optional(),
+  /** Also return each row's wall time (series.t), for a wall-time x axis. */
+  withTime: z.boolean().optional(),
 });
 export const getMetricsReply = z.object({ id: z.string(), series: z.array(metricSeriesSchema) });
 
@@ -257,8 +282,43 @@ export const activeRunsReply = z.object({ runs: z.array(z.object({ id: z.string(
 export const archiveRunRequest = z.strictObject({ id: runRefSchema, archived: z.boolean() });
 export const archiveRunReply = z.object({ id: z.string(), archived: z.boolean() });
 
-export const deleteRunRequest = idRequest;
-export const deleteRunReply = z.object({ id: z.string(), deleted: z.boolean() });
+export const deleteRunRequest = z.strictObject({
+  id: runRefSchema,
+  /** Also remove the run folder (checkpoints, events.jsonl, config.yaml) from disk. */
+  removeFolder: z.boolean().optional(),
+});
+export const deleteRunReply = z.object({
+  id: z.string(),
+  deleted: z.boolean(),
+  /** The run's folder, and whether it was removed (false: kept on disk, or it was already gone). */
+  folder: z.string(),
+  folderRemoved: z.boolean(),
+});
+
+/**
+ * Where a run stands, read from its events.jsonl (what the metrics table does not keep):
+ * step / total, epoch / epochs, ETA, the newest preview, and its phase, so a reopened run's
+ * dashboard fills at once instead of waiting for the next live event.
+ */
+export const getRunProgressRequest = idRequest;
+export const RUN_PHASES = ['loading', 'training', 'paused', 'ended'] as const;
+export type RunPhase = (typeof RUN_PHASES)[number];
+export const getRunProgressReply = z.object({
+  id: z.string(),
+  /** loading: the engine is preparing data (no 'started' event yet); ended: not running here. */
+  phase: z.enum(RUN_PHASES),
+  step: z.number(),
+  totalSteps: z.number().nullable(),
+  epoch: z.number().nullable(),
+  epochs: z.number().nullable(),
+  /** Seconds left by the engine's last estimate; null when the run is not running. */
+  etaS: z.number().nullable(),
+  /** When the current engine segment was launched (its first event), for the loading clock. */
+  since: z.string().nullable(),
+  /** The newest engine `preview` event as recorded (real vs generated windows), or null. */
+  preview: z.record(z.string(), z.unknown()).nullable(),
+});
+export type RunProgress = z.infer<typeof getRunProgressReply>;
 
 // ---------------------------------------------------------------- figures
 
@@ -393,6 +453,7 @@ export const contract = {
   getEvaluationScores: { request: getEvaluationScoresRequest, reply: getEvaluationScoresReply },
   evaluateRun: { request: evaluateRunRequest, reply: evaluateRunReply },
   sampleRun: { request: sampleRunRequest, reply: sampleRunReply },
+  getRunProgress: { request: getRunProgressRequest, reply: getRunProgressReply },
 } as const satisfies Record<ApiMethod, MethodSchemas>;
 
 export type Contract = typeof contract;

@@ -7,6 +7,7 @@ export const API_METHODS = [
   'previewData', 'resolveSpec', 'startRun', 'stopRun', 'pauseRun', 'continueRun', 'resumeRun', 'restartRun', 'activeRuns',
   'archiveRun', 'deleteRun', 'exportFigure', 'getEvaluationFigure',
   'listConfigs', 'estimateRun', 'getEvaluationScores', 'evaluateRun', 'sampleRun',
+  'getRunProgress',
 ] as const;
 
 export type ApiMethod = (typeof API_METHODS)[number];

@@ -16,6 +16,7 @@ import {
   type RunEvent,
   type RunEventRow,
 } from '../../src-preload/contract.js';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { dataSourcePaths, runSpecSchema } from '../config/index.js';
 import type { EngineEvent } from '../engine/protocol/index.js';
@@ -27,6 +28,8 @@ import { evaluationFigure } from './evaluation-figure.js';
 import { writeFigure } from './figure-files.js';
 import type { JobManager } from './job-manager.js';
 import { headlineLosses } from './headline-losses.js';
+import { runColumns } from './run-columns.js';
+import { runProgress } from './run-progress.js';
 import { insideDir } from './paths.js';
 import { estimateScales, resolveDraft } from './run-draft.js';
 import { DEFAULT_CONFIGS_DIR, listConfigTemplates } from './config-templates.js';
@@ -70,6 +73,7 @@ function toRun(row: RunRow, summary: readonly StoreMetricSummary[], active = fal
     bestValLoss: finiteOrNull(losses.bestValLoss),
     archived: row.archived,
     active,
+    ...runColumns(row.config),
   };
 }
 
@@ -96,15 +100,21 @@ function toCheckpoint(c: CheckpointRow): Checkpoint {
   };
 }
 
-/** Rows ordered by step → one column pair per (name, scope), in first-seen order. */
-function toSeries(rows: readonly MetricRow[]): MetricSeries[] {
+/**
+ * Rows ordered by step → one column pair per (name, scope), in first-seen order; with
+ * `withTime`, each row's wall time in seconds since the earliest row (series.t).
+ */
+function toSeries(rows: readonly MetricRow[], withTime = false): MetricSeries[] {
   const byKey = new Map<string, MetricSeries>();
+  let t0 = Infinity;
+  if (withTime) for (const r of rows) t0 = Math.min(t0, Date.parse(r.time));
   for (const r of rows) {
     const key = `${r.scope}\u0000${r.name}`;
     let s = byKey.get(key);
-    if (!s) byKey.set(key, (s = { name: r.name, scope: r.scope, step: [], value: [] }));
+    if (!s) byKey.set(key, (s = { name: r.name, scope: r.scope, step: [], value: [], ...(withTime ? { t: [] } : {}) }));
     s.step.push(r.step);
     s.value.push(finiteOrNull(r.value));
+    s.t?.push((Date.parse(r.time) - t0) / 1000);
   }
   return [...byKey.values()];
 }
@@ -176,7 +186,7 @@ export function createApiHandlers(store: Store, deps: ApiHandlerDeps = {}): ApiH
       const req = parseRequest('getMetrics', raw);
       const id = rowOf(req.id).id;
       const rows = store.metrics.forRun(id, { names: req.names, scope: req.scope });
-      return reply('getMetrics', { id, series: toSeries(rows) });
+      return reply('getMetrics', { id, series: toSeries(rows, req.withTime === true) });
     },
 
     async previewData(raw) {
@@ -248,9 +258,21 @@ export function createApiHandlers(store: Store, deps: ApiHandlerDeps = {}): ApiH
 
     async deleteRun(raw) {
       const req = parseRequest('deleteRun', raw);
-      const id = rowOf(req.id).id;
+      const row = rowOf(req.id);
+      const id = row.id;
       if (deps.jobs?.isActive(id)) throw new Error(`deleteRun: run ${id} is running; stop it first`);
-      return reply('deleteRun', { id, deleted: store.runs.delete(id) });
+      const folder = path.resolve(row.workdir);
+      // Only a run's own folder (named by its id) is ever removed, whatever the row says.
+      if (req.removeFolder && path.basename(folder) !== id) {
+        throw new Error(`deleteRun: run ${id}'s folder ${folder} is not named after the run; refusing to remove it (delete it by hand)`);
+      }
+      const deleted = store.runs.delete(id);
+      let folderRemoved = false;
+      if (deleted && req.removeFolder && existsSync(folder)) {
+        rmSync(folder, { recursive: true, force: true });
+        folderRemoved = !existsSync(folder);
+      }
+      return reply('deleteRun', { id, deleted, folder, folderRemoved });
     },
 
     async exportFigure(raw) {
@@ -259,6 +281,18 @@ export function createApiHandlers(store: Store, deps: ApiHandlerDeps = {}): ApiH
       const root = deps.figuresDir ?? path.join(path.dirname(store.file), 'figures');
       const folder = req.runIds.length === 1 ? req.runIds[0] : `compare-${req.runIds.join('-')}`.slice(0, 120);
       return reply('exportFigure', writeFigure(insideDir(root, folder, 'figure folder'), req));
+    },
+
+    async getRunProgress(raw) {
+      const req = parseRequest('getRunProgress', raw);
+      const row = rowOf(req.id);
+      const active = deps.jobs?.active().find((a) => a.id === row.id);
+      return reply('getRunProgress', runProgress({
+        id: row.id,
+        runDir: row.workdir,
+        recordedStep: store.metrics.lastStep(row.id, 'step') || null,
+        active: active ? { since: active.startedAt, paused: active.paused } : null,
+      }));
     },
 
     async getEvaluationFigure(raw) {

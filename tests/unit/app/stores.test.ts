@@ -102,7 +102,7 @@ describe('runs store (history)', () => {
     let rows = [aRun('a1', { dataSource: '/d/cwru', bestFlowLoss: 0.2 }), aRun('b2', { bestFlowLoss: 0.9, status: 'failed' }), aRun('c3', { bestFlowLoss: null })];
     t.handlers.listRuns = () => ({ runs: rows });
     t.handlers.archiveRun = ({ id, archived }) => ((rows = rows.filter((r) => r.id !== id)), { id, archived });
-    t.handlers.deleteRun = ({ id }) => ((rows = rows.filter((r) => r.id !== id)), { id, deleted: true });
+    t.handlers.deleteRun = ({ id }) => ((rows = rows.filter((r) => r.id !== id)), { id, deleted: true, folder: `/runs/${id}`, folderRemoved: false });
     const runs = useRunsStore();
     await runs.refresh();
     runs.search = 'CWRU';

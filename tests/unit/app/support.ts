@@ -46,5 +46,6 @@ export function withTransport(transport: Transport): Pinia {
 export const aRun = (id: string, over: Partial<Run> = {}): Run => ({
   id, name: id, status: 'completed', scale: 'quick', dataSource: 'synthetic', seed: 0, backend: 'wasm',
   createdAt: '2026-01-01T00:00:00Z', startedAt: null, finishedAt: null, durationS: 12, error: null, parentRunId: null,
-  lastFlowLoss: 1, bestFlowLoss: 0.5, lastValLoss: null, bestValLoss: null, archived: false, active: false, ...over,
+  lastFlowLoss: 1, bestFlowLoss: 0.5, lastValLoss: null, bestValLoss: null, archived: false, active: false,
+  model: 'mlp 256', params: { lr: 1e-3, seed: 0 }, seedGroup: 'g0', ...over,
 });

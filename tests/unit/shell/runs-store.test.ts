@@ -9,6 +9,7 @@ const run = (id: string, status: Run['status'] = 'completed'): Run => ({
   id, name: id, status, scale: 'quick', dataSource: 'synthetic', seed: 0, backend: 'wasm',
   createdAt: 't', startedAt: null, finishedAt: null, durationS: 12, error: null, parentRunId: null, lastFlowLoss: 1,
   bestFlowLoss: 1, lastValLoss: null, bestValLoss: null, archived: false, active: false,
+  model: 'mlp 256', params: { lr: 1e-3 }, seedGroup: 'g0',
 });
 
 /** A Transport answering from canned replies, recording every call (the interface seam). */
