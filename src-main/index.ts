@@ -10,6 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BrowserWindow, app, ipcMain, net, protocol, session, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import { API_METHODS, RUN_EVENT_CHANNEL, channelOf } from '../src-preload/contract.js';
 import { createApiHandlers, toRunEvent } from './host/api-handlers.js';
+import { contentSecurityPolicy } from './host/content-security-policy.js';
 import { createUtilityLauncher } from './electron/utility-launcher.js';
 import { createJobManager, type JobManager } from './host/job-manager.js';
 import { defaultDbPath, defaultHome, defaultRunsDir } from './host/paths.js';
@@ -46,16 +47,7 @@ function serveAppScheme(): void {
   });
 }
 
-const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'none'",
-].join('; ');
+const CSP = contentSecurityPolicy();
 
 /** True for the app's own page (dev server origin, or the bundled index.html). */
 function isAppUrl(url: string): boolean {

@@ -13,6 +13,7 @@ import { dataSchema, type DataSpec } from '../config/schema.js';
 import { openDataSource } from './data-source.js';
 import { commonRate, rateWarnings } from './rate-warnings.js';
 import { DataError } from './errors.js';
+import { finiteStats } from './finite-stats.js';
 import { csvHeader } from './csv-table.js';
 import { isManifestHeader, readHead } from './manifest.js';
 import { isPhmHeader } from './phm-vibench.js';
@@ -162,22 +163,8 @@ async function listVariables(path: string, format: 'mat' | 'h5' | 'csv'): Promis
 
 /** Float64 statistics of one channel over its finite samples. */
 export function summarise(name: string, x: ArrayLike<number>): ChannelSummary {
-  let n = 0;
-  let sum = 0;
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (let i = 0; i < x.length; i++) {
-    const v = x[i];
-    if (!Number.isFinite(v)) continue;
-    n++;
-    sum += v;
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
-  const mean = n ? sum / n : NaN;
-  let ss = 0;
-  for (let i = 0; i < x.length; i++) if (Number.isFinite(x[i])) ss += (x[i] - mean) ** 2;
-  return { name, samples: x.length, mean, std: n ? Math.sqrt(ss / n) : NaN, min: n ? lo : NaN, max: n ? hi : NaN, nonFinite: x.length - n };
+  const f = finiteStats(x);
+  return { name, samples: x.length, mean: f.mean, std: f.std, min: f.min, max: f.max, nonFinite: x.length - f.count };
 }
 
 async function inspectDataset(path: string, opts: InspectOptions): Promise<DatasetInspectReport> {

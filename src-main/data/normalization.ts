@@ -7,6 +7,7 @@
  * recording (scope 'file'); prepare-windows decides which stretch, so that under a segment
  * split the statistics never see validation or test samples.
  */
+import { finiteStats } from './finite-stats.js';
 
 export type NormalizationMethod = 'standardization' | 'minmax' | 'none';
 
@@ -23,9 +24,8 @@ export interface ChannelStats {
 }
 
 /**
- * Statistics of samples [from, to) of each channel, in float64, over finite values only
- * (a NaN in a recording must not poison the whole file; the window holding it is dropped
- * later by validation). A channel with no finite value gets NaN statistics.
+ * Statistics of samples [from, to) of each channel (finite-stats.ts: float64, finite values
+ * only; the window holding a NaN is dropped later by validation).
  */
 export function channelStats(channels: readonly Float32Array[], from = 0, to?: number): ChannelStats {
   const c = channels.length;
@@ -37,31 +37,12 @@ export function channelStats(channels: readonly Float32Array[], from = 0, to?: n
     count: new Float64Array(c),
   };
   for (let ch = 0; ch < c; ch++) {
-    const x = channels[ch];
-    const end = Math.min(to ?? x.length, x.length);
-    let n = 0;
-    let sum = 0;
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (let i = from; i < end; i++) {
-      const v = x[i];
-      if (!Number.isFinite(v)) continue;
-      n++;
-      sum += v;
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
-    const mean = n > 0 ? sum / n : NaN;
-    let ss = 0;
-    for (let i = from; i < end; i++) {
-      const v = x[i];
-      if (Number.isFinite(v)) ss += (v - mean) * (v - mean);
-    }
-    s.mean[ch] = mean;
-    s.std[ch] = n > 0 ? Math.sqrt(ss / n) : NaN;
-    s.min[ch] = n > 0 ? lo : NaN;
-    s.max[ch] = n > 0 ? hi : NaN;
-    s.count[ch] = n;
+    const f = finiteStats(channels[ch], from, to);
+    s.mean[ch] = f.mean;
+    s.std[ch] = f.std;
+    s.min[ch] = f.min;
+    s.max[ch] = f.max;
+    s.count[ch] = f.count;
   }
   return s;
 }

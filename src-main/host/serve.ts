@@ -33,6 +33,7 @@ import {
 } from '../../src-preload/contract.js';
 import type { Store } from '../store/index.js';
 import { createApiHandlers, toRunEvent } from './api-handlers.js';
+import { contentSecurityPolicy } from './content-security-policy.js';
 import type { JobManager } from './job-manager.js';
 
 export interface ServeOptions {
@@ -63,17 +64,7 @@ export interface ServeHandle {
   close(): Promise<void>;
 }
 
-const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+const CSP = contentSecurityPolicy(["frame-ancestors 'none'"]);
 
 /** Largest WebSocket message accepted; a larger one is closed with 1009 (message too big). */
 export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;

@@ -61,6 +61,7 @@ describe('startServer', () => {
     const index = await fetch(server.url);
     expect(index.status).toBe(200);
     expect(index.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(index.headers.get('content-security-policy')).toContain("frame-ancestors 'none'"); // a browser tab, unlike the app window, can be framed
     expect(index.headers.get('set-cookie')).toBeNull();
     // The page's own <script>: same-origin. Another local port's <img>/<script>: same-site → 403.
     expect((await fetch(`${base}/assets/app.js`, { headers: { 'Sec-Fetch-Site': 'same-origin' } })).status).toBe(200);

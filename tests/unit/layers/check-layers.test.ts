@@ -50,7 +50,7 @@ describe('lint:layers (dependency-cruiser)', () => {
       'src-main/store/index.ts': 'export const openStore = 1;\n',
       'src-main/engine/protocol/index.ts': 'export type EngineEvent = number;\n',
       'src-main/engine/loop.ts': "import { prepareWindows } from '../data/index.js';\nimport type { RunSpec } from '../config/schema.js';\n// import { openStore } from '../store/index.js'; (a comment, not an import)\nexport { prepareWindows };\nexport type { RunSpec };\n",
-      'src-main/host/train-job.ts': "import { openStore } from '../store/index.js';\nimport type { EngineEvent } from '../engine/protocol/index.js';\nexport { openStore };\nexport type { EngineEvent };\n",
+      'src-main/host/some-job.ts': "import { openStore } from '../store/index.js';\nimport type { EngineEvent } from '../engine/protocol/index.js';\nexport { openStore };\nexport type { EngineEvent };\n",
       'src-preload/contract.ts': "export type Run = number;\n",
       'src-renderer/src/stores/runs.ts': "import type { Run } from '../../../src-preload/contract.js';\nimport { ref } from 'vue';\nexport type { Run };\nexport { ref };\n",
       'src-main/index.ts': "import { app } from 'electron';\nimport { openStore } from './store/index.js';\nexport { app, openStore };\n",
@@ -70,9 +70,9 @@ describe('lint:layers (dependency-cruiser)', () => {
       'src-preload/index.ts': "import { defaultDbPath } from '../src-main/host/paths.js';\nexport { defaultDbPath };\n",
       'src-main/engine/a.ts': "import { b } from './b.js';\nexport const a = () => b;\n",
       'src-main/engine/b.ts': "import { a } from './a.js';\nexport const b = () => a;\n",
-      'src-main/host/train-job.ts': "import { a } from '../engine/a.js';\nexport { a };\n",
+      'src-main/host/some-job.ts': "import { a } from '../engine/a.js';\nexport { a };\n",
       'src-main/store/connection.ts': 'export const connectionOf = 1;\n',
-      'src-main/host/run-liveness.ts': "import Database from 'better-sqlite3';\nimport { connectionOf } from '../store/connection.js';\nexport { Database, connectionOf };\n",
+      'src-main/host/some-probe.ts': "import Database from 'better-sqlite3';\nimport { connectionOf } from '../store/connection.js';\nexport { Database, connectionOf };\n",
     });
     const r = check(root);
     expect(r.status).not.toBe(0);
@@ -82,9 +82,9 @@ describe('lint:layers (dependency-cruiser)', () => {
     expect(r.out).toContain('renderer-layer: src-renderer/src/stores/live.ts → src-main/store/index.ts');
     expect(r.out).toContain('preload-layer: src-preload/index.ts → src-main/host/paths.ts');
     expect(r.out).toMatch(/no-circular: src-main\/engine\/(a|b)\.ts → /);
-    expect(r.out).toContain('engine-surface: src-main/host/train-job.ts → src-main/engine/a.ts');
-    expect(r.out).toMatch(/sql-in-store: src-main\/host\/run-liveness\.ts → better-sqlite3/);
-    expect(r.out).toContain('sql-in-store: src-main/host/run-liveness.ts → src-main/store/connection.ts');
+    expect(r.out).toContain('engine-surface: src-main/host/some-job.ts → src-main/engine/a.ts');
+    expect(r.out).toMatch(/sql-in-store: src-main\/host\/some-probe\.ts → better-sqlite3/);
+    expect(r.out).toContain('sql-in-store: src-main/host/some-probe.ts → src-main/store/connection.ts');
     expect(r.out).toContain('the engine runs in its own process'); // the rule's sentence
   }, 120_000);
 });
