@@ -55,6 +55,8 @@ export async function prepareWindows(source: DataSource, spec: DataSpec, seed: n
   let channels = -1;
   let firstChannelsFile = '';
   const fsOf: number[] = [];
+  /** The longest val / test stretch of any recording (segment split), for the empty-split warning. */
+  const longest = { val: 0, test: 0 };
 
   // Files are indexed by position in source.records (WindowSet.file, PreparedData.files).
   for (const [ri, r] of records.entries()) {
@@ -76,6 +78,7 @@ export async function prepareWindows(source: DataSource, spec: DataSpec, seed: n
     const bounds: SegmentBounds = byFile
       ? ({ train: [0, 0], val: [0, 0], test: [0, 0], [byFile.assignment[ri]]: [0, samples] } as SegmentBounds)
       : segmentBounds(samples, fractions);
+    for (const k of ['val', 'test'] as const) longest[k] = Math.max(longest[k], bounds[k][1] - bounds[k][0]);
     const candidates = SPLITS.flatMap((s) => windowStarts(bounds[s][0], bounds[s][1], length, spec.stride).map((start) => ({ s, start })));
     const picked = evenlySpaced(candidates, spec.max_windows_per_file);
     if (candidates.length === 0) warnings.push(`${r.id}: ${samples} samples, too short for one ${length}-sample window in any split`);
@@ -139,9 +142,24 @@ export async function prepareWindows(source: DataSource, spec: DataSpec, seed: n
     );
   }
   for (const s of ['val', 'test'] as const) {
-    if (prepared[s].n === 0 && (s === 'val' ? fractions.val : fractions.test) > 0) warnings.push(`the ${s} split has no windows`);
+    const fraction = s === 'val' ? fractions.val : fractions.test;
+    if (prepared[s].n === 0 && fraction > 0) warnings.push(emptySplitWarning(s, fraction, s === 'val' ? fractions.test : fractions.val, longest[s], length, byFile !== null));
   }
   return prepared;
+}
+
+/** Why a split that should have windows has none, and what would give it some. */
+function emptySplitWarning(split: 'val' | 'test', fraction: number, other: number, longest: number, length: number, byFile: boolean): string {
+  const what = split === 'val' ? 'the validation split has no windows (no validation loss, no early stopping)' : 'the test split has no windows (`flowbench evaluate` has nothing held out)';
+  const key = `data.split.${split}_fraction`;
+  if (byFile) return `${what}: no recording was assigned to it or its windows were rejected; add recordings, raise ${key} (${fraction}), or use data.split.by: segment`;
+  // The fraction whose stretch of the longest recording holds one window, when train keeps the larger part.
+  const need = Math.ceil((length / Math.max(longest / fraction, 1)) * 100) / 100;
+  const raise = need + other < 0.5 ? `raise ${key} to ${need}, ` : '';
+  return (
+    `${what}: its stretch of each recording (${key} ${fraction}) is at most ${longest} samples, shorter than one ${length}-sample window; ` +
+    `use data.window_length ≤ ${Math.max(longest, 1)}, ${raise}or use data.split.by: file with more recordings`
+  );
 }
 
 /** Every data.fs_overrides key must name a record (a typo would silently correct nothing). */

@@ -96,6 +96,20 @@ const cases: Case[] = [
   { name: 'duplicate conditions', make: () => ['--set', 'model.conditions=[domain, domain]'], expect: [/model\.conditions\[1\]/, /'domain' is listed twice/] },
   { name: 'window of 2^20 samples', make: () => ['--set', `data.window_length=${2 ** 20}`], expect: [/model/, /needs about \d+ MiB to train .*maxModelMemoryMb/] },
   { name: 'DiT of depth 64 and width 4096', make: () => ['--set', 'model.velocity_net=dit', '--set', 'model.depth=64', '--set', 'model.token_dim=4096'], expect: [/needs about \d+ MiB to train \(\d+\.\d M parameters/] },
+  {
+    name: 'manifest rate_key naming no struct field',
+    make: () => {
+      const d = dataset('ratekey', 's.mat', readFileSync(path.resolve(__dirname, '../fixtures/data/mat-structs/struct_signal.mat')));
+      writeFileSync(path.join(d, 'LABELS.csv'), 'path,label,domain,fs_hz,rate_key\ns.mat,normal,d0,,x.fs\n');
+      return ['--data', d];
+    },
+    expect: [/s\.mat: rate key \(the scalar holding the sample rate\) 'x\.fs' not found; available: x\.sr, x\.rpm/],
+  },
+  {
+    name: 'CSV data.channels naming an unknown column',
+    make: () => ['--data', dataset('chan', 'c.csv', `time,DE\n${sine(5000).map((v, i) => `${i / 12000},${v}`).join('\n')}\n`), '--set', 'data.channels=[FE]'],
+    expect: [/c\.csv: channel 'FE' not found; available: DE/],
+  },
 ];
 
 /** The CLI's contract on a few cases (each CLI start costs seconds); the rest run in process below. */

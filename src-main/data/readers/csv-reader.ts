@@ -7,7 +7,11 @@ import { limitEnvName, limits } from '../limits.js';
  * - delimiter: comma, semicolon, tab, or (when none of those appears) runs of spaces;
  * - optional header row (detected: any non-numeric cell in the first row);
  * - lines starting with '#' are comments; "# key: value" comments are returned as meta;
- * - with ';' as delimiter a decimal comma ("0,25") is accepted.
+ * - with ';' as delimiter a decimal comma ("0,25") is accepted;
+ * - time-stamp columns are recognised and left out of the signal columns (timeColumns):
+ *   cells that are dates or clock times ("2024-03-01 12:00:00.25", "12:00:00.25"), a column
+ *   named like a time axis (time, t, timestamp, time_s, seconds…) whose values increase, and
+ *   in a file without a header a first column that increases by a constant step.
  * Hand-written because numeric files need none of a general CSV parser's quoting rules;
  * a quoted header cell ("name") is unquoted.
  */
@@ -20,6 +24,27 @@ export interface CsvTable {
   delimiter: ',' | ';' | '\t' | ' ';
   /** From "# key: value" comment lines. */
   meta: Record<string, string>;
+  /** Time-stamp columns found and left out of `columns`/`names`. */
+  timeColumns: string[];
+}
+
+/** A date and/or clock time: 2024-03-01, 2024/03/01 12:00, 01/03/2024 12:00:00.5, 12:00:00.125, ISO with T and zone. */
+const TIME_STAMP = /^(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})?([ T]?\d{1,2}:\d{2}(:\d{2}([.,]\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+const isTimeStamp = (cell: string): boolean => /\d/.test(cell) && /[-/.:]\d/.test(cell) && TIME_STAMP.test(cell.replace(/^"(.*)"$/, '$1'));
+
+/** Header names of a time axis (case-insensitive; units in brackets or after '_' allowed). */
+const TIME_NAME = /^(t|time|times|timestamp|time_?stamp|date_?time|datetime|date|seconds|secs?|elapsed(_?time)?)([ _]*[([]?(s|sec|ms|us|µs|ns|seconds|milliseconds)[)\]]?)?$/i;
+
+/** Strictly increasing; with `constantStep`, every step within 0.1 % of the first (a sampled time axis). */
+function increasing(x: Float64Array, constantStep: boolean): boolean {
+  if (x.length < 2) return false;
+  const step = x[1]! - x[0]!;
+  if (!(step > 0)) return false;
+  for (let i = 1; i < x.length; i++) {
+    const d = x[i]! - x[i - 1]!;
+    if (!(d > 0) || (constantStep && Math.abs(d - step) > 1e-3 * step)) return false;
+  }
+  return true;
 }
 
 /** Tab, then ';' (whose files may use decimal commas), then ',', else whitespace. */
@@ -86,7 +111,8 @@ export function parseCsv(text: string, file: string): CsvTable {
   const delimiter = detectDelimiter(lines[first]!);
   const decimalComma = delimiter === ';';
   const head = splitLine(lines[first]!, delimiter);
-  const hasHeader = head.some((c) => !isNumericCell(c, decimalComma));
+  // A time stamp in the first row is data, not a header.
+  const hasHeader = head.some((c) => !isNumericCell(c, decimalComma) && !isTimeStamp(c));
   const width = head.length;
   if (width > lim.csvMaxColumns) {
     throw new DataError(
@@ -98,12 +124,16 @@ export function parseCsv(text: string, file: string): CsvTable {
   const maxRows = Math.floor(lim.maxSignalValues / width);
   const names = hasHeader ? head.map((c, j) => c.replace(/^"(.*)"$/, '$1') || `col${j}`) : head.map((_, j) => `col${j}`);
 
+  // Columns of date/clock-time cells, told by the first data row, are not parsed as numbers.
+  let stamp: boolean[] = new Array(width).fill(false);
   const rows: number[][] = Array.from({ length: width }, () => []);
+  let firstRow = true;
+  let dataRows = 0;
   for (let i = hasHeader ? first + 1 : first; i < lines.length; i++) {
     const line = lines[i]!;
     if (line.trim() === '' || line.startsWith('#')) continue;
     const cells = splitLine(line, delimiter);
-    if (rows[0]!.length >= maxRows) {
+    if (dataRows >= maxRows) {
       throw new DataError(
         `${file}: more than ${maxRows} rows × ${width} columns; one recording may hold at most ${lim.maxSignalValues} values ` +
           `(the maxSignalValues limit, ${limitEnvName('maxSignalValues')}); split the recording into several files`,
@@ -113,8 +143,13 @@ export function parseCsv(text: string, file: string): CsvTable {
     if (cells.length !== width) {
       throw new DataError(`${file}: row ${i + 1} has ${cells.length} columns but ${hasHeader ? 'the header' : 'the first row'} has ${width}; every row needs ${width} values`, { file, value: i + 1 });
     }
+    if (firstRow) {
+      stamp = cells.map((c) => !isNumericCell(c, decimalComma) && isTimeStamp(c));
+      firstRow = false;
+    }
     for (let j = 0; j < width; j++) {
       const cell = cells[j]!;
+      if (stamp[j]) continue;
       const v = parseCell(cell, decimalComma);
       if (Number.isNaN(v) && !/^[+-]?nan$/i.test(cell)) {
         throw new DataError(
@@ -124,9 +159,18 @@ export function parseCsv(text: string, file: string): CsvTable {
       }
       rows[j]!.push(v);
     }
+    dataRows++;
   }
-  if (rows[0]!.length === 0) throw new DataError(`${file}: the header has no data rows below it; expected numeric rows, one per sample`, { file });
-  return { columns: rows.map((r) => Float64Array.from(r)), names, hasHeader, delimiter, meta };
+  if (firstRow) throw new DataError(`${file}: the header has no data rows below it; expected numeric rows, one per sample`, { file });
+  const columns = rows.map((r) => Float64Array.from(r));
+  const time = columns.map((c, j) =>
+    stamp[j] ||
+    (hasHeader ? TIME_NAME.test(names[j]!) && increasing(c, false) : j === 0 && width > 1 && c.length >= 16 && increasing(c, true)));
+  if (time.every(Boolean)) {
+    throw new DataError(`${file}: every column holds time stamps (${names.join(', ')}); expected at least one numeric signal column beside them`, { file });
+  }
+  const keep = (_: unknown, j: number): boolean => !time[j];
+  return { columns: columns.filter(keep), names: names.filter(keep), hasHeader, delimiter, meta, timeColumns: names.filter((_, j) => time[j]) };
 }
 
 /** Read and parse a numeric CSV/TXT file. */

@@ -186,7 +186,7 @@ function openCsv(path: string): FileContent {
   return {
     entries: table.columns.map((col, j) => ({ name: table.names[j]!, channels: [{ name: table.names[j]!, load: () => col }] })),
     defaultAll: true,
-    found: table.names,
+    found: [...table.names, ...table.timeColumns.map((n) => `${n} (time stamps, not a signal)`)],
     rateFor: (channel, rateKey) => rateFrom(table.meta, path, channel, rateKey),
     rpmFor: () => {
       const v = Number(table.meta.rpm ?? table.meta.RPM);

@@ -70,7 +70,15 @@ describe('PHM-Vibench metadata + H5', () => {
     expect(p.train.channels).toBe(2);
     // 600 samples: train stretch [0, 420) holds 4 windows; val [420, 510) and test [510, 600) none.
     expect(p.train.n).toBe(3 * 4);
-    expect(p.warnings).toEqual(expect.arrayContaining(['the val split has no windows', 'the test split has no windows']));
+    // Each warning says why and what would give the split windows.
+    expect(p.warnings).toEqual(expect.arrayContaining([
+      'the validation split has no windows (no validation loss, no early stopping): its stretch of each recording (data.split.val_fraction 0.15) ' +
+        'is at most 90 samples, shorter than one 100-sample window; use data.window_length ≤ 90, raise data.split.val_fraction to 0.17, ' +
+        'or use data.split.by: file with more recordings',
+      'the test split has no windows (`flowbench evaluate` has nothing held out): its stretch of each recording (data.split.test_fraction 0.15) ' +
+        'is at most 90 samples, shorter than one 100-sample window; use data.window_length ≤ 90, raise data.split.test_fraction to 0.17, ' +
+        'or use data.split.by: file with more recordings',
+    ]));
   });
 
   it('names the missing H5 or the missing dataset key', async () => {

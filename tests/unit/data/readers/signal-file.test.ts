@@ -163,3 +163,47 @@ describe('readSignalFile on CSV/TXT', () => {
     expect((await errorOf(readSignalFile(at('empty.txt')))).message).toMatch(/empty\.txt: no data rows/);
   });
 });
+
+describe('CSV time-stamp columns are not signals', () => {
+  const rows = (n: number, f: (i: number) => string): string => Array.from({ length: n }, (_, i) => f(i)).join('\n') + '\n';
+  const wave = (i: number): string => (Math.sin(i * 0.7) * 2).toFixed(4);
+
+  it('date-time and clock-time cells (with or without a header) are skipped', async () => {
+    writeFileSync(at('stamped.csv'), 'timestamp,DE,FE\n' + rows(20, (i) => `2024-03-01 12:00:${String(i).padStart(2, '0')}.25,${wave(i)},${i}`));
+    const s = await readSignalFile64(at('stamped.csv'));
+    expect(s.channelNames).toEqual(['DE', 'FE']);
+    expect(s.channels[1]![19]).toBe(19);
+    writeFileSync(at('clock.csv'), rows(20, (i) => `12:00:${String(i).padStart(2, '0')},${wave(i)}`));
+    const c = parseCsv(await import('node:fs').then((fs) => fs.readFileSync(at('clock.csv'), 'utf8')), 'clock.csv');
+    expect(c.hasHeader).toBe(false);
+    expect(c.timeColumns).toEqual(['col0']);
+    expect(c.names).toEqual(['col1']);
+    expect(c.columns[0]![1]).toBe(Number(wave(1)));
+  });
+
+  it('a column named time whose values increase is skipped; an increasing first column of a headerless file too', () => {
+    const named = parseCsv('Time (s);acc\n' + rows(20, (i) => `${(i / 12000).toFixed(6).replace('.', ',')};${wave(i).replace('.', ',')}`), 'n.csv');
+    expect(named.timeColumns).toEqual(['Time (s)']);
+    expect(named.names).toEqual(['acc']);
+    const bare = parseCsv(rows(40, (i) => `${(i * 1e-4).toFixed(4)},${wave(i)},${wave(i + 3)}`), 'b.csv');
+    expect(bare.timeColumns).toEqual(['col0']);
+    expect(bare.columns.length).toBe(2);
+  });
+
+  it('a signal is never taken for time: a column named t that does not increase, a ramp with a header', () => {
+    expect(parseCsv('t,x\n' + rows(20, (i) => `${wave(i)},${i}`), 'a.csv').timeColumns).toEqual([]);
+    expect(parseCsv('ramp,x\n' + rows(20, (i) => `${i},${wave(i)}`), 'r.csv').timeColumns).toEqual([]);
+  });
+
+  it('channels by name or index count the signal columns; an unknown name lists them', async () => {
+    writeFileSync(at('pick.csv'), 'time,DE,FE,BA\n' + rows(20, (i) => `${i / 100},${wave(i)},${wave(i + 1)},${wave(i + 2)}`));
+    expect((await readSignalFile64(at('pick.csv'), { channels: ['BA', 0] })).channelNames).toEqual(['BA', 'DE']);
+    const e = await errorOf(readSignalFile64(at('pick.csv'), { channels: ['acc'] }));
+    expect(e.message).toBe(`${at('pick.csv')}: channel 'acc' not found; available: DE, FE, BA`);
+  });
+
+  it('a file of time stamps only says so', async () => {
+    writeFileSync(at('only-time.csv'), 'time\n' + rows(20, (i) => String(i / 10)));
+    expect((await errorOf(readSignalFile64(at('only-time.csv')))).message).toMatch(/only-time\.csv: every column holds time stamps \(time\)/);
+  });
+});
