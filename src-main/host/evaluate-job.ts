@@ -96,6 +96,9 @@ export async function runEvaluateJob(o: EvaluateJobOptions): Promise<EvaluateJob
   if (finished.status !== 'completed') {
     return { runId, checkpointPath, checkpointNote, reportPath: null, report, qualityRows: 0, finished };
   }
+  // The training loss of the evaluated checkpoint, for the report's targets (not a quality score).
+  const ckptRow = ckptRows.find((c) => c.id === checkpointId);
+  if (ckptRow) report.training = { step: ckptRow.step, val_flow_loss: ckptRow.metrics.val_flow_loss ?? null, train_flow_loss: ckptRow.metrics.train_flow_loss ?? null };
   const stampDir = (report.created as string).replace(/[:.]/g, '-');
   const dir = path.join(run.workdir, 'evaluation', stampDir);
   const reportPath = writeEvaluationReport(dir, report, [...figures, ...reportFigures(report)]);
