@@ -30,6 +30,8 @@ export interface EvaluateJobOptions {
   budget?: Record<string, number>;
   /** Classifier-free guidance scale for the generated windows (default: the run's model.guidance_scale). */
   guidanceScale?: number;
+  /** Flow time the frozen features are read at (default 1: clean windows). */
+  featureT?: number;
   onEvent?: (event: EngineEvent) => void;
   /** What starts the engine process (default: fork + tsx; Electron passes utilityProcess). */
   launcher?: EngineLauncher;
@@ -57,6 +59,9 @@ export async function runEvaluateJob(o: EvaluateJobOptions): Promise<EvaluateJob
   if (o.guidanceScale !== undefined && !(o.guidanceScale >= 0 && o.guidanceScale <= 100)) {
     throw new Error(`evaluate: --guidance-scale ${o.guidanceScale} is out of range; valid: 0 to 100 (1 = plain conditional, 0 = unconditional)`);
   }
+  if (o.featureT !== undefined && !(o.featureT > 0 && o.featureT <= 1)) {
+    throw new UsageError(`evaluate: --feature-t ${o.featureT} is out of range; valid: above 0 up to 1 (1 = the clean windows, 0.8 = 20 % noise)`);
+  }
   const ckptRows = store.checkpoints.forRun(runId);
   let checkpointPath: string;
   let checkpointNote: string | null = null;
@@ -75,6 +80,7 @@ export async function runEvaluateJob(o: EvaluateJobOptions): Promise<EvaluateJob
       type: 'evaluate', run_id: runId, checkpoint_path: checkpointPath, scale: o.scale, seed, cwd: o.cwd,
       data_path: o.dataPath ? path.resolve(o.cwd, o.dataPath) : null, sections, ...(o.budget ? { budget: o.budget } : {}),
       ...(o.guidanceScale !== undefined ? { guidance_scale: o.guidanceScale } : {}),
+      ...(o.featureT !== undefined ? { feature_t: o.featureT } : {}),
     },
     {
       onEvent: (event) => {
@@ -96,6 +102,9 @@ export async function runEvaluateJob(o: EvaluateJobOptions): Promise<EvaluateJob
   if (finished.status !== 'completed') {
     return { runId, checkpointPath, checkpointNote, reportPath: null, report, qualityRows: 0, finished };
   }
+  // The training loss of the evaluated checkpoint, for the report's targets (not a quality score).
+  const ckptRow = ckptRows.find((c) => c.id === checkpointId);
+  if (ckptRow) report.training = { step: ckptRow.step, val_flow_loss: ckptRow.metrics.val_flow_loss ?? null, train_flow_loss: ckptRow.metrics.train_flow_loss ?? null };
   const stampDir = (report.created as string).replace(/[:.]/g, '-');
   const dir = path.join(run.workdir, 'evaluation', stampDir);
   const reportPath = writeEvaluationReport(dir, report, [...figures, ...reportFigures(report)]);

@@ -7,6 +7,7 @@ import { stringify } from 'csv-stringify/sync';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FigureTable } from '../engine/protocol/index.js';
+import { targetRows } from './report-targets.js';
 
 export interface QualityLeaf {
   metric: string;
@@ -54,6 +55,9 @@ export function markdownReport(report: Record<string, unknown>): string {
   lines.push(`- scale: ${String(report.scale)}, seed ${String(report.seed)}, created ${String(report.created)}`);
   lines.push(`- split: ${String(setup.split)}`);
   lines.push(`- windows: ${JSON.stringify(setup.windows)}`, '');
+  lines.push('## Targets', '', '| target | value | needed | met / distance |', '|---|---|---|---|');
+  for (const t of targetRows(report)) lines.push(`| ${t.target} | ${fmt(t.value)} | ${fmt(t.needed)} | ${t.status === 'met' ? 'met' : t.status === 'missed' ? `**${t.note}**` : t.note} |`);
+  lines.push('', '## Scores', '');
   lines.push('| metric | value | ±95 % | generated beats noise controls | real-vs-real / white / phase | protocol |');
   lines.push('|---|---|---|---|---|---|');
   for (const leaf of qualityLeaves(report)) {

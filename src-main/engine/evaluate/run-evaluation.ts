@@ -67,7 +67,7 @@ export async function runEvaluation(req: EvaluateRequest, emit: Emit, options: E
     if (data.test.set.n === 0) throw new Error('evaluate: the test split has no windows (recordings too short for the window length?)');
     section('setup', {
       checkpoint: req.checkpoint_path, step: meta.step, weights: ema ? 'ema' : 'live', scale: req.scale,
-      velocity_net: meta.config.model.velocity_net, feature_dim: model.featureDim,
+      velocity_net: meta.config.model.velocity_net, feature_dim: model.featureDim, feature_t: req.feature_t ?? 1,
       split: data.split, windows: { train: data.train.set.n, test: data.test.set.n },
       classes_4: data.label4Names, classes_10: data.label10Names, domains: data.prepared.domainNames,
       budget: budget as unknown as ResultTree,
@@ -75,8 +75,9 @@ export async function runEvaluation(req: EvaluateRequest, emit: Emit, options: E
     }, t);
 
     const readouts = readoutsOf(model);
-    const allFeats = await featureSets(model, data, readouts);
-    const twinAll = await featureSets(twin, data, readouts);
+    const featureT = req.feature_t ?? 1;
+    const allFeats = await featureSets(model, data, readouts, featureT, seed);
+    const twinAll = await featureSets(twin, data, readouts, featureT, seed);
     const feats = allFeats.mean, twinFeats = twinAll.mean;
     // Readout choices from the training split only, made the same way for both encoders.
     const needProbe = req.sections.some((s) => s === 'linear_probe' || s === 'cross_condition' || s === 'baselines');
@@ -151,9 +152,15 @@ export async function runEvaluation(req: EvaluateRequest, emit: Emit, options: E
 
 type FeatureSets = Partial<Record<Readout, SplitFeatures>> & { mean: SplitFeatures };
 
-async function featureSets(model: FlowModel, data: EvalData, readouts: Readout[]): Promise<FeatureSets> {
+/** Every readout of both splits at flow time t (train and test windows noised from their own seeds). */
+async function featureSets(model: FlowModel, data: EvalData, readouts: Readout[], t: number, seed: number): Promise<FeatureSets> {
   const out: Partial<Record<Readout, SplitFeatures>> = {};
-  for (const r of readouts) out[r] = { train: await encodeWindows(model, data.train.set, undefined, r), test: await encodeWindows(model, data.test.set, undefined, r) };
+  for (const r of readouts) {
+    out[r] = {
+      train: await encodeWindows(model, data.train.set, undefined, r, { t, seed: seed * 2 }),
+      test: await encodeWindows(model, data.test.set, undefined, r, { t, seed: seed * 2 + 1 }),
+    };
+  }
   return out as FeatureSets;
 }
 

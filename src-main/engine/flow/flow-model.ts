@@ -36,6 +36,8 @@ export interface TrainDraws {
 export interface EncoderOptions {
   /** Training mode: reserved for dropout in the trunk (neither trunk has any today). */
   training?: boolean;
+  /** Flow time the context says (1 = data, the default); the caller noises x to match (features.ts). */
+  t?: number;
 }
 
 export class FlowModel {
@@ -122,7 +124,7 @@ export class FlowModel {
     }
     return tf.tidy(() => {
       const flat = tf.reshape(x, [b, this.signalDim]) as tf.Tensor2D;
-      const ctx = this.context(tf.ones([b]) as tf.Tensor1D, this.cond.unknownIds(b), null);
+      const ctx = this.context(tf.fill([b], opts.t ?? 1) as tf.Tensor1D, this.cond.unknownIds(b), null);
       if (this.net instanceof VelocityDit) return this.net.pooledFeatures(flat, ctx);
       return mlpEncoderFeatures(this.params, flat, ctx);
     });

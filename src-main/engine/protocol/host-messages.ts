@@ -76,6 +76,8 @@ export const evaluateRequestSchema = z.object({
   budget: z.record(z.string(), z.number()).optional(),
   /** Classifier-free guidance scale of the generation section; absent = the checkpoint's model.guidance_scale. */
   guidance_scale: z.number().optional(),
+  /** Flow time the frozen features of the probe, few-shot and cross-condition protocols are read at (evaluate/features.ts); absent = 1. */
+  feature_t: z.number().gt(0).max(1).optional(),
 });
 
 /** Pipeline stage 2: episodic prototypical fine-tuning from a stage-1 checkpoint (engine/evaluate/fewshot-finetune.ts). */

@@ -22,6 +22,7 @@ export function registerEvaluateCommands(program: Command): void {
     .option('--only <sections>', 'comma-separated subset: linear_probe,few_shot,cross_condition,baselines,anomaly,generation')
     .option('--episodes <n>', 'override the scale: few-shot episodes', parseInteger('--episodes'))
     .option('--guidance-scale <w>', "classifier-free guidance for the generated windows (default: the run's model.guidance_scale)", parseNumber('--guidance-scale'))
+    .option('--feature-t <t>', 'flow time (0 < t <= 1) the frozen features are read at: windows noised to (1 - t)·noise + t·x (default 1: the clean windows)', parseNumber('--feature-t'))
     .addOption(dbOption())
     .option('--json', 'JSON events on stdout, ending with finished and the report path')
     .action(async (ref: string, opts) => {
@@ -38,6 +39,7 @@ export function registerEvaluateCommands(program: Command): void {
             seed: firstSeed + k, cwd: process.cwd(), sections: opts.only ? String(opts.only).split(',').map((x: string) => x.trim()) : undefined,
             budget: opts.episodes ? { episodes: opts.episodes } : undefined,
             guidanceScale: opts.guidanceScale,
+            featureT: opts.featureT,
             onEvent: opts.json ? (e) => process.stdout.write(JSON.stringify(e) + '\n') : (e) => {
               if (e.event === 'evaluation') process.stderr.write(`evaluated ${e.section} (${e.seconds.toFixed(1)} s)\n`);
             },

@@ -45,6 +45,11 @@ describe.skipIf(!hasCwru)('flowbench evaluate on a tiny CWRU run', () => {
     const figures = readdirSync(path.join(dir, 'figures'));
     expect(figures).toEqual(expect.arrayContaining(['scores.csv', 'generation_cells.csv', 'generation_vs_controls.csv']));
     const report = JSON.parse(readFileSync(last.report_path, 'utf8')) as Record<string, Record<string, unknown>>;
+    // The evaluated checkpoint's validation loss feeds the Targets table; guidance 1.5 is not the target's 1.
+    expect(report.training!.val_flow_loss).toEqual(expect.any(Number));
+    const md = readFileSync(path.join(dir, 'report.md'), 'utf8');
+    expect(md).toMatch(/\| validation flow loss ≤ 1\.25 \(the evaluated checkpoint\) \| \d\.\d{4} \| 1\.2500 \| (met|\*\*missed by [\d.]+\*\*) \|/);
+    expect(md).toContain('| conditional generation accuracy ≥ 0.90 (at guidance 1) | — | — | evaluated at guidance 1.5, the target is at 1 |');
 
     const lp = report.linear_probe!.accuracy as Leaf;
     expect(lp.value).toBeGreaterThanOrEqual(0);

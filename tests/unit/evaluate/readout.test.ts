@@ -6,7 +6,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../src-main/engine/backend/select-backend.js';
-import { readoutDim, readoutFeatures, readoutsOf } from '../../../src-main/engine/evaluate/features.js';
+import { encodeWindows, readoutDim, readoutFeatures, readoutsOf } from '../../../src-main/engine/evaluate/features.js';
+import type { WindowSet } from '../../../src-main/data/index.js';
 import { applyWhitener, fitWhitener, groupFolds, l2NormalizeRows, symmetricEigen, normalizeFeatures, safeStats, selectC, selectFewShotReadout } from '../../../src-main/engine/evaluate/readout.js';
 import { VelocityDit } from '../../../src-main/engine/flow/dit-velocity.js';
 import { FlowModel } from '../../../src-main/engine/flow/flow-model.js';
@@ -21,6 +22,30 @@ beforeAll(async () => {
 const mat = (rows: number[][]): Matrix => ({ data: Float64Array.from(rows.flat()), n: rows.length, d: rows[0].length });
 
 describe('pooled readouts', () => {
+  it('features read at flow time t < 1 see each window noised to (1 − t)·ε + t·x, ε fixed per row and seed', async () => {
+    const spec = tinySpec({ model: { velocity_net: 'dit', token_dim: 16, heads: 2, depth: 1, hidden_dim: 32, patch_size: 8 } }).model;
+    const model = new FlowModel(spec, { length: 64, channels: 1, domains: 1, datasets: 1, labels: 2, conditional: true }, 5);
+    const n = 4;
+    const xs = new Rng(9).normalArray(n * 64);
+    const set = { x: xs, n, length: 64, channels: 1 } as unknown as WindowSet;
+    const clean = await encodeWindows(model, set, undefined, 'std');
+    expect(Array.from((await encodeWindows(model, set, undefined, 'std', { t: 1, seed: 3 })).data)).toEqual(Array.from(clean.data));
+    const noisy = await encodeWindows(model, set, undefined, 'std', { t: 0.6, seed: 3 });
+    // By hand for row 2: its own noise stream, the context at t = 0.6.
+    const rng = Rng.derive(3, 'feature-noise-2');
+    const x2 = Float32Array.from(xs.subarray(128, 192), (v) => 0.4 * rng.normal() + 0.6 * v);
+    const want = readoutFeatures(model, tf.tensor3d(x2, [1, 64, 1]), 'std', 0.6).dataSync();
+    for (let j = 0; j < 16; j++) expect(noisy.data[2 * 16 + j]).toBeCloseTo(want[j], 4);
+    expect(noisy.data[2 * 16]).not.toBeCloseTo(clean.data[2 * 16], 4);
+    // The same row alone gets the same noise (not the batch's position), and another seed other noise.
+    const alone = await encodeWindows(model, set, [2], 'std', { t: 0.6, seed: 3 });
+    expect(Array.from(alone.data)).toEqual(Array.from(noisy.data.subarray(32, 48)));
+    const other = await encodeWindows(model, set, [2], 'std', { t: 0.6, seed: 4 });
+    expect(other.data[0]).not.toBeCloseTo(alone.data[0], 4);
+    model.dispose();
+  });
+
+
   it('mean_max is [encoderFeatures ‖ token max], std the tokens\' standard deviation, mean_std both; mlp offers only mean', () => {
     const spec = tinySpec({ model: { velocity_net: 'dit', token_dim: 16, heads: 2, depth: 2, hidden_dim: 32, patch_size: 8 } }).model;
     const model = new FlowModel(spec, { length: 64, channels: 1, domains: 2, datasets: 1, labels: 3, conditional: true }, 4);
