@@ -7,7 +7,9 @@
  *
  * Writes native/build/status.json { built, reason } so the engine can report the reason.
  * FLOWBENCH_NATIVE=0 skips the build; FLOWBENCH_NATIVE_PRETEND_NO_BLAS=1 acts as if the BLAS
- * headers were missing (to check the no-BLAS install path on a machine that has them).
+ * headers were missing (to check the no-BLAS install path on a machine that has them);
+ * FLOWBENCH_BLAS_INCLUDE_DIRS (path-list) replaces the folders searched for the OpenBLAS
+ * headers (tests/integration/build-native.test.ts points it at a folder without them).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -35,12 +37,16 @@ const runs = (cmd, args) => spawnSync(cmd, args, { stdio: 'ignore' }).status ===
 function findBlas() {
   if (process.env.FLOWBENCH_NATIVE_PRETEND_NO_BLAS === '1') return { error: 'no BLAS headers (FLOWBENCH_NATIVE_PRETEND_NO_BLAS=1)' };
   if (process.platform === 'darwin') return { found: 'Accelerate' };
-  const dirs = [
+  const override = process.env.FLOWBENCH_BLAS_INCLUDE_DIRS;
+  const dirs = override ? override.split(path.delimiter).filter(Boolean) : [
     '/usr/include/x86_64-linux-gnu/openblas-pthread', '/usr/include/aarch64-linux-gnu/openblas-pthread',
     '/usr/include/openblas', '/usr/include', '/usr/local/include', ...(process.env.OPENBLAS_INCLUDE ? [process.env.OPENBLAS_INCLUDE] : []),
   ];
   const dir = dirs.find((d) => existsSync(path.join(d, 'cblas.h')) && existsSync(path.join(d, 'openblas_config.h')));
-  if (!dir) return { error: 'OpenBLAS headers not found (cblas.h + openblas_config.h); on Debian/Ubuntu: apt-get install libopenblas-dev' };
+  if (!dir) {
+    const where = override ? ` in FLOWBENCH_BLAS_INCLUDE_DIRS (${dirs.join(path.delimiter)})` : '';
+    return { error: `OpenBLAS headers not found (cblas.h + openblas_config.h)${where}; on Debian/Ubuntu: apt-get install libopenblas-dev` };
+  }
   return { found: `OpenBLAS (${dir})` };
 }
 

@@ -10,7 +10,8 @@
 #
 # Without a GPU it runs on Mesa's software OpenGL ES (libegl1 libgles2 libgl1-mesa-dri) and
 # says so ("software": true): correct, but its speed is not a GPU figure.
-# Exit status: 0 when the GPU part ran without device errors, 1 otherwise (the line still prints).
+# Exit status: 0 when the GPU part ran without device errors (and, where nvidia-smi lists a
+# GPU, on a hardware adapter), 1 otherwise (the line still prints).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 LOG_DIR="${LOG_DIR:-$(mktemp -d)}"
@@ -36,11 +37,16 @@ gpu_status=$?
 gpu_json=$(grep '^{' "$LOG_DIR/webgpu.out" | tail -n 1)
 [ -n "$gpu_json" ] || gpu_json=null
 
-BENCH="$bench_json" GPU="$gpu_json" STATUS="$gpu_status" T0="$t0" LOGS="$LOG_DIR" node -e '
+# A GPU the driver lists while Dawn found only a software adapter is a failed check, not a pass.
+gpu_listed=$( (nvidia-smi -L 2>/dev/null || true) | head -n 1)
+
+GPU_LISTED="$gpu_listed" BENCH="$bench_json" GPU="$gpu_json" STATUS="$gpu_status" T0="$t0" LOGS="$LOG_DIR" node -e '
 const bench = JSON.parse(process.env.BENCH);
 const gpu = JSON.parse(process.env.GPU);
 const err = require("node:fs").readFileSync(process.env.LOGS + "/webgpu.err", "utf8").trim().split("\n").filter((l) => /Error|error:/.test(l)).slice(-1)[0];
-const ok = process.env.STATUS === "0" && gpu !== null && gpu.gpu_errors.length === 0;
+const listed = process.env.GPU_LISTED || null;
+const missedGpu = listed !== null && gpu !== null && gpu.software;
+const ok = process.env.STATUS === "0" && gpu !== null && gpu.gpu_errors.length === 0 && !missedGpu;
 console.log(JSON.stringify({
   ok,
   backend: gpu?.backend ?? null,
@@ -51,6 +57,8 @@ console.log(JSON.stringify({
   dit_loss_first: gpu?.dit.loss_first ?? null,
   dit_loss_last: gpu?.dit.loss_last ?? null,
   gpu_errors: gpu?.gpu_errors ?? null,
+  gpu_listed: listed,
+  ...(missedGpu ? { note: "nvidia-smi lists a GPU but Dawn found only a software adapter: Vulkan needs libvulkan1 and the driver Vulkan ICD (nvidia: libnvidia-gl)" } : {}),
   ...(gpu === null ? { webgpu_failed: err ?? `exit ${process.env.STATUS}` } : {}),
   webgpu: gpu,
   bench,

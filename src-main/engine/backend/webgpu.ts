@@ -68,7 +68,14 @@ async function findAdapter(dawn: DawnModule): Promise<{ adapter: GpuAdapterLike;
  * Loads dawn.node, picks an adapter and registers tf's 'webgpu' backend on it (not yet
  * active). Resolves with the adapter, or with why there is none (a sentence).
  */
-export async function registerWebGpu(): Promise<WebGpuAdapter | string> {
+export function registerWebGpu(): Promise<WebGpuAdapter | string> {
+  registered ??= register(); // once per process: tf keeps the first factory registered
+  return registered;
+}
+
+let registered: Promise<WebGpuAdapter | string> | null = null;
+
+async function register(): Promise<WebGpuAdapter | string> {
   let dawn: DawnModule;
   try {
     const dawnName = 'webgpu';
