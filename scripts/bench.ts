@@ -146,7 +146,7 @@ async function main(): Promise<void> {
   }
   const loadBefore = loadAverage();
   const ours = { train: [] as number[], sample: [] as number[] };
-  const nat = { train: [] as number[], loop: [] as number[], sample: [] as number[] };
+  const nat = { train: [] as number[], loop: [] as number[], sample: [] as number[], samplePlain: [] as number[] };
   const nativeWhy = nativeAvailable();
   if (nativeWhy) note(`native engine skipped: ${nativeWhy}`);
   const peer = { train: [] as number[], sample: [] as number[] };
@@ -167,7 +167,8 @@ async function main(): Promise<void> {
       nat.train.push(Number(runWorker({ kind: 'train', shape, steps: o.steps, engine: 'native' }).steps_per_s));
       nat.loop.push(Number(runWorker({ kind: 'train', shape, steps: o.steps, engine: 'native-loop' }).steps_per_s));
       nat.sample.push(Number(runWorker({ kind: 'sample', shape, repeats: o.sampleRepeats, engine: 'native' }).windows_per_s));
-      note(`  native: ${r2(nat.train.at(-1)!)} steps/s (in the loop today: ${r2(nat.loop.at(-1)!)}), ${r2(nat.sample.at(-1)!)} windows/s`);
+      nat.samplePlain.push(Number(runWorker({ kind: 'sample', shape, repeats: o.sampleRepeats, engine: 'native', route: 'plain' }).windows_per_s));
+      note(`  native: ${r2(nat.train.at(-1)!)} steps/s (in the loop today: ${r2(nat.loop.at(-1)!)}), ${r2(nat.sample.at(-1)!)} windows/s (plain route: ${r2(nat.samplePlain.at(-1)!)})`);
     }
     if (!o.skipPeer) {
       note(`round ${r}/${o.rounds}: PyTorch peer`);
@@ -214,8 +215,11 @@ async function main(): Promise<void> {
   const natSample = nat.sample.length ? median(nat.sample) : null;
   const native = nativeWhy ? { skipped: nativeWhy } : {
     train_steps_per_s: r2(natTrain!), loop_train_steps_per_s: r2(median(nat.loop)), sample_windows_per_s: r2(natSample!),
-    train_ratio: peerTrain ? r3(natTrain! / peerTrain) : null, sample_ratio: peerSample ? r3(natSample! / peerSample) : null,
-    per_round: { train: nat.train.map(r2), loop_train: nat.loop.map(r2), sample: nat.sample.map(r2) },
+    // The plain route (a whole forward pass per Euler step), to show what the hidden-coordinate sampler gains.
+    sample_plain_windows_per_s: r2(median(nat.samplePlain)),
+    train_ratio: peerTrain ? r3(natTrain! / peerTrain) : null, loop_train_ratio: peerTrain ? r3(median(nat.loop) / peerTrain) : null,
+    sample_ratio: peerSample ? r3(natSample! / peerSample) : null,
+    per_round: { train: nat.train.map(r2), loop_train: nat.loop.map(r2), sample: nat.sample.map(r2), sample_plain: nat.samplePlain.map(r2) },
   };
   const result = {
     bench: 'flowbench vs pytorch: reference MLP, B=32 L=1024 C=1 H=256, AdamW, 50 Euler sample steps',

@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -173,10 +174,12 @@ class MlpFlowModel {
                        const int32_t* uncondRows, R w) {
     const int D = cfg.D, H = cfg.H, W = 2 * H + 1;
     const R one = 1, zero = 0;
-    hM.resize((size_t)H * H);
-    hc.resize(H);
-    gemm(kernels, false, false, H, H, D, one, p + o.w3, D, p + o.w1x, H, zero, hM.data(), H);
-    gemm(kernels, false, false, 1, H, D, one, p + o.b3, D, p + o.w1x, H, zero, hc.data(), H);
+    if (!hiddenProductsFresh()) {
+      hM.resize((size_t)H * H);
+      hc.resize(H);
+      gemm(kernels, false, false, H, H, D, one, p + o.w3, D, p + o.w1x, H, zero, hM.data(), H);
+      gemm(kernels, false, false, 1, H, D, one, p + o.b3, D, p + o.w1x, H, zero, hc.data(), H);
+    }
     std::vector<R> z((size_t)B * W, R(0)), a2c(uncondRows ? (size_t)B * H : 0);
     gemm(kernels, false, false, B, H, D, one, x, D, p + o.w1x, H, zero, z.data(), W);
     // The condition rows' share of the first layer is constant over the sample, and the time's
@@ -209,6 +212,23 @@ class MlpFlowModel {
     gemm(kernels, false, false, B, D, H, one, z.data() + H, W, p + o.w3, D, one, x, D);
   }
 
+  // M and c depend on W1x, W3 and b3 only. They cost as much as a few sampling steps at B = 32,
+  // so they are kept while those weights are bit for bit the ones they were made from (the
+  // block is the caller's and may change between calls; comparing 2·D·H values is ~1/20 of
+  // recomputing). Returns whether hM/hc are current; otherwise records the new weights.
+  bool hiddenProductsFresh() {
+    const size_t nx = (size_t)cfg.D * cfg.H, n3 = (size_t)cfg.H * cfg.D + cfg.D;  // W3 then b3: adjacent in the block
+    const R* w1x = p + o.w1x;
+    const R* w3b3 = p + o.w3;
+    if (hKernels == kernels && hKey.size() == nx + n3 && std::memcmp(hKey.data(), w1x, nx * sizeof(R)) == 0 &&
+        std::memcmp(hKey.data() + nx, w3b3, n3 * sizeof(R)) == 0)
+      return true;
+    hKey.assign(w1x, w1x + nx);
+    hKey.insert(hKey.end(), w3b3, w3b3 + n3);
+    hKernels = kernels;
+    return false;
+  }
+
   // b1 + (condition embedding)·W1c[T:] for rows [k, B] → [B, H] (evaluation mode).
   std::vector<R> condPart(int B, const int32_t* rows) {
     const int H = cfg.H, T = cfg.T;
@@ -228,7 +248,8 @@ class MlpFlowModel {
     trunkForward(B);
   }
 
-  std::vector<R> scratch, hM, hc;
+  std::vector<R> scratch, hM, hc, hKey;
+  Kernels hKernels = Kernels::Fast;
 
   struct Offsets {
     size_t tw1, tb1, tw2, tb2, cw1, cb1, cg, cbe, cw2, cb2, w1x, w1c, b1, g1, be1, w2, b2, g2, be2, w3, b3;

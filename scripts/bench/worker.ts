@@ -12,11 +12,12 @@ import { initBackend } from '../../src-main/engine/backend/select-backend.js';
 import { runTraining } from '../../src-main/engine/train/loop.js';
 import { nativeSampleRate, nativeTrainRate, type NativeMode } from './native-workload.js';
 import { sampleRate, trainRate, type WorkloadShape } from './workload.js';
+import type { SamplingRoute } from '../../src-main/engine/native/addon-types.js';
 
 /** engine: absent = the tf backend (wasm); native modes in native-workload.ts. */
 export type WorkerTask =
   | { kind: 'train'; shape: WorkloadShape; steps: number; phases?: boolean; engine?: NativeMode }
-  | { kind: 'sample'; shape: WorkloadShape; repeats: number; engine?: 'native' }
+  | { kind: 'sample'; shape: WorkloadShape; repeats: number; engine?: 'native'; route?: SamplingRoute }
   | { kind: 'basic'; config: string; maxSteps: number | null };
 
 async function main(): Promise<void> {
@@ -27,7 +28,7 @@ async function main(): Promise<void> {
   if (task.kind === 'train') {
     result = task.engine ? { ...nativeTrainRate(task.shape, task.steps, task.engine) } : { ...trainRate(task.shape, task.steps, { phases: task.phases }) };
   } else if (task.kind === 'sample') {
-    result = task.engine ? { ...nativeSampleRate(task.shape, task.repeats) } : { ...sampleRate(task.shape, task.repeats) };
+    result = task.engine ? { ...nativeSampleRate(task.shape, task.repeats, 1, task.route) } : { ...sampleRate(task.shape, task.repeats) };
   } else if (task.kind === 'basic') {
     const sets = task.maxSteps ? [`trainer.max_steps=${task.maxSteps}`] : [];
     const { spec } = loadRunSpec({ configPath: task.config, scale: 'quick', sets, cwd: process.cwd() });

@@ -124,6 +124,12 @@ describe.skipIf(!native.addon)('native optimiser, EMA and samplers', () => {
         expect(relDiff(hidden, plain)).toBeLessThan(1e-12);
         expect(relDiff(hidden, x0)).toBeGreaterThan(1e-3); // the sample moved: the check is not vacuous
       }
+      // The hidden route keeps W3·W1x between calls: new output weights must not sample with the old product.
+      for (const name of ['vel.fc3.w', 'vel.fc3.b', 'vel.fc1.w_signal']) {
+        const w = net.named.get(name)!;
+        w.set(w.map((v) => v * 1.5));
+        expect(relDiff(net.integrate(x0, ids, method, 5, 2, 0, 1, 'hidden'), net.integrate(x0, ids, method, 5, 2, 0, 1, 'plain'))).toBeLessThan(1e-12);
+      }
       model.dispose();
     });
   }

@@ -58,6 +58,19 @@ describe.skipIf(!native.addon)('native engine in the training loop', () => {
     expect(again.losses).toEqual(nat.losses);
   }, 60_000);
 
+  it('engine.threads 2 runs OpenBLAS on 2 threads (started event and the BLAS agree) and trains the same losses', async () => {
+    try {
+      const two = await train(tinySpec({ task: { epochs: 5 }, trainer: { log_every_n_steps: 1 }, engine: { backend: 'native', threads: 2 } }));
+      expect(two.started.backend_threads).toBe(2);
+      expect(native.addon!.info().threads).toBe(2);
+      expect(two.losses).toHaveLength(20);
+      const worst = Math.max(...two.losses.map((l, i) => Math.abs(l - nat.losses[i]) / Math.abs(nat.losses[i])));
+      expect(worst).toBeLessThan(1e-5);
+    } finally {
+      native.addon!.setThreads(1);
+    }
+  }, 60_000);
+
   it('auto picks native for the mlp and falls back to wasm, saying why, for the dit and the contrastive branch', async () => {
     const short = { task: { epochs: 1 }, trainer: { steps_per_epoch: 1 } };
     const auto = await train(tinySpec({ ...short, engine: { backend: 'auto' } }));
