@@ -8,7 +8,7 @@ import { ENGINE_BACKENDS, type EngineBackend, type RunSpec } from '../../config/
 import type { BackendInfo } from '../backend/select-backend.js';
 import type { NativeAddon } from './addon-types.js';
 import { loadNativeAddon } from './loader.js';
-import { nativeUnsupported } from './native-mlp.js';
+import { nativeCoverage } from './native-stepper.js';
 
 export interface EngineChoice {
   /** 'native', or the tf backend's name. */
@@ -43,7 +43,7 @@ export function chooseEngine(spec: Pick<RunSpec, 'engine' | 'model' | 'task'>, t
     return fallback(`${source} = ${preference}`);
   }
   const load = loadNativeAddon();
-  const why = load.addon ? nativeUnsupported(spec.model, spec.task) : load.reason;
+  const why = load.addon ? nativeCoverage(spec.model, spec.task) : load.reason;
   if (why) {
     if (preference === 'native') throw new Error(`engine.backend = native was requested but the native engine cannot run this run: ${why}`);
     return fallback(why);
