@@ -12,11 +12,19 @@ export interface NativeCoverageLine {
   velocity_net: ModelSpec['velocity_net'];
   /** Whether the contrastive branch (task.use_contrastive) trains on the native engine too. */
   contrastive: boolean;
+  /** Whether generation and encode-to-noise run natively too (else on the tf backend). */
+  sampling: boolean;
 }
 
 export const NATIVE_COVERAGE: readonly NativeCoverageLine[] = [
-  { velocity_net: 'mlp', contrastive: false },
+  { velocity_net: 'mlp', contrastive: false, sampling: true },
+  { velocity_net: 'dit', contrastive: true, sampling: false },
 ];
+
+/** Whether the native engine samples (and encodes to noise) with this velocity network. */
+export function nativeSamples(model: Pick<ModelSpec, 'velocity_net'>, lines: readonly NativeCoverageLine[] = NATIVE_COVERAGE): boolean {
+  return lines.some((l) => l.velocity_net === model.velocity_net && l.sampling);
+}
 
 /** The coverage in words, for messages: "mlp without the contrastive branch". */
 export function nativeCoverageText(lines: readonly NativeCoverageLine[] = NATIVE_COVERAGE): string {

@@ -6,7 +6,6 @@
  * table rows the addon reads.
  */
 import * as tf from '@tensorflow/tfjs';
-import { nativeCoverageGap } from '../../config/native-coverage.js';
 import type { ConditionIds } from '../flow/condition-encoder.js';
 import type { FlowModel } from '../flow/flow-model.js';
 import type { SamplerName } from '../flow/samplers.js';
@@ -34,8 +33,7 @@ export class NativeMlp {
     readonly model: FlowModel,
     options: NativeMlpOptions = {},
   ) {
-    const gap = nativeCoverageGap(model.spec, null);
-    if (gap) throw new Error(gap.message);
+    if (model.spec.velocity_net !== 'mlp') throw new Error(`NativeMlp holds the mlp velocity network, not model.velocity_net = ${model.spec.velocity_net}`);
     const { spec } = model;
     const conditions = [...model.cond.conditions];
     this.f64 = options.precision === 'f64';

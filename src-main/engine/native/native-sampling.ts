@@ -5,7 +5,7 @@
  */
 import type { FlowModel } from '../flow/flow-model.js';
 import { loadNativeAddon } from './loader.js';
-import { nativeCoverageGap } from '../../config/native-coverage.js';
+import { nativeSamples } from '../../config/native-coverage.js';
 import { NativeMlp } from './native-mlp.js';
 
 /** A native sampler holding a copy of the model's weights, or null (use the tf sampler). */
@@ -13,7 +13,7 @@ export function nativeSamplerFor(model: FlowModel, env: NodeJS.ProcessEnv = proc
   const forced = env.FLOWBENCH_BACKEND;
   if (forced === 'wasm' || forced === 'cpu') return null;
   const load = loadNativeAddon();
-  if (!load.addon || nativeCoverageGap(model.spec, null)) return null;
+  if (!load.addon || !nativeSamples(model.spec)) return null;
   const net = new NativeMlp(load.addon, model);
   net.pullWeights();
   return net;

@@ -88,6 +88,20 @@ export class JointObjective {
     return this.sharedIndex === null ? null : this.model.params.list()[this.sharedIndex].name;
   }
 
+  /**
+   * The GradNorm shared layer's parameter index, named by SHARED_LAYERS (for engines that
+   * measure its norms themselves, engine/native/); remembered as the one found.
+   */
+  sharedLayerByName(): number {
+    if (this.sharedIndex === null) {
+      const names = this.model.params.list().map((p) => p.name);
+      const j = SHARED_LAYERS.map((n) => names.indexOf(n)).find((i) => i >= 0);
+      if (j === undefined) throw new Error(`GradNorm: the model has none of the shared layers ${SHARED_LAYERS.join(', ')}`);
+      this.sharedIndex = j;
+    }
+    return this.sharedIndex;
+  }
+
   /** Training draws: the flow's (t, ε, dropout) first, then the two views. */
   draw(batch: Batch, rng: Rng): StepDraws {
     const flow = drawTraining(this.model, batch, rng);

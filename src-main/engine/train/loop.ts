@@ -11,7 +11,7 @@ import { FlowModel } from '../flow/flow-model.js';
 import { Ema } from '../flow/ema.js';
 import { emaParts } from '../flow/ema-checkpoint.js';
 import { chooseEngine } from '../native/engine-choice.js';
-import { NativeFlowStep } from '../native/native-flow-step.js';
+import { nativeStepper } from '../native/native-stepper.js';
 import type { EpochEvent, FinishedEvent, StepEvent, TrainRequest } from '../protocol/index.js';
 import { Rng } from '../../data/rng.js';
 import { balancingIgnored } from '../../config/enums.js';
@@ -69,7 +69,7 @@ export async function runTraining(
   const optimizer = new AdamW(objective.variables(), { kind: task.optimizer, weightDecay: task.weight_decay });
   // The objective's loss and gradients come from the native engine when it covers the run (engine/native/).
   const engine = chooseEngine(spec, backend);
-  const stepper = engine.addon ? new NativeFlowStep(engine.addon, objective) : objective;
+  const stepper = engine.addon ? nativeStepper(engine.addon, objective) : objective;
   try {
     const accum = task.accumulate_grad_batches;
     const batchesPerEpoch = Math.ceil(train.n / task.batch_size);
