@@ -43,6 +43,14 @@ export function markerShapes(fig: FigureSpec, width: number): NonNullable<PlotLa
   }));
 }
 
+/** Labels of the markers that ask for one, written up the line at the top of the plot. */
+export function markerLabels(fig: FigureSpec): NonNullable<PlotLayout['annotations']> {
+  return (fig.markers ?? []).filter((m) => m.showLabel).map((m) => ({
+    text: m.label, xref: 'x', yref: 'paper', x: m.x, y: 1, xanchor: 'left', yanchor: 'top', textangle: -90, showarrow: false,
+    font: { size: 9, color: '#C00000' },
+  }));
+}
+
 /** The on-screen layout (the app's own look; export uses publicationLayout). */
 export function screenLayout(fig: FigureSpec, height: number): PlotLayout {
   if (fig.panels) {
@@ -65,6 +73,7 @@ export function screenLayout(fig: FigureSpec, height: number): PlotLayout {
     showlegend: fig.traces.length > 1,
     legend: { font: { size: 10 } },
     shapes: markerShapes(fig, 1),
+    annotations: markerLabels(fig),
     font: { family: 'Helvetica, Arial, sans-serif' },
   };
 }

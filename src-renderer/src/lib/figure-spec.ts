@@ -24,6 +24,8 @@ export interface FigurePanel {
 export interface FigureMarker {
   x: number;
   label: string;
+  /** Write the label beside the line on screen (defect frequencies); default: the line alone. */
+  showLabel?: boolean;
 }
 
 export interface FigureSpec {

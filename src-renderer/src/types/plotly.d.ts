@@ -38,8 +38,9 @@ declare module 'plotly.js-dist-min' {
   }
   export interface PlotAnnotation {
     text: string;
-    xref: 'paper';
+    xref: 'paper' | 'x';
     yref: 'paper';
+    textangle?: number;
     x: number;
     y: number;
     xanchor?: 'left' | 'center' | 'right';

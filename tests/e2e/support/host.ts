@@ -28,9 +28,10 @@ export function ensureRendererBuilt(): void {
   execFileSync('npx', ['electron-vite', 'build'], { cwd: REPO, stdio: 'inherit' });
 }
 
-export async function startServe(): Promise<ServeProcess> {
+/** `extraArgs`: more `flowbench serve` options, e.g. ['--data-root', dir, REPO]. */
+export async function startServe(extraArgs: string[] = []): Promise<ServeProcess> {
   const home = mkdtempSync(path.join(tmpdir(), 'flowbench-e2e-'));
-  const child = spawn(process.execPath, [path.join(REPO, 'bin', 'flowbench.js'), 'serve', '--port', '0', '--json'], {
+  const child = spawn(process.execPath, [path.join(REPO, 'bin', 'flowbench.js'), 'serve', '--port', '0', '--json', ...extraArgs], {
     cwd: REPO,
     env: { ...process.env, FLOWBENCH_HOME: home },
     stdio: ['ignore', 'pipe', 'pipe'],

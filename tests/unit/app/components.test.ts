@@ -5,6 +5,7 @@ import RunDetail from '../../../src-renderer/src/history/RunDetail.vue';
 import RunTable from '../../../src-renderer/src/history/RunTable.vue';
 import StatTiles from '../../../src-renderer/src/dashboard/StatTiles.vue';
 import WizardView from '../../../src-renderer/src/wizard/WizardView.vue';
+import { listConfigsReply } from './wizard-template.js';
 import { transportKey } from '../../../src-renderer/src/transport/transport.js';
 import { aRun, TableTransport, withTransport } from './support.js';
 
@@ -63,6 +64,8 @@ describe('StatTiles', () => {
 describe('WizardView', () => {
   it('walks dataset → model → scale → review and starts the run it shows', async () => {
     const t = new TableTransport({
+      listConfigs: listConfigsReply,
+      estimateRun: () => ({ msPerStep: 50, setupS: 2, backend: 'wasm', stepsTimed: 5, estimates: [{ scale: 'quick', epochs: 20, stepsPerEpoch: 50, totalSteps: 1000, seconds: 52, basis: 'timed' }] }),
       previewData: () => { throw new Error('preview unavailable in this test'); },
       resolveSpec: ({ scale }) => ({ spec: {}, yaml: `scale: ${scale}\n`, warnings: [], estimates: [{ scale: 'quick', epochs: 20, stepsPerEpoch: 50, totalSteps: 1000, seconds: 60, basis: 'b' }] }),
       startRun: () => ({ id: 'new-run' }),
@@ -70,17 +73,19 @@ describe('WizardView', () => {
     const pinia = withTransport(t);
     const w = mount(WizardView, { global: { plugins: [pinia], provide: { [transportKey as symbol]: t }, stubs } });
     const next = () => w.findAll('button').find((b) => b.text() === 'Next')!.trigger('click');
+    await new Promise((r) => setTimeout(r, 0));
     await next();
     expect(w.text()).toContain('Hidden width');
     await next();
     await new Promise((r) => setTimeout(r, 0));
     expect(w.text()).toContain('20 epochs × 50 steps');
+    expect(w.get('[data-testid="estimate-quick"]').text()).toBe('≈ 52s'); // the timed estimate, not a model of it
     await next();
     await new Promise((r) => setTimeout(r, 0));
     expect(w.get('pre').text()).toBe('scale: quick');
     await w.findAll('button').find((b) => b.text() === 'Start run')!.trigger('click');
     await new Promise((r) => setTimeout(r, 0));
     expect(w.emitted('started')).toEqual([['new-run']]);
-    expect(t.methods()).toEqual(['previewData', 'resolveSpec', 'resolveSpec', 'startRun']);
+    expect(t.methods()).toEqual(['listConfigs', 'previewData', 'resolveSpec', 'estimateRun', 'resolveSpec', 'startRun']);
   });
 });

@@ -10,7 +10,8 @@ import ScaleStep from '../../../src-renderer/src/wizard/ScaleStep.vue';
 import { overlayFigure } from '../../../src-renderer/src/lib/figures.js';
 import { useLiveStore } from '../../../src-renderer/src/stores/live.js';
 import { toPreview } from '../../../src-renderer/src/stores/preview-data.js';
-import { DEFAULT_DATASET, DEFAULT_MODEL, draftSets, useWizardStore } from '../../../src-renderer/src/stores/wizard.js';
+import { draftSets, useWizardStore } from '../../../src-renderer/src/stores/wizard.js';
+import { BASIC_CHECKPOINT as CK, BASIC_DATASET as DEFAULT_DATASET, BASIC_MODEL as DEFAULT_MODEL, listConfigsReply } from './wizard-template.js';
 import { transportKey } from '../../../src-renderer/src/transport/transport.js';
 import { aRun, TableTransport, withTransport } from './support.js';
 
@@ -101,19 +102,21 @@ describe('PreviewPanel and DashboardView', () => {
 
 describe('wizard: network, balancing and layout', () => {
   it('defaults work (mlp, fixed, auto) and the choices become overrides', () => {
-    const sets = draftSets(DEFAULT_DATASET, DEFAULT_MODEL, '');
+    const sets = draftSets(DEFAULT_DATASET, DEFAULT_MODEL, '', CK);
     expect(sets).toContain('model.velocity_net=mlp');
     expect(sets).toContain('task.balancing=fixed');
     expect(sets.some((s) => s.startsWith('data.layout'))).toBe(false); // the demo has no layout
-    const files = draftSets({ ...DEFAULT_DATASET, source: 'files', path: '/d', layout: 'CWRU' }, { ...DEFAULT_MODEL, velocityNet: 'dit', useContrastive: true, balancing: 'gradnorm' }, '');
+    const files = draftSets({ ...DEFAULT_DATASET, source: 'files', path: '/d', layout: 'CWRU' }, { ...DEFAULT_MODEL, velocityNet: 'dit', useContrastive: true, balancing: 'gradnorm' }, '', CK);
     expect(files).toEqual(expect.arrayContaining(['data.layout=CWRU', 'model.velocity_net=dit', 'task.balancing=gradnorm', 'task.use_contrastive=true']));
     // Balancing without the contrastive branch falls back to fixed (the engine would warn and ignore it).
-    expect(draftSets(DEFAULT_DATASET, { ...DEFAULT_MODEL, balancing: 'uncertainty' }, '')).toContain('task.balancing=fixed');
+    expect(draftSets(DEFAULT_DATASET, { ...DEFAULT_MODEL, balancing: 'uncertainty' }, '', CK)).toContain('task.balancing=fixed');
   });
 
   it('ModelStep enables balancing with the contrastive objective; DatasetStep offers every layout', async () => {
+    t.handlers.listConfigs = listConfigsReply;
     const pinia = withTransport(t);
     const wiz = useWizardStore();
+    await wiz.loadTemplates();
     const m = mount(ModelStep, { global: { plugins: [pinia] } });
     const balancing = m.get('select[aria-label="Balancing"]');
     expect((balancing.element as unknown as { disabled: boolean }).disabled).toBe(true);
@@ -160,10 +163,12 @@ describe('crash safety in the app', () => {
   });
 
   it('the wizard shows the checkpoint defaults (every epoch, 5 min) and its edits become overrides', async () => {
-    expect(draftSets(DEFAULT_DATASET, DEFAULT_MODEL, '')).toEqual(expect.arrayContaining(['task.checkpoint_every_epoch=true', 'task.checkpoint_minutes=5']));
+    expect(draftSets(DEFAULT_DATASET, DEFAULT_MODEL, '', CK)).toEqual(expect.arrayContaining(['task.checkpoint_every_epoch=true', 'task.checkpoint_minutes=5']));
     t.handlers.resolveSpec = () => ({ spec: {}, yaml: '', warnings: [], estimates: [] });
+    t.handlers.listConfigs = listConfigsReply;
     const pinia = withTransport(t);
     const wiz = useWizardStore();
+    await wiz.loadTemplates();
     const w = mount(ScaleStep, { global: { plugins: [pinia] } });
     const every = w.get('input[aria-label="Checkpoint every epoch"]');
     expect((every.element as unknown as { checked: boolean }).checked).toBe(true);

@@ -4,7 +4,8 @@ import { figureCsv } from '../../../src-renderer/src/lib/csv.js';
 import { useCompareStore } from '../../../src-renderer/src/stores/compare.js';
 import { useLiveStore } from '../../../src-renderer/src/stores/live.js';
 import { useRunsStore } from '../../../src-renderer/src/stores/runs.js';
-import { DEFAULT_DATASET, DEFAULT_MODEL, draftSets, useWizardStore } from '../../../src-renderer/src/stores/wizard.js';
+import { draftSets, useWizardStore } from '../../../src-renderer/src/stores/wizard.js';
+import { BASIC_CHECKPOINT, BASIC_DATASET, BASIC_MODEL, listConfigsReply } from './wizard-template.js';
 import { aRun, TableTransport, withTransport } from './support.js';
 
 let t: TableTransport;
@@ -14,12 +15,14 @@ beforeEach(() => {
 });
 
 describe('wizard store', () => {
-  it('turns the defaults into overrides that leave epochs/steps to the scale', () => {
-    const sets = draftSets(DEFAULT_DATASET, DEFAULT_MODEL, '');
+  it('turns the defaults (the default config file\'s values) into overrides that leave epochs/steps to the scale', () => {
+    const sets = draftSets(BASIC_DATASET, BASIC_MODEL, '', BASIC_CHECKPOINT);
     expect(sets).toContain('data.source=synthetic');
     expect(sets).toContain('model.hidden_dim=256');
+    expect(sets).toContain('task.lr=0.001'); // configs/flow_pretrain_basic.yaml, not a second default in the UI
+    expect(sets).toContain('data.resample_hz=auto');
     expect(sets.some((s) => s.startsWith('task.epochs') || s.startsWith('trainer.'))).toBe(false);
-    const files = draftSets({ ...DEFAULT_DATASET, source: 'files', path: ' /d/cwru ' }, DEFAULT_MODEL, 'task.epochs=3\n# note\n\n');
+    const files = draftSets({ ...BASIC_DATASET, source: 'files', path: ' /d/cwru ' }, BASIC_MODEL, 'task.epochs=3\n# note\n\n', BASIC_CHECKPOINT);
     expect(files).toContain('data.path="/d/cwru"');
     expect(files.at(-1)).toBe('task.epochs=3');
   });
@@ -34,27 +37,78 @@ describe('wizard store', () => {
     expect(t.calls.map((c) => (c.req as { layout?: string }).layout)).toEqual(['CWRU', undefined]);
   });
 
-  it('resolves on reaching the scale step and starts with the same draft', async () => {
+  it('resolves and times the model on reaching the scale step, and starts with the same draft on the chosen config', async () => {
+    t.handlers.listConfigs = listConfigsReply;
     t.handlers.resolveSpec = () => ({ spec: {}, yaml: 'scale: quick\n', warnings: [], estimates: [] });
+    t.handlers.estimateRun = () => ({ msPerStep: 40, setupS: 3, backend: 'native', stepsTimed: 5, estimates: [] });
     t.handlers.startRun = () => ({ id: 'r9' });
     const w = useWizardStore();
+    await w.loadTemplates();
     await w.goTo(1);
-    expect(t.methods()).toEqual([]);
+    expect(t.methods()).toEqual(['listConfigs']);
     await w.goTo(2);
-    expect(t.methods()).toEqual(['resolveSpec']);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(t.methods()).toEqual(['listConfigs', 'resolveSpec', 'estimateRun']);
+    expect(w.estimate?.msPerStep).toBe(40);
     expect(await w.start()).toBe('r9');
-    expect(t.calls[1].req).toEqual(t.calls[0].req);
+    expect(t.calls[3].req).toEqual(t.calls[1].req);
+    expect((t.calls[1].req as { config?: string }).config).toBe('flow_pretrain_basic.yaml');
   });
 
-  it('needs a path before leaving the dataset step for a folder, and shows host errors', async () => {
+  it('keeps Next disabled, saying why, until the host has read the folder; a changed path drops the old preview', async () => {
+    t.handlers.listConfigs = listConfigsReply;
+    t.handlers.previewData = ({ path }) => {
+      if (path === '/x') throw new Error('data.path: /x does not exist');
+      return { description: 'd', files: 1, classes: {}, domains: {}, datasets: {}, sampleRates: [12000], warnings: [],
+        window: { x: [], y: [], xUnit: 's', yUnit: 'a.u.' }, spectrum: { x: [], y: [], xUnit: 'Hz', yUnit: 'a.u.' }, envelope: { x: [], y: [], xUnit: 'Hz', yUnit: 'a.u.' },
+        windowOf: { id: 'a.mat', label: 'normal', domain: 'd0', fsHz: 12000 }, recordings: [{ id: 'a.mat', label: 'normal', domain: 'd0', fsHz: 12000, rpm: null }], defects: [], defectNote: '' };
+    };
+    const w = useWizardStore();
+    expect(w.blockedReason).toMatch(/reading the shipped configs/);
+    await w.loadTemplates();
+    expect(w.canContinue).toBe(true); // the demo needs no path
+    w.dataset.source = 'files';
+    expect(w.blockedReason).toMatch(/enter the dataset folder/);
+    w.dataset.path = '/x';
+    expect(w.blockedReason).toMatch(/press Preview/);
+    await w.loadPreview();
+    expect(w.canContinue).toBe(false);
+    expect(w.blockedReason).toContain('/x does not exist');
+    w.dataset.path = '/d/cwru';
+    await new Promise((r) => setTimeout(r, 0));
+    await w.loadPreview();
+    expect(w.canContinue).toBe(true);
+    expect(w.preview?.windowOf.id).toBe('a.mat');
+    w.dataset.path = '/d/other';
+    await new Promise((r) => setTimeout(r, 0));
+    expect(w.preview).toBeNull(); // never the previous dataset's preview
+    expect(w.canContinue).toBe(false);
+    w.dataset.source = 'synthetic';
+    w.dataset.resample = 'fast';
+    expect(w.blockedReason).toMatch(/resample rate "fast" is not valid/);
+    w.dataset.resample = '12000';
+    expect(w.sets).toContain('data.resample_hz=12000');
+    await w.goTo(1);
+    w.model.lr = 0;
+    expect(w.blockedReason).toMatch(/learning rate 0 is out of range/);
+  });
+
+  it('label conditioning adds "label" to the config\'s conditions', async () => {
+    t.handlers.listConfigs = listConfigsReply;
+    const w = useWizardStore();
+    await w.loadTemplates();
+    expect(w.sets).toContain('model.conditions=["domain","dataset"]');
+    w.labelConditioning = true;
+    expect(w.sets).toContain('model.conditions=["domain","dataset","label"]');
+  });
+
+  it('shows host errors when a start is refused', async () => {
+    t.handlers.listConfigs = listConfigsReply;
     t.handlers.startRun = () => {
       throw new Error('data.path: /x does not exist');
     };
     const w = useWizardStore();
-    w.dataset.source = 'files';
-    expect(w.canContinue).toBe(false);
-    w.dataset.path = '/x';
-    expect(w.canContinue).toBe(true);
+    await w.loadTemplates();
     expect(await w.start()).toBeNull();
     expect(w.error).toContain('/x does not exist');
   });
