@@ -118,7 +118,7 @@ export const metricSeriesSchema = z.object({
   scope: metricScopeSchema,
   step: z.array(z.number()),
   value: z.array(z.number().nullable()),
-  /** Seconds since the run's first recorded metric (wall time; only when the request asked, withTime). */
+  /** Wall time of each row, ms since 1970 (only when the request asked, withTime). */
   t: z.array(z.number()).optional(),
 });
 export type MetricSeries = z.infer<typeof metricSeriesSchema>;

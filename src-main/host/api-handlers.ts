@@ -102,19 +102,17 @@ function toCheckpoint(c: CheckpointRow): Checkpoint {
 
 /**
  * Rows ordered by step → one column pair per (name, scope), in first-seen order; with
- * `withTime`, each row's wall time in seconds since the earliest row (series.t).
+ * `withTime`, each row's wall time (series.t, ms since 1970).
  */
 function toSeries(rows: readonly MetricRow[], withTime = false): MetricSeries[] {
   const byKey = new Map<string, MetricSeries>();
-  let t0 = Infinity;
-  if (withTime) for (const r of rows) t0 = Math.min(t0, Date.parse(r.time));
   for (const r of rows) {
     const key = `${r.scope}\u0000${r.name}`;
     let s = byKey.get(key);
     if (!s) byKey.set(key, (s = { name: r.name, scope: r.scope, step: [], value: [], ...(withTime ? { t: [] } : {}) }));
     s.step.push(r.step);
     s.value.push(finiteOrNull(r.value));
-    s.t?.push((Date.parse(r.time) - t0) / 1000);
+    s.t?.push(Date.parse(r.time));
   }
   return [...byKey.values()];
 }

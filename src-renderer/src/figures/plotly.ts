@@ -31,6 +31,9 @@ export function toTraces(fig: FigureSpec, lineWidth: number): PlotTrace[] {
       line: { width: lineWidth, color, dash: t.dash ?? 'solid' },
       marker: { size: t.mode === 'markers' ? 1.6 * lineWidth + 1 : 4, color },
       ...(t.showLegend === false ? { showlegend: false } : {}),
+      // A ± band: no edge line, a translucent fill of the trace's colour.
+      ...(t.band ? { line: { width: 0, color }, hoverinfo: 'skip' } : {}),
+      ...(t.fill ? { fill: t.fill, fillcolor: `${color}33` } : {}),
       ...(fig.panels && p > 0 ? { xaxis: `x${p + 1}`, yaxis: `y${p + 1}` } : {}),
     };
   });

@@ -28,3 +28,20 @@ export function showValue(v: unknown): string {
   if (v === undefined) return '—';
   return typeof v === 'string' ? v : JSON.stringify(v);
 }
+
+/** The parameters that never tell runs apart in a legend on their own (the name is free text). */
+const LABEL_SKIP = new Set(['name']);
+
+/**
+ * A legend label per run naming what sets it apart: `hidden_dim=128, use_contrastive=true`
+ * (up to `max` differing keys, by their last segment); the run id when nothing differs.
+ * `ignore` leaves keys out (e.g. environment.seed when runs are grouped by seed).
+ */
+export function runLabels(configs: readonly unknown[], ids: readonly string[], ignore: readonly string[] = [], max = 3): string[] {
+  const rows = diffConfigs(configs).filter((r) => !LABEL_SKIP.has(r.key) && !ignore.includes(r.key));
+  if (rows.length === 0) return [...ids];
+  return ids.map((_, i) => {
+    const parts = rows.slice(0, max).map((r) => `${r.key.split('.').pop()}=${showValue(r.values[i])}`);
+    return parts.join(', ') + (rows.length > max ? ', …' : '');
+  });
+}

@@ -11,6 +11,9 @@ export interface FigureTrace {
   dash?: 'solid' | 'dash' | 'dot';
   /** False hides the legend entry (e.g. a second panel repeating a class's colour). */
   showLegend?: boolean;
+  /** An edge of a ± band: drawn without a line; with fill 'tonexty', shaded down to the trace before it. */
+  band?: boolean;
+  fill?: 'tonexty';
 }
 
 /** One panel of a multi-panel figure: its own axes; the figure's xLabel/yLabel are unused then. */

@@ -17,11 +17,14 @@ export const METRIC_LABELS: Record<string, string> = {
   rss_mb: 'engine memory (MB)',
 };
 export const STEP_LABEL = 'optimiser step (–)';
+export const TIME_LABEL = 'wall time since the first step (s)';
 
 export interface SeriesInput {
   name: string;
   step: number[];
   value: (number | null)[];
+  /** Wall time of each point, ms since 1970 (for the wall-time x axis). */
+  t?: number[];
 }
 
 export function seriesFigure(
@@ -30,23 +33,31 @@ export function seriesFigure(
   yLabel: string,
   series: SeriesInput[],
   runIds: string[],
-  opts: { yLog?: boolean; markers?: FigureMarker[] } = {},
+  opts: { yLog?: boolean; markers?: FigureMarker[]; xTime?: boolean } = {},
 ): FigureSpec {
-  const traces: FigureTrace[] = series
-    .filter((s) => s.step.length > 0)
-    .map((s) => ({ name: s.name, x: s.step, y: s.value, mode: s.step.length < 3 ? 'lines+markers' : 'lines' }));
-  return { id, title, xLabel: STEP_LABEL, yLabel, yLog: opts.yLog, traces, markers: opts.markers, runIds };
+  const drawn = series.filter((s) => s.step.length > 0);
+  // Wall time only when every series has it; each series from its own first point (runs compared side by side).
+  const time = opts.xTime === true && drawn.length > 0 && drawn.every((s) => s.t?.length === s.step.length);
+  const t0 = time ? Math.min(...drawn.map((s) => s.t![0]!)) : 0;
+  const traces: FigureTrace[] = drawn.map((s) => ({
+    name: s.name,
+    x: time ? s.t!.map((t) => (t - t0) / 1000) : s.step,
+    y: s.value,
+    mode: s.step.length < 3 ? 'lines+markers' : 'lines',
+  }));
+  // Markers stand at steps: they are left off a wall-time axis.
+  return { id, title, xLabel: time ? TIME_LABEL : STEP_LABEL, yLabel, yLog: opts.yLog, traces, markers: time ? undefined : opts.markers, runIds };
 }
 
 /** A run's loss curves (step flow_loss, epoch val_flow_loss) from getMetrics series. */
-export function lossFigure(runId: string, series: MetricSeries[]): FigureSpec {
+export function lossFigure(runId: string, series: MetricSeries[], xTime = false): FigureSpec {
   return seriesFigure(
     'loss',
     `Losses of run ${runId}`,
     'loss (MSE, a.u.)',
-    series.map((s) => ({ name: `${s.name} (${s.scope})`, step: s.step, value: s.value })),
+    series.map((s) => ({ name: `${s.name} (${s.scope})`, step: s.step, value: s.value, t: s.t })),
     [runId],
-    { yLog: true },
+    { yLog: true, xTime },
   );
 }
 
@@ -73,4 +84,29 @@ export function overlayFigure(
     ...generated.map((c, i) => ({ name: `generated ${i + 1}`, x: c.x, y: c.y })),
   ];
   return { id, title, xLabel, yLabel, yLog: opts.yLog, traces, runIds };
+}
+
+/**
+ * Small multiples: panel i holds real window i and generated window i (one row of panels),
+ * so each pair reads on its own axes instead of six curves on one.
+ */
+export function pairsFigure(
+  id: string,
+  title: string,
+  xLabel: string,
+  yLabel: string,
+  real: { x: number[]; y: number[] }[],
+  generated: { x: number[]; y: number[] }[],
+  runIds: string[],
+  colors: readonly [string, string],
+): FigureSpec {
+  const n = Math.max(real.length, generated.length);
+  const panels = Array.from({ length: n }, (_, i) => ({ title: `window ${i + 1}`, xLabel, yLabel: i === 0 ? yLabel : '' }));
+  const traces: FigureTrace[] = [];
+  for (let i = 0; i < n; i++) {
+    const first = i === 0;
+    if (real[i]) traces.push({ name: 'real', x: real[i]!.x, y: real[i]!.y, panel: i, color: colors[0], showLegend: first });
+    if (generated[i]) traces.push({ name: 'generated', x: generated[i]!.x, y: generated[i]!.y, panel: i, color: colors[1], showLegend: first });
+  }
+  return { id, title, xLabel, yLabel, traces, panels, runIds };
 }

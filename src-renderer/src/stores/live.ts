@@ -5,7 +5,7 @@
  */
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import { METRIC_NAMES, type RunEvent, type RunStatus } from '../../../src-preload/contract.js';
+import { METRIC_NAMES, type RunEvent, type RunPhase, type RunStatus } from '../../../src-preload/contract.js';
 import { errorText, useTransport } from './api.js';
 import { toPreview, type PreviewData } from './preview-data.js';
 
@@ -24,6 +24,8 @@ export interface TimelineItem {
 export interface Series {
   step: number[];
   value: (number | null)[];
+  /** Wall time of each point (ms since 1970), for the wall-time x axis. */
+  t: number[];
 }
 
 function num(v: unknown): number | null {
@@ -31,8 +33,8 @@ function num(v: unknown): number | null {
 }
 
 function emptySeries(): Record<string, Series> {
-  const out: Record<string, Series> = { val_flow_loss: { step: [], value: [] }, train_flow_loss: { step: [], value: [] } };
-  for (const n of STEP_SERIES) out[n] = { step: [], value: [] };
+  const out: Record<string, Series> = { val_flow_loss: { step: [], value: [], t: [] }, train_flow_loss: { step: [], value: [], t: [] } };
+  for (const n of STEP_SERIES) out[n] = { step: [], value: [], t: [] };
   return out;
 }
 
@@ -57,13 +59,20 @@ export const useLiveStore = defineStore('live', () => {
   const preview = shallowRef<PreviewData | null>(null);
   /** Whether the run has written a checkpoint (recorded, or seen live): Resume needs one. */
   const hasCheckpoint = ref(false);
+  /**
+   * What the engine is doing: loading (preparing data, before its 'started' event), training,
+   * paused, ended. From getRunProgress when opened, then from live events.
+   */
+  const phase = ref<RunPhase>('ended');
+  /** When the current engine was launched (the loading clock counts from it). */
+  const loadingSince = ref<string | null>(null);
   let lastStep = -1;
 
   const running = computed(() => status.value === 'running' || status.value === 'created');
 
-  function push(name: string, step: number, value: number | null): void {
-    const s = series.value[name] ?? { step: [], value: [] };
-    series.value = { ...series.value, [name]: { step: [...s.step, step], value: [...s.value, value] } };
+  function push(name: string, step: number, value: number | null, time: string): void {
+    const s = series.value[name] ?? { step: [], value: [], t: [] };
+    series.value = { ...series.value, [name]: { step: [...s.step, step], value: [...s.value, value], t: [...s.t, Date.parse(time)] } };
   }
 
   function addTimeline(item: TimelineItem): void {
@@ -75,6 +84,7 @@ export const useLiveStore = defineStore('live', () => {
     switch (e.event) {
       case 'started':
         status.value = 'running';
+        phase.value = 'training';
         reason.value = null; // a resumed run: the last segment's failure is history now
         progress.value = { ...progress.value, totalSteps: num(e.total_steps), epochs: num(e.epochs) };
         addTimeline({ step: e.step, kind: 'started', text: `started on ${String(e.backend)}`, marker: false });
@@ -86,15 +96,16 @@ export const useLiveStore = defineStore('live', () => {
         for (const n of STEP_SERIES) {
           const v = num(e[n]);
           next[n] = v;
-          if (e[n] !== undefined) push(n, e.step, v);
+          if (e[n] !== undefined) push(n, e.step, v, e.time);
         }
-        latest.value = next;
+        // Stopping: the engine's estimate is of a run that will not finish.
+        latest.value = stopping.value ? { ...next, eta_s: null } : next;
         progress.value = { ...progress.value, step: e.step, totalSteps: num(e.total_steps) ?? progress.value.totalSteps, epoch: num(e.epoch) };
         break;
       }
       case 'epoch':
-        push('val_flow_loss', e.step, num(e.val_flow_loss));
-        push('train_flow_loss', e.step, num(e.train_flow_loss));
+        push('val_flow_loss', e.step, num(e.val_flow_loss), e.time);
+        push('train_flow_loss', e.step, num(e.train_flow_loss), e.time);
         progress.value = { ...progress.value, epoch: num(e.epoch), epochs: num(e.epochs) ?? progress.value.epochs };
         break;
       case 'checkpoint':
@@ -110,6 +121,9 @@ export const useLiveStore = defineStore('live', () => {
       case 'paused':
         paused.value = e.paused === true;
         pausing.value = false;
+        phase.value = paused.value ? 'paused' : 'training';
+        // A paused run has no ETA; the next step brings a fresh one.
+        if (paused.value) latest.value = { ...latest.value, eta_s: null };
         addTimeline({ step: e.step, kind: paused.value ? 'paused' : 'continued', text: '', marker: false });
         break;
       case 'preview':
@@ -117,6 +131,7 @@ export const useLiveStore = defineStore('live', () => {
         break;
       case 'finished':
         paused.value = false;
+        phase.value = 'ended';
         pausing.value = false;
         status.value = e.status as RunStatus;
         reason.value = typeof e.reason === 'string' ? e.reason : null;
@@ -138,6 +153,8 @@ export const useLiveStore = defineStore('live', () => {
     pausing.value = false;
     preview.value = null;
     hasCheckpoint.value = false;
+    phase.value = 'ended';
+    loadingSince.value = null;
     series.value = emptySeries();
     timeline.value = [];
     latest.value = {};
@@ -146,40 +163,55 @@ export const useLiveStore = defineStore('live', () => {
     error.value = null;
     reason.value = null;
     try {
-      const [detail, metrics] = await Promise.all([api().call('getRun', { id }), api().call('getMetrics', { id })]);
+      const [detail, metrics, where] = await Promise.all([
+        api().call('getRun', { id }),
+        api().call('getMetrics', { id, withTime: true }),
+        api().call('getRunProgress', { id }),
+      ]);
       if (runId.value !== id) return;
+      // Live events that arrived during the calls are newer than the recorded phase.
+      if (phase.value === 'ended' && status.value === null) {
+        phase.value = where.phase;
+        loadingSince.value = where.since;
+        paused.value = where.phase === 'paused';
+      }
+      preview.value ??= where.preview ? toPreview(where.preview as RunEvent) : null;
       status.value = detail.run.status;
       reason.value = detail.run.error;
       hasCheckpoint.value ||= detail.checkpoints.length > 0;
       const next = emptySeries();
       for (const s of metrics.series) {
         const name = s.scope === 'epoch' && s.name === 'train_flow_loss' ? 'train_flow_loss' : s.name;
-        if (s.scope === 'step' || name === 'val_flow_loss' || name === 'train_flow_loss') next[name] = { step: s.step, value: s.value };
+        if (s.scope === 'step' || name === 'val_flow_loss' || name === 'train_flow_loss') next[name] = { step: s.step, value: s.value, t: s.t ?? [] };
       }
       // Keep anything that arrived live while the backfill was in flight.
       for (const [k, s] of Object.entries(series.value)) {
-        const base = next[k] ?? { step: [], value: [] };
+        const base = next[k] ?? { step: [], value: [], t: [] };
         const last = base.step.length ? base.step[base.step.length - 1] : -1;
-        const keep = s.step.map((st, i) => [st, s.value[i]] as const).filter(([st]) => st > last);
-        next[k] = { step: [...base.step, ...keep.map((p) => p[0])], value: [...base.value, ...keep.map((p) => p[1])] };
+        const keep = s.step.map((st, i) => [st, s.value[i], s.t[i] ?? NaN] as const).filter(([st]) => st > last);
+        next[k] = {
+          step: [...base.step, ...keep.map((p) => p[0])], value: [...base.value, ...keep.map((p) => p[1])], t: [...base.t, ...keep.map((p) => p[2])],
+        };
       }
       series.value = next;
       const flow = next.flow_loss.step;
       lastStep = Math.max(lastStep, flow.length ? flow[flow.length - 1] : -1);
-      // A reopened run's tiles show where it stood, not "0 / ?" until a live event comes.
-      if (Object.keys(latest.value).length === 0 && lastStep > 0) {
+      // A reopened run's tiles show where it stood (the recorded step / total, epoch, ETA
+      // while it trains), not "0 / ?" until a live event comes.
+      if (Object.keys(latest.value).length === 0 && (lastStep > 0 || where.step > 0)) {
         const lastOf = (n: string) => {
           const s = next[n];
           return s && s.value.length ? s.value[s.value.length - 1] : null;
         };
-        latest.value = Object.fromEntries([...STEP_SERIES.map((n) => [n, lastOf(n)]), ['eta_s', null]]);
-        const epochs = next.train_flow_loss.step.length;
+        latest.value = Object.fromEntries([...STEP_SERIES.map((n) => [n, lastOf(n)]), ['eta_s', where.etaS]]);
         progress.value = {
-          ...progress.value,
-          step: lastStep,
-          totalSteps: detail.run.status === 'completed' ? lastStep : progress.value.totalSteps,
-          epoch: epochs || null,
+          step: Math.max(lastStep, where.step),
+          totalSteps: where.totalSteps ?? (detail.run.status === 'completed' ? lastStep : progress.value.totalSteps),
+          epoch: where.epoch ?? (next.train_flow_loss.step.length || null),
+          epochs: where.epochs ?? progress.value.epochs,
         };
+      } else if (progress.value.totalSteps === null) {
+        progress.value = { ...progress.value, totalSteps: where.totalSteps, epochs: progress.value.epochs ?? where.epochs };
       }
       const recorded: TimelineItem[] = detail.events
         .filter((ev) => ev.kind !== 'data' && ev.kind !== 'host')
@@ -193,6 +225,7 @@ export const useLiveStore = defineStore('live', () => {
   async function stop(): Promise<void> {
     if (!runId.value) return;
     stopping.value = true;
+    latest.value = { ...latest.value, eta_s: null };
     try {
       await api().call('stopRun', { id: runId.value });
     } catch (err) {
@@ -221,7 +254,14 @@ export const useLiveStore = defineStore('live', () => {
     error.value = null;
     try {
       await api().call('resumeRun', { id });
-      if (runId.value === id) status.value = 'running';
+      if (runId.value === id) {
+        status.value = 'running';
+        // The new engine reads its data again before it continues.
+        if (phase.value === 'ended') {
+          phase.value = 'loading';
+          loadingSince.value = new Date().toISOString();
+        }
+      }
       return true;
     } catch (err) {
       error.value = errorText(err);
@@ -254,6 +294,7 @@ export const useLiveStore = defineStore('live', () => {
 
   return {
     runId, status, reason, series, timeline, latest, progress, error, stopping, paused, pausing, preview, running, resumable, restartable, hasCheckpoint,
+    phase, loadingSince,
     apply, open, stop, setPaused, resume, restart, listen,
   };
 });

@@ -5,19 +5,34 @@
 import { defineStore } from 'pinia';
 import { computed, inject, ref } from 'vue';
 import type { ApiReply, EvaluationFigure, MetricSeries, Run, RunEvent, RunStatus } from '../../../src-preload/contract.js';
+import { FilterError, matchesFilter, parseFilter, type Clause } from '../lib/param-filter.js';
 import { transportKey, type Transport } from '../transport/transport.js';
 
 export type RunDetail = ApiReply<'getRun'>;
 
-export type SortKey = 'createdAt' | 'status' | 'scale' | 'dataSource' | 'durationS' | 'lastFlowLoss' | 'bestFlowLoss' | 'bestValLoss';
+export type SortKey =
+  | 'createdAt' | 'status' | 'scale' | 'dataSource' | 'durationS' | 'lastFlowLoss' | 'bestFlowLoss' | 'bestValLoss'
+  | 'name' | 'model' | `param:${string}`;
 
-/** Ascending order; a missing value (null) sorts before any value. */
+/** Losses read best first: their first click sorts ascending (every other column newest / largest first). */
+export const ASCENDING_FIRST: readonly SortKey[] = ['lastFlowLoss', 'bestFlowLoss', 'bestValLoss', 'name', 'model'];
+
+function sortValue(r: Run, key: SortKey): unknown {
+  return key.startsWith('param:') ? r.params[key.slice(6)] : r[key as keyof Run];
+}
+
+/** Ascending order of two present values. */
 function compareValues(a: unknown, b: unknown): number {
-  if (a === b) return 0;
-  if (a === null || a === undefined) return -1;
-  if (b === null || b === undefined) return 1;
   if (typeof a === 'number' && typeof b === 'number') return a - b;
   return String(a).localeCompare(String(b));
+}
+
+/** `dir` 1 ascending, -1 descending; a missing value (null: none yet, or diverged) sorts last either way. */
+function compareRuns(a: unknown, b: unknown, dir: number): number {
+  const missA = a === null || a === undefined;
+  const missB = b === null || b === undefined;
+  if (missA || missB) return missA === missB ? 0 : missA ? 1 : -1;
+  return a === b ? 0 : dir * compareValues(a, b);
 }
 
 /** The curves RunDetail plots. */
@@ -38,6 +53,8 @@ export const useRunsStore = defineStore('runs', () => {
   const statusFilter = ref<RunStatus | undefined>(undefined);
   const showArchived = ref(false);
   const search = ref('');
+  /** The parameter filter as typed (`lr > 1e-4, batch >= 32`); see lib/param-filter.ts. */
+  const paramFilter = ref('');
   const sortKey = ref<SortKey>('createdAt');
   const sortDesc = ref(true);
   /** Runs ticked for comparison, in the order they were ticked. */
@@ -52,14 +69,28 @@ export const useRunsStore = defineStore('runs', () => {
   // Guards against a slow reply for an earlier selection overwriting a later one.
   let selectToken = 0;
 
-  /** The history as shown: searched (id, name, data, scale, status) and sorted. */
+  /** The parsed filter, or why it cannot be parsed (then nothing is filtered out). */
+  const parsedFilter = computed<{ clauses: Clause[]; error: string | null }>(() => {
+    try {
+      return { clauses: parseFilter(paramFilter.value), error: null };
+    } catch (err) {
+      if (err instanceof FilterError) return { clauses: [], error: err.message };
+      throw err;
+    }
+  });
+  const filterError = computed(() => parsedFilter.value.error);
+
+  /** The history as shown: searched (id, name, model, data, scale, status), filtered by parameter, and sorted. */
   const visibleRuns = computed(() => {
     const q = search.value.trim().toLowerCase();
     const hit = (r: Run) =>
-      q === '' || [r.id, r.name, r.dataSource, r.scale, r.status].some((f) => f.toLowerCase().includes(q));
+      q === '' || [r.id, r.name, r.model, r.dataSource, r.scale, r.status].some((f) => f.toLowerCase().includes(q));
     const dir = sortDesc.value ? -1 : 1;
     const key = sortKey.value;
-    return runs.value.filter(hit).sort((a, b) => dir * compareValues(a[key], b[key]));
+    const { clauses } = parsedFilter.value;
+    return runs.value
+      .filter((r) => hit(r) && matchesFilter(r, clauses))
+      .sort((a, b) => compareRuns(sortValue(a, key), sortValue(b, key), dir));
   });
 
   const selectedRun = computed(() => detail.value?.run ?? runs.value.find((r) => r.id === selectedId.value) ?? null);
@@ -89,7 +120,7 @@ export const useRunsStore = defineStore('runs', () => {
     try {
       const [run, metrics] = await Promise.all([
         api().call('getRun', { id }),
-        api().call('getMetrics', { id, names: LOSS_METRICS }),
+        api().call('getMetrics', { id, names: LOSS_METRICS, withTime: true }),
       ]);
       if (token !== selectToken) return;
       detail.value = run;
@@ -122,7 +153,7 @@ export const useRunsStore = defineStore('runs', () => {
     if (sortKey.value === key) sortDesc.value = !sortDesc.value;
     else {
       sortKey.value = key;
-      sortDesc.value = true;
+      sortDesc.value = !ASCENDING_FIRST.includes(key);
     }
   }
 
@@ -137,10 +168,17 @@ export const useRunsStore = defineStore('runs', () => {
     }
   }
 
-  async function remove(id: string): Promise<void> {
+  /** What the last delete did with the run folder ("removed …" / "kept …"), for the user to read. */
+  const removedNote = ref<string | null>(null);
+
+  async function remove(id: string, removeFolder = false): Promise<void> {
     error.value = null;
+    removedNote.value = null;
     try {
-      await api().call('deleteRun', { id });
+      const r = await api().call('deleteRun', { id, removeFolder });
+      removedNote.value = r.folderRemoved
+        ? `Deleted run ${r.id} and removed its folder ${r.folder}.`
+        : `Deleted run ${r.id} from the history; its folder ${r.folder} is still on disk.`;
       if (selectedId.value === id) clearSelection();
       compareIds.value = compareIds.value.filter((x) => x !== id);
       await refresh();
@@ -175,7 +213,7 @@ export const useRunsStore = defineStore('runs', () => {
   }
 
   return {
-    runs, statusFilter, showArchived, search, sortKey, sortDesc, compareIds, visibleRuns,
+    runs, statusFilter, showArchived, search, paramFilter, filterError, removedNote, sortKey, sortDesc, compareIds, visibleRuns,
     loading, error, selectedId, detail, lossSeries, evaluation, selectedRun,
     refresh, select, clearSelection, applyEvent, listen, toggleCompare, sortBy, archive, remove,
   };

@@ -11,6 +11,9 @@ declare module 'plotly.js-dist-min' {
     xaxis?: string;
     yaxis?: string;
     showlegend?: boolean;
+    fill?: 'tonexty';
+    fillcolor?: string;
+    hoverinfo?: 'skip';
   }
   export interface PlotFont {
     family?: string;

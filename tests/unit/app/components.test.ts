@@ -1,3 +1,4 @@
+import { createPinia } from 'pinia';
 // @vitest-environment happy-dom
 import { mount } from '@vue/test-utils';
 import { describe, expect, it } from 'vitest';
@@ -10,18 +11,20 @@ import { transportKey } from '../../../src-renderer/src/transport/transport.js';
 import { aRun, TableTransport, withTransport } from './support.js';
 
 // plotly needs a real browser; the chart itself is covered by the e2e suite.
-const stubs = { Chart: { template: '<div class="chart-stub" />' } };
+const stubs = { Chart: { template: '<div class="chart-stub" />' }, ChartControls: { template: '<div />' } };
 
 describe('RunTable', () => {
   it('renders each run with status, dataset and best/last metrics, and emits sort, select, compare', async () => {
     const w = mount(RunTable, {
-      props: { runs: [aRun('r1', { dataSource: '/data/cwru', status: 'failed' })], selectedId: null, compareIds: [], sortKey: 'createdAt', sortDesc: true },
+      props: { runs: [aRun('r1', { dataSource: '/data/cwru', status: 'failed', name: 'baseline', model: 'dit 128', params: { lr: 3e-4, batch: 16, seed: 7 } })], selectedId: null, compareIds: [], sortKey: 'createdAt', sortDesc: true },
     });
     const row = w.get('tr[data-run-id="r1"]');
     expect(row.text()).toContain('failed');
     expect(row.text()).toContain('cwru');
     expect(row.text()).toContain('0.5000');
-    await w.findAll('button.sort')[1].trigger('click');
+    // Name, model and key-parameter columns.
+    for (const cell of ['baseline', 'dit 128', '0.0003', '16', '7']) expect(row.findAll('td').map((td) => td.text())).toContain(cell);
+    await w.findAll('button.sort').find((b) => b.text() === 'Status')!.trigger('click');
     await row.get('button.link').trigger('click');
     await row.get('input[type=checkbox]').trigger('change');
     expect(w.emitted('sort')).toEqual([['status']]);
@@ -34,7 +37,7 @@ describe('RunDetail', () => {
   const detail = { run: aRun('r1'), metrics: [], events: [], checkpoints: [], config: {} };
 
   it('deletes only after confirmation', async () => {
-    const w = mount(RunDetail, { props: { detail, lossSeries: [] }, global: { stubs } });
+    const w = mount(RunDetail, { props: { detail, lossSeries: [] }, global: { stubs, plugins: [createPinia()] } });
     await w.findAll('button').find((b) => b.text() === 'Delete…')!.trigger('click');
     expect(w.emitted('remove')).toBeUndefined();
     expect(w.get('[role=alertdialog]').text()).toContain('Delete run r1');
@@ -42,11 +45,17 @@ describe('RunDetail', () => {
     expect(w.find('[role=alertdialog]').exists()).toBe(false);
     await w.findAll('button').find((b) => b.text() === 'Delete…')!.trigger('click');
     await w.get('button.danger').trigger('click');
-    expect(w.emitted('remove')).toEqual([['r1']]);
+    // The folder stays unless the user ticks the box.
+    expect(w.emitted('remove')).toEqual([['r1', false]]);
+    await w.findAll('button').find((b) => b.text() === 'Delete…')!.trigger('click');
+    expect(w.get('[role=alertdialog]').text()).toContain('also remove its run folder');
+    await w.get('[role=alertdialog] input[type=checkbox]').setValue(true);
+    await w.get('button.danger').trigger('click');
+    expect(w.emitted('remove')).toEqual([['r1', false], ['r1', true]]);
   });
 
   it('cannot delete a run that is running', () => {
-    const w = mount(RunDetail, { props: { detail: { ...detail, run: aRun('r1', { active: true }) }, lossSeries: [] }, global: { stubs } });
+    const w = mount(RunDetail, { props: { detail: { ...detail, run: aRun('r1', { active: true }) }, lossSeries: [] }, global: { stubs, plugins: [createPinia()] } });
     expect(w.findAll('button').find((b) => b.text() === 'Delete…')!.attributes('disabled')).toBeDefined();
   });
 });

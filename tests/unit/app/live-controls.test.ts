@@ -15,7 +15,12 @@ import { BASIC_CHECKPOINT as CK, BASIC_DATASET as DEFAULT_DATASET, BASIC_MODEL a
 import { transportKey } from '../../../src-renderer/src/transport/transport.js';
 import { aRun, TableTransport, withTransport } from './support.js';
 
-const stubs = { Chart: { props: ['figure'], template: '<div class="chart-stub" :data-id="figure.id" :data-traces="figure.traces.length" />' } };
+const stubs = {
+  Chart: { props: ['figure'], template: '<div class="chart-stub" :data-id="figure.id" :data-traces="figure.traces.length" />' },
+  ChartControls: { template: '<div />' },
+};
+type Progress = { phase: 'loading' | 'training' | 'paused' | 'ended'; step?: number };
+const progressOf = (id: string, p: Progress) => ({ id, step: 0, totalSteps: 24, epoch: null, epochs: 3, etaS: null, since: new Date(Date.now() - 5000).toISOString(), preview: null, ...p });
 const tick = () => new Promise((r) => setTimeout(r, 0));
 const curve = (n: number, v: number) => ({ x: Array.from({ length: n }, (_, i) => i), y: Array.from({ length: n }, () => v) });
 const previewEvent = (step: number) => ({
@@ -30,6 +35,8 @@ beforeEach(() => {
     getMetrics: ({ id }) => ({ id, series: [] }),
     pauseRun: ({ id }) => ({ id, sent: true }),
     continueRun: ({ id }) => ({ id, sent: true }),
+    getRunProgress: ({ id }) => progressOf(id, { phase: 'training' }),
+    stopRun: ({ id }) => ({ id, stopping: true }),
   });
 });
 
@@ -94,9 +101,59 @@ describe('PreviewPanel and DashboardView', () => {
     expect(t.methods()).toContain('pauseRun');
     t.emit({ event: 'paused', run_id: 'r1', step: 3, paused: true });
     await tick();
-    expect(w.get('[data-testid="live-paused"]').text()).toBe('paused');
+    // One word for the state (not "running paused"), and no ETA while paused.
+    expect(w.get('[data-testid="live-status"]').text()).toBe('paused');
+    expect(w.get('[data-testid="live-paused"]').text()).toContain('Paused at step');
+    expect(w.get('[data-testid="stat-eta"]').text()).toBe('paused');
     await button('Continue')!.trigger('click');
     expect(t.methods().at(-1)).toBe('continueRun');
+  });
+
+  it('Stop asks first; confirming stops the run, and the ETA does not stay frozen', async () => {
+    const pinia = withTransport(t);
+    const live = useLiveStore();
+    live.listen();
+    await live.open('r1');
+    t.emit({ event: 'step', run_id: 'r1', step: 4, flow_loss: 1, eta_s: 90, total_steps: 24 });
+    const w = mount(DashboardView, { global: { plugins: [pinia], provide: { [transportKey as symbol]: t }, stubs } });
+    const button = (text: string) => w.findAll('button').find((b) => b.text() === text);
+    await tick();
+    expect(w.get('[data-testid="stat-eta"]').text()).toBe('1m 30s');
+    await button('Stop…')!.trigger('click');
+    expect(t.methods()).not.toContain('stopRun');
+    expect(w.get('[role=alertdialog]').text()).toContain('Stop run r1 now?');
+    await button('Keep running')!.trigger('click');
+    expect(w.find('[role=alertdialog]').exists()).toBe(false);
+    await button('Stop…')!.trigger('click');
+    await button('Stop run')!.trigger('click');
+    await tick();
+    expect(t.methods()).toContain('stopRun');
+    expect(w.get('[data-testid="live-status"]').text()).toBe('stopping');
+    t.emit({ event: 'step', run_id: 'r1', step: 5, flow_loss: 1, eta_s: 80, total_steps: 24 });
+    await tick();
+    expect(w.get('[data-testid="stat-eta"]').text()).toBe('stopping');
+    t.emit({ event: 'finished', run_id: 'r1', step: 5, status: 'stopped', reason: 'stopped by the user' });
+    await tick();
+    expect(w.get('[data-testid="live-status"]').text()).toBe('stopped');
+    expect(w.get('[data-testid="stat-eta"]').text()).toBe('—');
+  });
+
+  it('a run still preparing its data says so, with the time so far, until the engine starts', async () => {
+    t.handlers.getRunProgress = ({ id }) => progressOf(id, { phase: 'loading' });
+    const pinia = withTransport(t);
+    const live = useLiveStore();
+    live.listen();
+    await live.open('r1');
+    const w = mount(DashboardView, { global: { plugins: [pinia], provide: { [transportKey as symbol]: t }, stubs } });
+    await tick();
+    expect(w.get('[data-testid="live-status"]').text()).toBe('preparing data');
+    expect(w.get('[data-testid="live-loading"]').text()).toMatch(/Preparing data.*\(5s so far\)/s);
+    expect(w.findAll('button').find((b) => b.text() === 'Pause')!.attributes('disabled')).toBeDefined();
+    t.emit({ event: 'started', run_id: 'r1', step: 0, backend: 'wasm', total_steps: 24, epochs: 3 });
+    await tick();
+    expect(w.find('[data-testid="live-loading"]').exists()).toBe(false);
+    expect(w.get('[data-testid="live-status"]').text()).toBe('running');
+    expect(w.get('[data-testid="stat-step"]').text()).toBe('0 / 24');
   });
 });
 

@@ -118,15 +118,20 @@ describe('live store', () => {
   it('follows only the watched run: series, progress, recovery markers, the end', async () => {
     t.handlers.getRun = ({ id }) => ({ run: aRun(id, { status: 'running' }), metrics: [], events: [], checkpoints: [], config: {} });
     t.handlers.getMetrics = ({ id }) => ({ id, series: [] });
+    t.handlers.getRunProgress = ({ id }) => ({ id, phase: 'loading', step: 0, totalSteps: null, epoch: null, epochs: null, etaS: null, since: 't', preview: null });
     const live = useLiveStore();
     live.listen();
     await live.open('r1');
+    expect(live.phase).toBe('loading');
+    t.emit({ event: 'started', run_id: 'r1', step: 0, backend: 'wasm', total_steps: 100, epochs: 5 });
+    expect(live.phase).toBe('training');
     t.emit({ event: 'step', run_id: 'r1', step: 10, flow_loss: 2, lr: 1e-4, grad_norm: 0.5, eta_s: 30, total_steps: 100 });
     t.emit({ event: 'step', run_id: 'other', step: 20, flow_loss: 9 });
     t.emit({ event: 'step', run_id: 'r1', step: 10, flow_loss: 7 }); // a duplicate step is dropped
     t.emit({ event: 'recovery', run_id: 'r1', step: 12, kind: 'nan_loss', outcome: 'rolled back' });
     t.emit({ event: 'step', run_id: 'r1', step: 20, flow_loss: Number.NaN });
-    expect(live.series.flow_loss).toEqual({ step: [10, 20], value: [2, null] });
+    expect(live.series.flow_loss).toMatchObject({ step: [10, 20], value: [2, null] });
+    expect(live.series.flow_loss!.t).toHaveLength(2);
     expect(live.progress).toMatchObject({ step: 20, totalSteps: 100 });
     expect(live.timeline.filter((x) => x.marker).map((x) => x.kind)).toEqual(['recovery: nan_loss']);
     t.emit({ event: 'finished', run_id: 'r1', step: 20, status: 'failed', reason: 'engine process ended unexpectedly' });
@@ -140,10 +145,17 @@ describe('live store', () => {
       run: aRun(id, { status: 'running' }), metrics: [], checkpoints: [], config: {},
       events: [{ step: 5, kind: 'grad_spike', details: {}, outcome: 'skipped batch', time: 't' }],
     });
-    t.handlers.getMetrics = ({ id }) => ({ id, series: [{ name: 'flow_loss', scope: 'step', step: [1, 2], value: [3, 2.5] }] });
+    t.handlers.getMetrics = ({ id }) => ({ id, series: [{ name: 'flow_loss', scope: 'step', step: [1, 2], value: [3, 2.5], t: [1000, 2000] }] });
+    const preview = { event: 'preview', run_id: 'r2', step: 2, time: 't', real: [{ x: [0, 1], y: [1, 2] }], generated: [], real_spectra: [], generated_spectra: [], time_unit: 's', freq_unit: 'Hz', sample_steps: 10, seconds: 0.1 };
+    t.handlers.getRunProgress = ({ id }) => ({ id, phase: 'training', step: 2, totalSteps: 40, epoch: 1, epochs: 4, etaS: 12, since: 't', preview });
     const live = useLiveStore();
     live.listen();
     await live.open('r2');
+    // The reopened run's tiles and preview come from the history, before any live event.
+    expect(live.progress).toEqual({ step: 2, totalSteps: 40, epoch: 1, epochs: 4 });
+    expect(live.latest.eta_s).toBe(12);
+    expect(live.preview?.step).toBe(2);
+    expect(live.preview?.real).toEqual([{ x: [0, 1], y: [1, 2] }]);
     t.emit({ event: 'step', run_id: 'r2', step: 2, flow_loss: 99 });
     t.emit({ event: 'step', run_id: 'r2', step: 3, flow_loss: 2 });
     expect(live.series.flow_loss.value).toEqual([3, 2.5, 2]);
@@ -162,17 +174,22 @@ describe('runs store (history)', () => {
     runs.search = 'CWRU';
     expect(runs.visibleRuns.map((r) => r.id)).toEqual(['a1']);
     runs.search = '';
+    // Losses sort best (lowest) first on the first click; a run with no loss yet goes last either way.
+    runs.sortBy('bestFlowLoss');
+    expect(runs.visibleRuns.map((r) => r.id)).toEqual(['a1', 'b2', 'c3']);
     runs.sortBy('bestFlowLoss');
     expect(runs.visibleRuns.map((r) => r.id)).toEqual(['b2', 'a1', 'c3']);
-    runs.sortBy('bestFlowLoss');
-    expect(runs.visibleRuns.map((r) => r.id)).toEqual(['c3', 'a1', 'b2']);
+    runs.sortBy('createdAt');
+    expect(runs.sortDesc).toBe(true);
     runs.toggleCompare('a1');
     runs.toggleCompare('b2');
     runs.toggleCompare('a1');
     expect(runs.compareIds).toEqual(['b2']);
     await runs.archive('c3');
     expect(runs.runs.map((r) => r.id)).toEqual(['a1', 'b2']);
-    await runs.remove('b2');
+    await runs.remove('b2', true);
+    expect(t.calls.find((c) => c.method === 'deleteRun')?.req).toEqual({ id: 'b2', removeFolder: true });
+    expect(runs.removedNote).toContain('/runs/b2 is still on disk');
     expect(runs.compareIds).toEqual([]);
     expect(runs.runs.map((r) => r.id)).toEqual(['a1']);
     runs.showArchived = true;

@@ -63,7 +63,7 @@ describe('useRunsStore', () => {
   it('select loads the run and its loss curves', async () => {
     const store = useRunsStore();
     await store.select('r1');
-    expect(transport.calls).toContainEqual({ method: 'getMetrics', req: { id: 'r1', names: LOSS_METRICS } });
+    expect(transport.calls).toContainEqual({ method: 'getMetrics', req: { id: 'r1', names: LOSS_METRICS, withTime: true } });
     expect(store.detail?.run.id).toBe('r1');
     expect(store.lossSeries[0].value).toEqual([0.5]);
     store.clearSelection();
