@@ -61,8 +61,8 @@ module.exports = {
     ...forbid('contract-layer', CONTRACT, ['^src-main/(?!engine/protocol/(events|evaluation)\\.ts$|config/enums\\.ts$)', PRELOAD, RENDERER, ELECTRON, SQLITE, VUE],
       'the contract is platform-neutral (the renderer and the host both import it): zod, itself, config/enums.ts and the engine protocol\'s event and evaluation schemas only',
       { core: true }),
-    ...forbid('protocol-neutral', SHARED_PROTOCOL, ['^src-main/(?!engine/protocol/)', PRELOAD, RENDERER, ELECTRON, SQLITE, VUE],
-      'engine/protocol/events.ts and evaluation.ts reach the renderer through the contract: zod and each other only',
+    ...forbid('protocol-neutral', SHARED_PROTOCOL, ['^src-main/(?!engine/protocol/|config/enums\\.ts$)', PRELOAD, RENDERER, ELECTRON, SQLITE, VUE],
+      'engine/protocol/events.ts and evaluation.ts reach the renderer through the contract: zod, each other and config/enums.ts only',
       { core: true }),
   ],
   options: {

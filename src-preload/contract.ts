@@ -9,7 +9,7 @@
  * Replies are plain JSON: non-finite metric values travel as null (JSON has no NaN).
  */
 import { z } from 'zod';
-import { DATA_LAYOUTS, SCALES } from '../src-main/config/enums.js';
+import { CHECKPOINT_KINDS, DATA_LAYOUTS, RUN_STATUSES, SCALES } from '../src-main/config/enums.js';
 import { ENGINE_EVENT_NAMES } from '../src-main/engine/protocol/events.js';
 import { API_METHODS, type ApiMethod } from './methods.js';
 
@@ -17,7 +17,7 @@ export { API_METHODS, RUN_EVENT_CHANNEL, channelOf, isApiMethod, type ApiMethod 
 
 // ---------------------------------------------------------------- shared pieces
 
-export const RUN_STATUSES = ['created', 'running', 'completed', 'failed', 'stopped', 'interrupted'] as const;
+export { RUN_STATUSES };
 export const runStatusSchema = z.enum(RUN_STATUSES);
 export type RunStatus = z.infer<typeof runStatusSchema>;
 
@@ -106,7 +106,7 @@ export const checkpointSchema = z.object({
   path: z.string(),
   sha256: z.string(),
   bytes: z.number(),
-  kind: z.enum(['final', 'interval', 'best']),
+  kind: z.enum(CHECKPOINT_KINDS),
   stable: z.boolean(),
   createdAt: z.string(),
 });

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import { loadPipelineSpec, loadRunSpec, specHash } from '../config/index.js';
 import type { Scale } from '../config/schema.js';
-import type { EngineEvent, EvaluationEvent, FinishedEvent } from '../engine/protocol/index.js';
+import type { EngineEvent, FinishedEvent } from '../engine/protocol/index.js';
 import { newRunId, type Store } from '../store/index.js';
 import { startEngine } from './engine-process.js';
 import { qualityLeaves } from './evaluate-report.js';
@@ -72,7 +72,7 @@ export async function runPipelineJob(o: PipelineJobOptions) {
     {
       onEvent: (e) => {
         recorder.record(e);
-        if (e.event === 'evaluation') results[(e as EvaluationEvent).section] = (e as EvaluationEvent).results;
+        if (e.event === 'evaluation') results[e.section] = e.results;
         if (e.event === 'log') log(`  ${e.message}`);
         o.onEvent?.(e);
       },

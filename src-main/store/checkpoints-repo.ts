@@ -2,9 +2,9 @@
 import type Database from 'better-sqlite3';
 import { StoreError, explainWriteError } from './errors.js';
 import { fromJson, toJson } from './json.js';
+import { CHECKPOINT_KINDS, type CheckpointKind } from '../config/enums.js';
 
-export const CHECKPOINT_KINDS = ['final', 'interval', 'best'] as const;
-export type CheckpointKind = (typeof CHECKPOINT_KINDS)[number];
+export { CHECKPOINT_KINDS, type CheckpointKind };
 
 export interface CheckpointInput {
   runId: string;

@@ -3,9 +3,9 @@ import type Database from 'better-sqlite3';
 import { distance } from 'fastest-levenshtein';
 import { RunNotFoundError, StoreError } from './errors.js';
 import { fromJson, toJson } from './json.js';
+import { RUN_STATUSES, type RunStatus } from '../config/enums.js';
 
-export const RUN_STATUSES = ['created', 'running', 'completed', 'failed', 'stopped', 'interrupted'] as const;
-export type RunStatus = (typeof RUN_STATUSES)[number];
+export { RUN_STATUSES, type RunStatus };
 
 export interface RunRow {
   id: string;

@@ -8,9 +8,10 @@
  * stores exactly those in SQLite and the dashboard keeps a series for each, so a metric
  * added here reaches SQLite, the terminal and the dashboard with no second declaration.
  *
- * Platform-neutral (zod only): the renderer imports it through the contract.
+ * Platform-neutral (zod and config/enums.ts only): the renderer imports it through the contract.
  */
 import { z } from 'zod';
+import { CHECKPOINT_KINDS, FINISHED_STATUSES } from '../../config/enums.js';
 
 /**
  * Any JS number, NaN and ±Infinity included: a diverging loss must cross the boundary as it
@@ -132,7 +133,7 @@ export const checkpointEventSchema = z.object({
   path: z.string(),
   sha256: z.string(),
   bytes: num(),
-  kind: z.enum(['final', 'interval', 'best']),
+  kind: z.enum(CHECKPOINT_KINDS),
   stable: z.boolean(),
   val_flow_loss: num().nullable(),
   train_flow_loss: num().nullable(),
@@ -216,7 +217,7 @@ export const previewEventSchema = z.object({
 export const finishedEventSchema = z.object({
   ...eventBase,
   event: z.literal('finished'),
-  status: z.enum(['completed', 'failed', 'stopped']),
+  status: z.enum(FINISHED_STATUSES),
   /** Human-readable reason for failed/stopped. */
   reason: z.string().optional(),
   /** True when the failure was bad input (a data or config error): the CLI exits 2, not 1. */
