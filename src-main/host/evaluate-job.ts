@@ -47,10 +47,10 @@ export async function runEvaluateJob(o: EvaluateJobOptions): Promise<EvaluateJob
   const run = store.runs.get(runId)!;
   const sections = o.sections ?? [...EVAL_SECTIONS];
   for (const s of sections) {
-    if (!(EVAL_SECTIONS as readonly string[]).includes(s)) throw new Error(`evaluate: unknown section "${s}"; valid: ${EVAL_SECTIONS.join(', ')}`);
+    if (!(EVAL_SECTIONS as readonly string[]).includes(s)) throw new UsageError(`evaluate: unknown section "${s}" in --only; valid: ${EVAL_SECTIONS.join(', ')}`);
   }
   if (o.guidanceScale !== undefined && !(o.guidanceScale >= 0 && o.guidanceScale <= 100)) {
-    throw new Error(`evaluate: --guidance-scale ${o.guidanceScale} is out of range; valid: 0 to 100 (1 = plain conditional, 0 = unconditional)`);
+    throw new UsageError(`evaluate: --guidance-scale ${o.guidanceScale} is out of range; valid: 0 to 100 (1 = plain conditional, 0 = unconditional)`);
   }
   const ckptRows = store.checkpoints.forRun(runId);
   let checkpointPath: string;
