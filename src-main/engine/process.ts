@@ -12,6 +12,7 @@ import { runEvaluation } from './evaluate/run-evaluation.js';
 import { runFewShotFinetune } from './evaluate/fewshot-finetune.js';
 import { hostMessageSchema, type EngineEvent, type EvaluateRequest, type FewShotRequest, type FinishedEvent, type SampleRequest, type TrainRequest } from './protocol/index.js';
 import { acquireRunLock } from './run-lock.js';
+import { RequestError } from './request-error.js';
 import { runSampling } from './sample.js';
 import { runTraining } from './train/loop.js';
 import { stamp } from './train/events.js';
@@ -93,7 +94,7 @@ async function run(msg: TrainRequest | SampleRequest | EvaluateRequest | FewShot
     const e = toEngineError(err);
     // The stack is for developers (engine.log); the user sees the message only.
     process.stderr.write(`${e.stack ?? e.message}\n`);
-    const badInput = e instanceof DataError;
+    const badInput = e instanceof DataError || e instanceof RequestError;
     send(stamp(runId, lastStep, { event: 'log', level: 'error', message: e.message }));
     send(stamp(runId, lastStep, {
       event: 'finished', status: 'failed', reason: e.message, ...(badInput ? { bad_input: true } : {}), seconds: (performance.now() - t0) / 1000,

@@ -17,6 +17,7 @@ import type { FinishedEvent, SampleRequest } from './protocol/index.js';
 import { nativeSamplerFor } from './native/native-sampling.js';
 import { Rng } from '../data/rng.js';
 import { stamp, type Emit } from './train/events.js';
+import { RequestError } from './request-error.js';
 
 const SAMPLE_BATCH = 64;
 const MAX_COUNT = 1_000_000;
@@ -29,19 +30,19 @@ export interface SampleOptions {
 export async function runSampling(req: SampleRequest, emit: Emit, options: SampleOptions = {}): Promise<FinishedEvent> {
   const t0 = performance.now();
   const ext = extname(req.out_path).toLowerCase();
-  if (ext !== '.csv' && ext !== '.h5') throw new Error(`sample: out_path "${req.out_path}" must end in .csv or .h5`);
+  if (ext !== '.csv' && ext !== '.h5') throw new RequestError(`sample: out_path "${req.out_path}" must end in .csv or .h5`);
   if (!Number.isInteger(req.count) || req.count < 1 || req.count > MAX_COUNT) {
-    throw new Error(`sample: count must be an integer in 1..${MAX_COUNT}, got ${req.count}`);
+    throw new RequestError(`sample: count must be an integer in 1..${MAX_COUNT}, got ${req.count}`);
   }
-  if (!Number.isFinite(req.seed)) throw new Error(`sample: seed must be a number, got ${req.seed}`);
+  if (!Number.isFinite(req.seed)) throw new RequestError(`sample: seed must be a number, got ${req.seed}`);
   if (req.sampler !== undefined && !SAMPLERS.includes(req.sampler)) {
-    throw new Error(`sample: sampler "${req.sampler}" is not one of ${SAMPLERS.join(', ')}`);
+    throw new RequestError(`sample: sampler "${req.sampler}" is not one of ${SAMPLERS.join(', ')}`);
   }
   if (req.sample_steps !== undefined && !(Number.isInteger(req.sample_steps) && req.sample_steps >= 1 && req.sample_steps <= 10000)) {
-    throw new Error(`sample: sample_steps must be an integer in 1..10000, got ${req.sample_steps}`);
+    throw new RequestError(`sample: sample_steps must be an integer in 1..10000, got ${req.sample_steps}`);
   }
   if (req.guidance_scale !== undefined && !(Number.isFinite(req.guidance_scale) && req.guidance_scale >= 0 && req.guidance_scale <= 100)) {
-    throw new Error(`sample: guidance_scale must be a number in 0..100, got ${req.guidance_scale}`);
+    throw new RequestError(`sample: guidance_scale must be a number in 0..100, got ${req.guidance_scale}`);
   }
   if (!options.backend) await initBackend();
 
@@ -136,20 +137,20 @@ function conditionIds(model: FlowModel, names: Names, req: SampleRequest, file: 
   const pick = (name: string | null | undefined, list: string[], unknown: number, key: string): number => {
     if (name === null || name === undefined || name === '') return unknown;
     const i = list.indexOf(name);
-    if (i < 0) throw new Error(`sample: ${key} "${name}" is not in checkpoint ${file}; valid: ${list.join(', ') || '(none)'} or null for unconditional`);
+    if (i < 0) throw new RequestError(`sample: ${key} "${name}" is not in checkpoint ${file}; valid: ${list.join(', ') || '(none)'} or null for unconditional`);
     return i;
   };
   const given = (['domain', 'dataset', 'label', 'fs_hz'] as const).filter((k) => req[k] !== undefined && req[k] !== null && req[k] !== '');
   if (!model.shape.conditional && given.length > 0) {
-    throw new Error(`sample: checkpoint ${file} was trained with task.use_conditional = false; pass no ${given.join('/')}`);
+    throw new RequestError(`sample: checkpoint ${file} was trained with task.use_conditional = false; pass no ${given.join('/')}`);
   }
   const conds = model.cond.conditions as readonly string[];
   const unused = given.filter((k) => !conds.includes(k === 'fs_hz' ? 'sample_rate' : k));
   if (unused.length > 0) {
-    throw new Error(`sample: checkpoint ${file} is not conditioned on ${unused.join('/')} (model.conditions = [${conds}])`);
+    throw new RequestError(`sample: checkpoint ${file} is not conditioned on ${unused.join('/')} (model.conditions = [${conds}])`);
   }
   if (req.fs_hz !== undefined && req.fs_hz !== null && !(Number.isFinite(req.fs_hz) && req.fs_hz > 0)) {
-    throw new Error(`sample: fs_hz must be a positive number of Hz, got ${req.fs_hz}`);
+    throw new RequestError(`sample: fs_hz must be a positive number of Hz, got ${req.fs_hz}`);
   }
   const d = pick(req.domain, names.domain_names, model.cond.unknownDomain, 'domain');
   const s = pick(req.dataset, names.dataset_names, model.cond.unknownDataset, 'dataset');

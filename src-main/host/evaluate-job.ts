@@ -54,10 +54,10 @@ export async function runEvaluateJob(o: EvaluateJobOptions): Promise<EvaluateJob
   const run = store.runs.get(runId)!;
   const sections = o.sections ?? [...EVAL_SECTIONS];
   for (const s of sections) {
-    if (!(EVAL_SECTIONS as readonly string[]).includes(s)) throw new Error(`evaluate: unknown section "${s}"; valid: ${EVAL_SECTIONS.join(', ')}`);
+    if (!(EVAL_SECTIONS as readonly string[]).includes(s)) throw new UsageError(`evaluate: unknown section "${s}" in --only; valid: ${EVAL_SECTIONS.join(', ')}`);
   }
   if (o.guidanceScale !== undefined && !(o.guidanceScale >= 0 && o.guidanceScale <= 100)) {
-    throw new Error(`evaluate: --guidance-scale ${o.guidanceScale} is out of range; valid: 0 to 100 (1 = plain conditional, 0 = unconditional)`);
+    throw new UsageError(`evaluate: --guidance-scale ${o.guidanceScale} is out of range; valid: 0 to 100 (1 = plain conditional, 0 = unconditional)`);
   }
   if (o.featureT !== undefined && !(o.featureT > 0 && o.featureT <= 1)) {
     throw new UsageError(`evaluate: --feature-t ${o.featureT} is out of range; valid: above 0 up to 1 (1 = the clean windows, 0.8 = 20 % noise)`);

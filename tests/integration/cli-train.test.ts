@@ -127,6 +127,24 @@ describe('flowbench train --json on the embedded synthetic dataset', () => {
     expect(fromH5.meta.fs_hz).toBe(12000);
   });
 
+  it('sample and evaluate: a request the checkpoint or the data cannot serve is bad input (exit 2, the message alone, no history row)', async () => {
+    const runId = events[0]!.run_id as string;
+    const cases: [string[], RegExp][] = [
+      [['sample', runId, '--count', '2', '--out', path.join(home, 'out', 'l.csv'), '--domain', 'nowhere'], /domain "nowhere" is not in checkpoint .*; valid: /],
+      [['sample', runId, '--count', '2', '--out', path.join(home, 'out', 'r.csv'), '--fs-hz', '12000'], /is not conditioned on fs_hz \(model\.conditions = \[domain,dataset\]\)/],
+      [['evaluate', runId, '--only', 'few_shots'], /unknown section "few_shots" in --only; valid: linear_probe, few_shot/],
+      [['evaluate', runId, '--only', 'linear_probe', '--data', path.join(home, 'no-such-data')], /data\.path .*no-such-data does not exist/],
+    ];
+    const runsBefore = (JSON.parse((await runCli(['runs', '--json'], { home })).stdout) as unknown[]).length;
+    for (const [args, message] of cases) {
+      const res = await runCli(args, { home });
+      expect(res.code, `${args.join(' ')}\n${res.stderr}`).toBe(2);
+      expect(res.stderr).toMatch(message);
+      expect(res.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
+    }
+    expect((JSON.parse((await runCli(['runs', '--json'], { home })).stdout) as unknown[]).length).toBe(runsBefore);
+  }, 120_000);
+
   it('runs shows the last epoch mean as the last flow loss; last and runs skip archived runs, runs --all shows them', async () => {
     const runId = events[0]!.run_id as string;
     const lastEpoch = events.filter((e) => e.event === 'epoch').at(-1)!;

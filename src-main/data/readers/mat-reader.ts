@@ -73,8 +73,8 @@ export async function readMatFile(path: string, opts: MatV5Options = {}): Promis
 }
 
 /**
- * v7.3 files are HDF5: each top-level variable is a dataset (or a group, for structs)
- * with a MATLAB_class attribute. MATLAB writes column-major data as the reversed shape,
+ * v7.3 files are HDF5: each top-level variable is a dataset (or a group, for structs, whose
+ * fields are its datasets: `x/gs` is read as `x.gs`) with a MATLAB_class attribute. MATLAB writes column-major data as the reversed shape,
  * so the HDF5 row-major buffer is already MATLAB's column-major order.
  */
 async function readMatV73(path: string): Promise<MatVariable[]> {
@@ -85,7 +85,10 @@ async function readMatV73(path: string): Promise<MatVariable[]> {
   try {
     const out: MatVariable[] = [];
     for (const info of h5.list()) {
-      if (info.path.includes('/') || info.path.startsWith('#')) continue; // #refs# and struct members
+      // #refs# (cell contents) and #subsystem# are MATLAB's bookkeeping; a struct's fields are
+      // datasets in its group, named var.field as in v5 files.
+      if (info.path.startsWith('#') || info.path.includes('/#')) continue;
+      const name = info.path.replace(/^\//, '').replace(/\//g, '.');
       const attrs = h5.attributes(info.path);
       const cls = typeof attrs.MATLAB_class === 'string' ? attrs.MATLAB_class : 'unknown';
       const dims = info.shape.length === 0 ? [1, 1] : [...info.shape].reverse();
@@ -96,7 +99,7 @@ async function readMatV73(path: string): Promise<MatVariable[]> {
         data = arr instanceof Float64Array ? arr : Float64Array.from(arr);
       }
       // Complex v7.3 data is a compound {real, imag}; listed but not decoded here.
-      out.push({ name: info.path, className: cls, dims, data, complex: info.dtype === 'compound' });
+      out.push({ name, className: cls, dims, data, complex: info.dtype === 'compound' });
     }
     return out;
   } finally {

@@ -12,6 +12,7 @@ import { auroc, takeRows, type Matrix } from '../metrics/index.js';
 import { anomalyScores, type AnomalyScores } from '../flow/anomaly-score.js';
 import { loadEmaWeights } from '../flow/ema-checkpoint.js';
 import { FlowModel } from '../flow/flow-model.js';
+import { DataError } from '../../data/index.js';
 import type { EvaluateRequest, FinishedEvent } from '../protocol/index.js';
 import { stamp, type Emit } from '../train/events.js';
 import { loadEvalData, runSelection, type EvalData } from './eval-data.js';
@@ -64,7 +65,14 @@ export async function runEvaluation(req: EvaluateRequest, emit: Emit, options: E
     let t = performance.now();
     const dataSpec = req.data_path ? { ...meta.config.data, source: 'files' as const, path: req.data_path } : meta.config.data;
     const data = await loadEvalData(dataSpec, { cwd: req.cwd, seed: meta.config.environment.seed, maxWindowsPerFile: budget.maxWindowsPerFile, readRpm: req.sections.includes('generation'), select: runSelection(meta.config, req.data_path) });
-    if (data.test.set.n === 0) throw new Error('evaluate: the test split has no windows (recordings too short for the window length?)');
+    if (data.test.set.n === 0) {
+      const longest = Math.max(...data.prepared.files.map((f) => f.samples));
+      throw new DataError(
+        `evaluate: the test split has no windows: the held-out end of every recording (split ${data.split}; the longest recording has ${longest} samples) ` +
+          `is shorter than one ${dataSpec.window_length}-sample window; evaluate on longer recordings (--data) or train with a shorter data.window_length`,
+        { key: 'data.window_length', value: dataSpec.window_length },
+      );
+    }
     section('setup', {
       checkpoint: req.checkpoint_path, step: meta.step, weights: ema ? 'ema' : 'live', scale: req.scale,
       velocity_net: meta.config.model.velocity_net, feature_dim: model.featureDim, feature_t: req.feature_t ?? 1,

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Scale } from '../../config/schema.js';
 import { SCALES } from '../../config/enums.js';
 import { defaultHome, defaultRunsDir } from '../paths.js';
-import { collect, parseInteger, parseNumber, openDb, dbOption, EXIT_FAILED } from './options.js';
+import { collect, parseInteger, parseNumber, openDb, dbOption, EXIT_BAD_INPUT, EXIT_FAILED } from './options.js';
 
 export function registerEvaluateCommands(program: Command): void {
   program
@@ -46,8 +46,10 @@ export function registerEvaluateCommands(program: Command): void {
           });
           if (k === 0 && result.checkpointNote) process.stderr.write(`flowbench: ${result.checkpointNote}\n`);
           if (result.finished.status !== 'completed') {
-            process.stderr.write(`flowbench: evaluation failed (seed ${firstSeed + k}): ${result.finished.reason ?? 'unknown reason'}\n`);
-            process.exitCode = EXIT_FAILED;
+            // Data the engine could not use (a bad --data, no test windows) is bad input, as in train.
+            const bad = result.finished.bad_input === true;
+            process.stderr.write(`flowbench: ${bad ? '' : `evaluation failed (seed ${firstSeed + k}): `}${result.finished.reason ?? 'unknown reason'}\n`);
+            process.exitCode = bad ? EXIT_BAD_INPUT : EXIT_FAILED;
             return;
           }
           done.push({ seed: firstSeed + k, report: result.report });

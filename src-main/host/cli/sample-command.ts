@@ -3,7 +3,7 @@
  */
 import { type Command, Option } from 'commander';
 import { runSampleJob } from '../sample-job.js';
-import { parseInteger, parseNumber, openDb, dbOption, EXIT_FAILED } from './options.js';
+import { parseInteger, parseNumber, openDb, dbOption, EXIT_BAD_INPUT, EXIT_FAILED } from './options.js';
 
 export function registerSampleCommand(program: Command): void {
   program
@@ -44,8 +44,10 @@ export function registerSampleCommand(program: Command): void {
         });
         if (result.checkpointNote) process.stderr.write(`flowbench: ${result.checkpointNote}\n`);
         if (result.finished.status !== 'completed') {
-          process.stderr.write(`flowbench: sampling failed: ${result.finished.reason ?? 'unknown reason'}\n`);
-          process.exitCode = EXIT_FAILED;
+          // A request the checkpoint cannot serve (unknown label, unconditioned rate…) is bad input, as in train.
+          const bad = result.finished.bad_input === true;
+          process.stderr.write(`flowbench: ${bad ? '' : 'sampling failed: '}${result.finished.reason ?? 'unknown reason'}\n`);
+          process.exitCode = bad ? EXIT_BAD_INPUT : EXIT_FAILED;
         } else if (!opts.json && result.sampled) {
           const s = result.sampled;
           process.stdout.write(

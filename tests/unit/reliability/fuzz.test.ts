@@ -52,6 +52,10 @@ async function seeds(): Promise<{ name: string; bytes: Uint8Array }[]> {
     { name: 'two.mat', bytes: writeMatV5([{ name: 'a', values: wave, dims: [200, 2] }, { name: 's', className: 'struct', dims: [1, 1] }]) },
     { name: 'seed.h5', bytes: readFileSync(h5) },
     { name: 'seed.csv', bytes: Buffer.from(`# fs: 12000\nx,y\n${wave.map((v, i) => `${v},${i}`).join('\n')}\n`) },
+    // SciPy-written structs (nested, a struct array, a cell) and a CSV with a time-stamp column.
+    { name: 'struct.mat', bytes: readFileSync(path.join(path.resolve(__dirname, '../../fixtures/data/mat-structs'), 'no_signal.mat')) },
+    { name: 'nested.mat', bytes: readFileSync(path.join(path.resolve(__dirname, '../../fixtures/data/mat-structs'), 'struct_nested.mat')) },
+    { name: 'stamped.csv', bytes: Buffer.from(`time,DE\n${wave.slice(0, 200).map((v, i) => `2024-03-01 12:00:${(i / 100).toFixed(2)},${v}`).join('\n')}\n`) },
   ];
 }
 

@@ -90,3 +90,28 @@ describe('manifest rate_key', () => {
     expect(e.message).toMatch(/LABELS\.csv line 2, column 'fs_hz': '' is not a sample rate.*rate_key column/);
   });
 });
+
+describe('MAT v7.3 structs (HDF5 groups)', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'flowbench-v73-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('a struct group x with datasets gs and sr reads as x.gs at the rate x.sr', async () => {
+    const h5wasm = (await import('h5wasm/node')).default;
+    await h5wasm.ready;
+    const file = path.join(dir, 'v73.mat');
+    // MATLAB's layout: the struct is a group (MATLAB_class struct), each field a dataset with its class;
+    // a column vector n×1 is stored with the reversed shape [1, n].
+    const f = new h5wasm.File(file, 'w');
+    const x = f.create_group('x');
+    x.create_attribute('MATLAB_class', 'struct');
+    const gs = x.create_dataset({ name: 'gs', data: new Float64Array([0.5, -1, 2, 4.25]), shape: [1, 4] });
+    gs.create_attribute('MATLAB_class', 'double');
+    const sr = x.create_dataset({ name: 'sr', data: new Float64Array([25600]), shape: [1, 1] });
+    sr.create_attribute('MATLAB_class', 'double');
+    f.close();
+    const s = await readSignalFile64(file);
+    expect(s.channelNames).toEqual(['x.gs']);
+    expect(Array.from(s.channels[0]!)).toEqual([0.5, -1, 2, 4.25]);
+    expect(s.fsHz).toBe(25600);
+  });
+});
