@@ -7,8 +7,8 @@
  *   npm run bench -- --json            (package.json: "bench": "node --import tsx scripts/bench.ts")
  *   npm run bench -- --rounds 1 --steps 50 --leak-steps 200 --basic-steps 100   (quick check)
  *
- * Also: the translation-aware network (model.velocity_net: dit) steps/s and peak RSS when the
- * schema accepts it, the tensor count over --leak-steps training steps, and the peak RSS of
+ * Also: the default dit (model.velocity_net: dit) steps/s on wasm and on the native engine
+ * (scripts/bench/native-dit-workload.ts, alternated round by round) and their ratio, the tensor count over --leak-steps training steps, and the peak RSS of
  * the basic config's quick run. Every measurement runs in a fresh process
  * (scripts/bench/worker.ts), so each peak RSS is its own. A benchmark, not a test.
  */
@@ -181,13 +181,30 @@ async function main(): Promise<void> {
     }
   }
 
+  // The default dit (model defaults, B=32 L=1024): wasm and, when the addon loads, the native
+  // engine as the loop runs it, alternated round by round.
   const ditAccepted = modelSchema.safeParse({ velocity_net: 'dit' }).success;
   let dit: Record<string, unknown> | string = 'dit: not available yet';
   if (ditAccepted && o.ditSteps > 0) {
-    note(`dit: training ${o.ditSteps} steps`);
     try {
-      const d = runWorker({ kind: 'train', shape: { ...shape, net: 'dit' }, steps: o.ditSteps });
-      dit = { train_steps_per_s: r2(Number(d.steps_per_s)), peak_rss_mb: Math.round(Number(d.peak_rss_mb)), params: d.params };
+      const wasmRates: number[] = [];
+      const nativeRates: number[] = [];
+      let d: Record<string, unknown> = {};
+      for (let r = 1; r <= o.rounds; r++) {
+        note(`dit round ${r}/${o.rounds}: training ${o.ditSteps} steps (wasm${nativeWhy ? '' : ', native'})`);
+        d = runWorker({ kind: 'train', shape: { ...shape, net: 'dit' }, steps: o.ditSteps });
+        wasmRates.push(Number(d.steps_per_s));
+        if (!nativeWhy) nativeRates.push(Number(runWorker({ kind: 'train', shape: { ...shape, net: 'dit' }, steps: o.ditSteps, engine: 'native-dit' }).steps_per_s));
+        note(`  dit: wasm ${r2(wasmRates.at(-1)!)} steps/s${nativeWhy ? '' : `, native ${r2(nativeRates.at(-1)!)} steps/s`}`);
+      }
+      const wasmDit = median(wasmRates);
+      const nativeDit = nativeRates.length ? median(nativeRates) : null;
+      dit = {
+        train_steps_per_s: r2(wasmDit), peak_rss_mb: Math.round(Number(d.peak_rss_mb)), params: d.params,
+        native_train_steps_per_s: nativeDit === null ? null : r2(nativeDit),
+        native_ratio: nativeDit === null ? null : r3(nativeDit / wasmDit),
+        per_round: { wasm: wasmRates.map(r2), native: nativeRates.map(r2) },
+      };
     } catch (err) {
       dit = `dit: failed: ${(err as Error).message.split('\n')[0]}`;
     }
@@ -261,7 +278,7 @@ async function main(): Promise<void> {
   const lines = rows.map((row) => row.map((c, i) => c.padEnd(w[i])).join(' '));
   lines.push('', `backend: ${result.backend_note}`, `peer: ${peerName ?? 'skipped'}${peerThreads ? ` (best threads: train ${peerThreads.train}, sample ${peerThreads.sample})` : ''}`);
   lines.push(`medians over ${o.rounds} round(s) of ${o.steps} steps; load average before/after: ${loadBefore.join(' ')} / ${result.machine.load_after.join(' ')}`);
-  lines.push(typeof dit === 'string' ? dit : `dit: ${dit.train_steps_per_s} steps/s, peak RSS ${dit.peak_rss_mb} MB`);
+  lines.push(typeof dit === 'string' ? dit : `dit: wasm ${dit.train_steps_per_s} steps/s, native ${dit.native_train_steps_per_s ?? '—'} steps/s (×${dit.native_ratio ?? '—'}), peak RSS ${dit.peak_rss_mb} MB (wasm)`);
   lines.push(typeof leak === 'string' ? `tensors: ${leak}` : `tensors over ${leak.steps} steps: ${leak.tensors_start} → ${leak.tensors_end} (${leak.flat ? 'flat' : 'GROWING'})`);
   lines.push(typeof basic === 'string' ? `basic run: ${basic}` : `basic run: ${basic.steps} steps in ${basic.seconds} s, peak RSS ${basic.peak_rss_mb} MB (${basic.under_1_5_gb ? 'under' : 'OVER'} 1.5 GB)`);
   process.stdout.write(`${lines.join('\n')}\n`);

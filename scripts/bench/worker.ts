@@ -10,13 +10,14 @@ import * as tf from '@tensorflow/tfjs';
 import { loadRunSpec } from '../../src-main/config/index.js';
 import { initBackend } from '../../src-main/engine/backend/select-backend.js';
 import { runTraining } from '../../src-main/engine/train/loop.js';
+import { nativeDitTrainRate } from './native-dit-workload.js';
 import { nativeSampleRate, nativeTrainRate, type NativeMode } from './native-workload.js';
 import { sampleRate, trainRate, type WorkloadShape } from './workload.js';
 import type { SamplingRoute } from '../../src-main/engine/native/addon-types.js';
 
-/** engine: absent = the tf backend (wasm); native modes in native-workload.ts. */
+/** engine: absent = the tf backend (wasm); native modes in native-workload.ts; native-dit: native-dit-workload.ts. */
 export type WorkerTask =
-  | { kind: 'train'; shape: WorkloadShape; steps: number; phases?: boolean; engine?: NativeMode }
+  | { kind: 'train'; shape: WorkloadShape; steps: number; phases?: boolean; engine?: NativeMode | 'native-dit' }
   | { kind: 'sample'; shape: WorkloadShape; repeats: number; engine?: 'native'; route?: SamplingRoute }
   | { kind: 'basic'; config: string; maxSteps: number | null };
 
@@ -26,7 +27,8 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   let result: Record<string, unknown>;
   if (task.kind === 'train') {
-    result = task.engine ? { ...nativeTrainRate(task.shape, task.steps, task.engine) } : { ...trainRate(task.shape, task.steps, { phases: task.phases }) };
+    if (task.engine === 'native-dit') result = { ...nativeDitTrainRate(task.shape, task.steps) };
+    else result = task.engine ? { ...nativeTrainRate(task.shape, task.steps, task.engine) } : { ...trainRate(task.shape, task.steps, { phases: task.phases }) };
   } else if (task.kind === 'sample') {
     result = task.engine ? { ...nativeSampleRate(task.shape, task.repeats, 1, task.route) } : { ...sampleRate(task.shape, task.repeats) };
   } else if (task.kind === 'basic') {

@@ -71,6 +71,8 @@ export interface TrainOptions {
   phases?: boolean;
   /** false: the plain-op AdamW reference instead of the fused kernel (ablation). */
   fusedOptimizer?: boolean;
+  /** What computes the step's losses and gradients (a native engine's step); default the objective. */
+  stepperFor?: (objective: JointObjective) => Pick<JointObjective, 'step'>;
 }
 
 export function trainRate(shape: WorkloadShape, steps: number, options: TrainOptions = {}): TrainResult {
@@ -78,6 +80,7 @@ export function trainRate(shape: WorkloadShape, steps: number, options: TrainOpt
   const model = buildModel(spec, shape);
   const objective = new JointObjective(model, spec.task, 0);
   const optimizer = new AdamW(objective.variables(), { kind: spec.task.optimizer, weightDecay: spec.task.weight_decay, fused: options.fusedOptimizer });
+  const stepper = options.stepperFor?.(objective) ?? objective;
   const batch = fixedBatch(shape);
   const rng = Rng.derive(0, 'train');
   const clipNorm = spec.task.gradient_clipping;
@@ -99,7 +102,7 @@ export function trainRate(shape: WorkloadShape, steps: number, options: TrainOpt
     };
     const draws = objective.draw(batch, rng);
     lap('draws');
-    const result = objective.step([{ batch, draws }], 'bench');
+    const result = stepper.step([{ batch, draws }], 'bench');
     const grads = result.grads;
     lap('forward_backward');
     const clip = clipByGlobalNorm(grads, clipNorm);
