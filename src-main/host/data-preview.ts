@@ -52,6 +52,8 @@ export async function previewData(req: PreviewRequest, cwd: string, dataRoots: r
   const x = Float64Array.from(channel.subarray(0, n));
   const t = Array.from({ length: n }, (_, i) => i / fsHz);
 
+  // Physical units where the data says them (a manifest `unit` column); none of the readers' formats carries one.
+  const unit = (record.metadata.unit ?? record.metadata.units ?? '').trim() || 'a.u.';
   const sampleRates = [...new Set(source.records.map((r) => r.fsHz).filter((f): f is number => f !== null))];
   if (sampleRates.length === 0) sampleRates.push(fsHz);
   return {
@@ -59,9 +61,9 @@ export async function previewData(req: PreviewRequest, cwd: string, dataRoots: r
     ...counts,
     sampleRates: sampleRates.sort((a, b) => a - b),
     warnings,
-    window: { x: t, y: Array.from(x), xUnit: 's', yUnit: signal.channelNames[0] ? `${signal.channelNames[0]} (a.u.)` : 'a.u.' },
-    spectrum: { ...amplitudeSpectrum(x, fsHz), xUnit: 'Hz', yUnit: 'a.u.' },
-    envelope: { ...amplitudeSpectrum(envelope(x), fsHz), xUnit: 'Hz', yUnit: 'a.u.' },
+    window: { x: t, y: Array.from(x), xUnit: 's', yUnit: signal.channelNames[0] ? `${signal.channelNames[0]} (${unit})` : unit },
+    spectrum: { ...amplitudeSpectrum(x, fsHz), xUnit: 'Hz', yUnit: unit },
+    envelope: { ...amplitudeSpectrum(envelope(x), fsHz), xUnit: 'Hz', yUnit: unit },
     windowOf: { id: record.id, label: record.label, domain: record.domain, fsHz },
     recordings: source.records.map((r) => ({ id: r.id, label: r.label, domain: r.domain, fsHz: r.fsHz, rpm: r.rpm })),
     ...defectMarkers(signal.channelNames[0] ?? '', record.rpm ?? signal.rpm),
