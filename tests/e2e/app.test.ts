@@ -14,10 +14,9 @@ import type { Download, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { wsProtocols } from '../../src-preload/contract.js';
-import { childPids, CHROMIUM, ensureRendererBuilt, hasChromium, launchBrowser, REPO, startServe, type ServeProcess } from './support/host.js';
+import { childPids, CHROMIUM, ensureRendererBuilt, hasChromium, launchBrowser, REPO, SHOTS, startServe, type ServeProcess } from './support/host.js';
 import { pdfFonts, pdfWords, readPdf, readPng, svgRoot, svgTickLabels } from './support/figure-files.js';
 
-const SHOTS = path.join(REPO, 'docs', 'screenshots');
 /** Seconds-long runs: 3 epochs × 8 steps of a 64-wide MLP on 256-sample windows. */
 const tiny = (epochs: number) =>
   [`task.epochs=${epochs}`, 'trainer.steps_per_epoch=8', 'trainer.log_every_n_steps=2', 'data.max_windows_per_file=16', 'trainer.preview_every_n_steps=4'].join('\n');
@@ -194,7 +193,8 @@ describe.skipIf(!hasChromium)('Flowbench in browser host mode', () => {
       const [file, csv] = await exportFigure(chart, format, preset);
       const header = readFileSync(csv, 'utf8').split('\n')[0];
       expect(header).toBe('series,optimiser step (–),"flow loss (MSE, a.u.)"');
-      expect(readFileSync(csv, 'utf8')).toContain(`${runIds[0]},`);
+      // Series are named by what differs between the runs (legend), not by run id.
+      expect(readFileSync(csv, 'utf8')).toContain('hidden_dim=64');
       return [file, csv];
     };
 
@@ -380,7 +380,8 @@ describe.skipIf(!hasChromium)('Flowbench in browser host mode', () => {
     expect(resumeStep).toBeGreaterThanOrEqual(firstCheckpoint);
     expect(timeline).toMatch(new RegExp(`step ${resumeStep} started`));
     await shot('dashboard-resumed');
-    await page.getByRole('button', { name: 'Stop' }).click();
+    await page.getByRole('button', { name: 'Stop…' }).click();
+    await page.getByRole('button', { name: 'Stop run' }).click();
     await expect.poll(() => status.innerText(), { timeout: 60_000 }).toBe('stopped');
     const runs = (await call(3, 'listRuns', {})) as unknown as { result: { runs: { id: string; status: string }[] } };
     ws.close();
@@ -412,7 +413,8 @@ describe.skipIf(!hasChromium)('Flowbench in browser host mode', () => {
     await page.getByRole('button', { name: 'Restart with the same config' }).click();
     await expect.poll(async () => (await page.getByRole('heading', { name: /^Run / }).innerText()).split(' ')[1], { timeout: 30_000 }).not.toBe(first);
     await expect.poll(() => status.innerText(), { timeout: 60_000 }).toBe('running');
-    await page.getByRole('button', { name: 'Stop' }).click();
+    await page.getByRole('button', { name: 'Stop…' }).click();
+    await page.getByRole('button', { name: 'Stop run' }).click();
     await expect.poll(() => status.innerText(), { timeout: 60_000 }).toBe('stopped');
     expect(pageErrors).toEqual([]);
   });
@@ -446,7 +448,7 @@ describe.skipIf(!hasChromium)('Flowbench in browser host mode', () => {
     await page.waitForTimeout(1500);
     expect(await step()).toBe(atPause);
     expect(await previewStep()).toBe(previewAtPause);
-    expect(await page.getByTestId('live-status').innerText()).toBe('running');
+    expect(await page.getByTestId('live-status').innerText()).toBe('paused');
     await page.locator('[data-chart="preview-windows"] .main-svg').first().waitFor();
     await shot('dashboard-paused');
 
@@ -455,7 +457,8 @@ describe.skipIf(!hasChromium)('Flowbench in browser host mode', () => {
     await expect.poll(step, { timeout: 60_000 }).toBeGreaterThan(atPause);
     await expect.poll(previewStep, { timeout: 60_000 }).toBeGreaterThan(previewAtPause);
     expect(await page.getByLabel('Run timeline').innerText()).toMatch(/paused[\s\S]*continued/);
-    await page.getByRole('button', { name: 'Stop' }).click();
+    await page.getByRole('button', { name: 'Stop…' }).click();
+    await page.getByRole('button', { name: 'Stop run' }).click();
     await expect.poll(() => page.getByTestId('live-status').innerText(), { timeout: 60_000 }).toBe('stopped');
     expect(pageErrors).toEqual([]);
   });

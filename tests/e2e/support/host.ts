@@ -12,6 +12,13 @@ import { chromium, type BrowserContext } from 'playwright-core';
 export const CHROMIUM = process.env.FLOWBENCH_CHROMIUM ?? '/usr/bin/chromium';
 export const REPO = path.resolve(import.meta.dirname, '..', '..', '..');
 export const hasChromium = existsSync(CHROMIUM);
+/**
+ * Where screenshots go: out/e2e-screenshots (ignored), so running the suite leaves the repo
+ * clean; FLOWBENCH_UPDATE_SCREENSHOTS=1 writes the documented ones in docs/screenshots.
+ */
+export const SHOTS = process.env.FLOWBENCH_UPDATE_SCREENSHOTS === '1'
+  ? path.join(REPO, 'docs', 'screenshots')
+  : path.join(REPO, 'out', 'e2e-screenshots');
 
 export interface ServeProcess {
   url: string;
