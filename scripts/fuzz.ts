@@ -4,16 +4,14 @@
  *
  *   node --import tsx scripts/fuzz.ts [--runs 20000] [--seed 1]
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import h5wasm from 'h5wasm/node';
 import { createApiHandlers } from '../src-main/host/api-handlers.js';
 import { createJobManager } from '../src-main/host/job-manager.js';
 import { startServer } from '../src-main/host/serve.js';
 import { openStore } from '../src-main/store/index.js';
-import { fuzzApi, fuzzFiles, fuzzServe, type CampaignResult } from '../tests/support/fuzz.js';
-import { writeMatV5 } from '../tests/unit/data/readers/mat-v5-writer.js';
+import { fileSeeds, fuzzApi, fuzzFiles, fuzzServe, type CampaignResult } from '../tests/support/fuzz.js';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -37,23 +35,7 @@ function report(name: string, r: CampaignResult): void {
 }
 
 try {
-  const wave = Array.from({ length: 2000 }, (_, i) => Math.sin(i / 5));
-  await h5wasm.ready;
-  const h5 = path.join(home, 'seed.h5');
-  const f = new h5wasm.File(h5, 'w');
-  f.create_dataset({ name: 'x', data: new Float32Array(wave), shape: [1000, 2] });
-  f.close();
-  const seeds = [
-    { name: 'plain.mat', bytes: writeMatV5([{ name: 'sig', values: wave }, { name: 'fs', values: [12000] }]) },
-    { name: 'zipped.mat', bytes: writeMatV5([{ name: 'sig', values: wave, storage: 'int16' }], { compress: true }) },
-    { name: 'two.mat', bytes: writeMatV5([{ name: 'a', values: wave, dims: [1000, 2] }, { name: 's', className: 'struct', dims: [1, 1] }]) },
-    { name: 'seed.h5', bytes: readFileSync(h5) },
-    { name: 'seed.csv', bytes: Buffer.from(`# fs: 12000\nx,y\n${wave.map((v, i) => `${v},${i}`).join('\n')}\n`) },
-    // SciPy-written structs (nested, a struct array, a cell) and a CSV with a time-stamp column.
-    { name: 'struct.mat', bytes: readFileSync(path.join(path.resolve(import.meta.dirname, '../tests/fixtures/data/mat-structs'), 'no_signal.mat')) },
-    { name: 'nested.mat', bytes: readFileSync(path.join(path.resolve(import.meta.dirname, '../tests/fixtures/data/mat-structs'), 'struct_nested.mat')) },
-    { name: 'stamped.csv', bytes: Buffer.from(`time,DE\n${wave.slice(0, 200).map((v, i) => `2024-03-01 12:00:${(i / 100).toFixed(2)},${v}`).join('\n')}\n`) },
-  ];
+  const seeds = await fileSeeds(path.join(home, 'seeds'), 2000);
   report('files', await fuzzFiles(seeds, runs, seed, path.join(home, 'files')));
 
   const store = openStore(path.join(home, 'db.sqlite'));

@@ -114,6 +114,16 @@ export async function prepareWindows(source: DataSource, spec: DataSpec, seed: n
     });
   }
 
+  // data.resample_hz auto decides from declared rates before any file is read; rates read from
+  // the files (a rate_key, a rate variable) can still differ: say so rather than window them silently.
+  const declared = new Set(records.map((r) => (Object.hasOwn(spec.fs_overrides, r.id) ? spec.fs_overrides[r.id] : r.fsHz)).filter((f) => f !== null));
+  const read = [...new Set(fsOf.filter((f) => f > 0))].sort((a, b) => a - b);
+  if (rate.hz === null && read.length > 1 && declared.size < 2) {
+    warnings.push(
+      `recordings have different sample rates read from their files (${read.join(', ')} Hz) and are windowed at their own rates ` +
+        `(data.resample_hz ${spec.resample_hz === null ? 'null' : 'auto counts only rates declared in the manifest or data.fs_overrides'}); set data.resample_hz to one rate, e.g. ${read[0]}`,
+    );
+  }
   const ids = {
     label: records.map((r) => classNames.indexOf(r.label)),
     domain: records.map((r) => domainNames.indexOf(r.domain)),

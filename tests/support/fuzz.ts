@@ -4,15 +4,17 @@
  * seeded random input and returns what happened; any outcome other than the allowed ones
  * (a DataError, a validation error, a 4xx, a close code) is collected as a failure.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { wsProtocols } from '../../src-preload/contract.js';
 import { API_METHODS } from '../../src-preload/methods.js';
 import { DataError } from '../../src-main/data/index.js';
 import { readSignalFile } from '../../src-main/data/readers/signal-file.js';
 import type { ApiHandlers } from '../../src-main/host/api-handlers.js';
+import { writeMatV5 } from '../unit/data/readers/mat-v5-writer.js';
 
 /** mulberry32: small, seeded, good enough to pick mutations. */
 export function rng(seed: number): () => number {
@@ -24,6 +26,35 @@ export function rng(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+const STRUCT_FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'data', 'mat-structs');
+
+/**
+ * The files the file campaign mutates: MAT v5 (plain, compressed, a matrix beside an empty
+ * struct), SciPy-written structs (nested, a struct array, a cell), HDF5, CSV (with a rate
+ * comment; with a time-stamp column). `samples`: the length of their signal. The HDF5 seed is
+ * written in `dir` first (h5wasm writes files).
+ */
+export async function fileSeeds(dir: string, samples: number): Promise<{ name: string; bytes: Uint8Array }[]> {
+  const wave = Array.from({ length: samples }, (_, i) => Math.sin(i / 5));
+  const h5wasm = (await import('h5wasm/node')).default;
+  await h5wasm.ready;
+  mkdirSync(dir, { recursive: true });
+  const h5 = path.join(dir, 'seed.h5');
+  const f = new h5wasm.File(h5, 'w');
+  f.create_dataset({ name: 'x', data: new Float32Array(wave), shape: [samples / 2, 2] });
+  f.close();
+  return [
+    { name: 'plain.mat', bytes: writeMatV5([{ name: 'sig', values: wave }, { name: 'fs', values: [12000] }]) },
+    { name: 'zipped.mat', bytes: writeMatV5([{ name: 'sig', values: wave, storage: 'int16' }], { compress: true }) },
+    { name: 'two.mat', bytes: writeMatV5([{ name: 'a', values: wave, dims: [samples / 2, 2] }, { name: 's', className: 'struct', dims: [1, 1] }]) },
+    { name: 'struct.mat', bytes: readFileSync(path.join(STRUCT_FIXTURES, 'no_signal.mat')) },
+    { name: 'nested.mat', bytes: readFileSync(path.join(STRUCT_FIXTURES, 'struct_nested.mat')) },
+    { name: 'seed.h5', bytes: readFileSync(h5) },
+    { name: 'seed.csv', bytes: Buffer.from(`# fs: 12000\nx,y\n${wave.map((v, i) => `${v},${i}`).join('\n')}\n`) },
+    { name: 'stamped.csv', bytes: Buffer.from(`time,DE\n${wave.slice(0, 200).map((v, i) => `2024-03-01 12:00:${(i / 100).toFixed(2)},${v}`).join('\n')}\n`) },
+  ];
 }
 
 const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;

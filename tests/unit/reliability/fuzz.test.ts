@@ -4,17 +4,15 @@
  * API handler; random URLs and WebSocket frames at a running `serve`. Configs are fuzzed
  * by config-fuzz.test.ts. `node --import tsx scripts/fuzz.ts` runs the same campaigns longer.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import h5wasm from 'h5wasm/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiHandlers } from '../../../src-main/host/api-handlers.js';
 import { createJobManager, type JobManager } from '../../../src-main/host/job-manager.js';
 import { startServer, type ServeHandle } from '../../../src-main/host/serve.js';
 import { openStore, type Store } from '../../../src-main/store/index.js';
 import { tempHome } from '../../support/cli.js';
-import { fuzzApi, fuzzFiles, fuzzServe } from '../../support/fuzz.js';
-import { writeMatV5 } from '../data/readers/mat-v5-writer.js';
+import { fileSeeds, fuzzApi, fuzzFiles, fuzzServe } from '../../support/fuzz.js';
 
 const SEED = Number(process.env.FLOWBENCH_FUZZ_SEED ?? 14);
 const home = tempHome('flowbench-fuzz-');
@@ -39,29 +37,9 @@ afterAll(async () => {
   rmSync(home, { recursive: true, force: true });
 });
 
-async function seeds(): Promise<{ name: string; bytes: Uint8Array }[]> {
-  const wave = Array.from({ length: 400 }, (_, i) => Math.sin(i / 5));
-  await h5wasm.ready;
-  const h5 = path.join(home, 'seed.h5');
-  const f = new h5wasm.File(h5, 'w');
-  f.create_dataset({ name: 'x', data: new Float32Array(wave), shape: [200, 2] });
-  f.close();
-  return [
-    { name: 'plain.mat', bytes: writeMatV5([{ name: 'sig', values: wave }, { name: 'fs', values: [12000] }]) },
-    { name: 'zipped.mat', bytes: writeMatV5([{ name: 'sig', values: wave, storage: 'int16' }], { compress: true }) },
-    { name: 'two.mat', bytes: writeMatV5([{ name: 'a', values: wave, dims: [200, 2] }, { name: 's', className: 'struct', dims: [1, 1] }]) },
-    { name: 'seed.h5', bytes: readFileSync(h5) },
-    { name: 'seed.csv', bytes: Buffer.from(`# fs: 12000\nx,y\n${wave.map((v, i) => `${v},${i}`).join('\n')}\n`) },
-    // SciPy-written structs (nested, a struct array, a cell) and a CSV with a time-stamp column.
-    { name: 'struct.mat', bytes: readFileSync(path.join(path.resolve(__dirname, '../../fixtures/data/mat-structs'), 'no_signal.mat')) },
-    { name: 'nested.mat', bytes: readFileSync(path.join(path.resolve(__dirname, '../../fixtures/data/mat-structs'), 'struct_nested.mat')) },
-    { name: 'stamped.csv', bytes: Buffer.from(`time,DE\n${wave.slice(0, 200).map((v, i) => `2024-03-01 12:00:${(i / 100).toFixed(2)},${v}`).join('\n')}\n`) },
-  ];
-}
-
 describe('fuzz (CI size)', () => {
   it('mutated signal files: every read succeeds or is a DataError naming the file', async () => {
-    const result = await fuzzFiles(await seeds(), 400, SEED, path.join(home, 'files'));
+    const result = await fuzzFiles(await fileSeeds(path.join(home, 'seeds'), 400), 400, SEED, path.join(home, 'files'));
     console.log(`fuzz files: ${JSON.stringify(result.outcomes)}, slowest ${result.slowestMs.toFixed(0)} ms`);
     expect(result.failures).toEqual([]);
     expect(result.outcomes.DataError).toBeGreaterThan(50);

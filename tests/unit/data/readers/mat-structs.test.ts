@@ -115,3 +115,23 @@ describe('MAT v7.3 structs (HDF5 groups)', () => {
     expect(s.fsHz).toBe(25600);
   });
 });
+
+describe('rates read from files', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'flowbench-filerates-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('different rates from rate_key are warned with the fix (data.resample_hz auto sees only declared rates)', async () => {
+    const wave = (n: number): string => Array.from({ length: n }, (_, i) => Math.sin(i / 3).toFixed(5)).join('\n');
+    writeFileSync(path.join(dir, 'a.csv'), `# fs: 12000\nx\n${wave(4096)}\n`);
+    writeFileSync(path.join(dir, 'b.csv'), `# fs: 48000\nx\n${wave(4096)}\n`);
+    writeFileSync(path.join(dir, 'LABELS.csv'), 'path,label,domain,fs_hz,rate_key\na.csv,normal,0,,fs\nb.csv,fault,0,,fs\n');
+    const spec = runSpecSchema.parse({ data: { source: 'files', path: dir, window_length: 256 } }).data;
+    const { prepareWindows } = await import('../../../../src-main/data/index.js');
+    const prepared = await prepareWindows(await openDataSource(spec, { cwd: dir, seed: 1 }), spec, 1);
+    expect(prepared.files.map((f) => f.fsHz)).toEqual([12000, 48000]);
+    expect(prepared.warnings).toContain(
+      'recordings have different sample rates read from their files (12000, 48000 Hz) and are windowed at their own rates ' +
+        '(data.resample_hz auto counts only rates declared in the manifest or data.fs_overrides); set data.resample_hz to one rate, e.g. 12000',
+    );
+  });
+});
