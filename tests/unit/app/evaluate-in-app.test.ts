@@ -109,5 +109,9 @@ describe('evaluate, sample and estimate through the API', { timeout: 300_000 }, 
     const r = await api.resolveSpec({ scale: 'quick', sets: [], config: 'flow_pretrain_basic.yaml' });
     expect((r.spec.task as { lr: number }).lr).toBe(1e-3);
     await expect(api.resolveSpec({ scale: 'quick', sets: [], config: 'nope.yaml' })).rejects.toThrow(/not one of the shipped configs.*flow_pretrain_basic\.yaml/);
+    // The demo preview is generated with the config's data.synthetic (basic: 3 recordings per class and condition).
+    const files = (basic!.spec.data as { synthetic: { files_per_class: number } }).synthetic.files_per_class;
+    const preview = await api.previewData({ source: 'synthetic', windowLength: 256, config: 'flow_pretrain_basic.yaml' });
+    expect(preview.files).toBe(files * 4 * 2);
   });
 });
