@@ -181,6 +181,8 @@ export const previewDataRequest = z.strictObject({
   layout: z.enum(DATA_LAYOUTS).optional(),
   /** The recording to preview (a record id from `recordings`); default the first. */
   record: z.string().min(1).max(1000).optional(),
+  /** The shipped config the wizard starts from: the demo data is generated with its `data.synthetic` settings, as the run's will be. */
+  config: z.string().regex(/^[\w.-]+\.ya?ml$/, 'must be a config file name from listConfigs').optional(),
 });
 
 /** x[i] ↔ y[i], with the units the axes show. */

@@ -189,7 +189,8 @@ export function createApiHandlers(store: Store, deps: ApiHandlerDeps = {}): ApiH
 
     async previewData(raw) {
       const req = parseRequest('previewData', raw);
-      return reply('previewData', await previewData(req, cwd, dataRoots));
+      const synthetic = req.config ? resolveDraft({ scale: 'quick', sets: [], config: req.config }, cwd, configsDir).spec.data.synthetic : undefined;
+      return reply('previewData', await previewData(req, cwd, dataRoots, synthetic));
     },
 
     async resolveSpec(raw) {

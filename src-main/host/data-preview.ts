@@ -5,7 +5,9 @@
  * bearing defect frequencies show up).
  */
 import path from 'node:path';
-import { dataSchema } from '../config/schema.js';
+import { dataSchema, type RunSpec } from '../config/schema.js';
+
+type SyntheticSpec = RunSpec['data']['synthetic'];
 import { bearingOfChannel, DataError, defectFrequencies, inspectPath, openDataSource } from '../data/index.js';
 import { fft, ifft } from '../data/fft.js';
 import type { ApiReply, ApiRequest } from '../../src-preload/contract.js';
@@ -17,7 +19,7 @@ type PreviewReply = ApiReply<'previewData'>;
 const DEFAULT_WINDOW = 1024;
 
 /** `dataRoots`: the folders this host may read (see data-roots.ts); the path and every recording must lie under one. */
-export async function previewData(req: PreviewRequest, cwd: string, dataRoots: readonly string[]): Promise<PreviewReply> {
+export async function previewData(req: PreviewRequest, cwd: string, dataRoots: readonly string[], synthetic?: SyntheticSpec): Promise<PreviewReply> {
   const windowLength = req.windowLength ?? DEFAULT_WINDOW;
   if (req.source === 'files' && !req.path) {
     throw new DataError('previewData: source "files" needs a path (a folder with LABELS.csv, a manifest CSV or a signal file)', {});
@@ -25,7 +27,7 @@ export async function previewData(req: PreviewRequest, cwd: string, dataRoots: r
   const dataPath = req.source === 'files' ? path.resolve(cwd, req.path ?? '.') : null;
   const layout = req.layout ?? 'auto';
   if (dataPath) assertRecordsUnderDataRoots(dataPath, [], dataRoots);
-  const spec = dataSchema.parse({ source: req.source, path: dataPath, signal_key: req.signalKey ?? null, window_length: windowLength, layout });
+  const spec = dataSchema.parse({ source: req.source, path: dataPath, signal_key: req.signalKey ?? null, window_length: windowLength, layout, ...(synthetic ? { synthetic } : {}) });
   const source = await openDataSource(spec, { cwd, seed: 42 });
   if (dataPath) assertRecordsUnderDataRoots(dataPath, source.records, dataRoots);
   if (source.records.length === 0) throw new DataError(`previewData: ${dataPath ?? 'the demo dataset'} holds no recordings`, {});

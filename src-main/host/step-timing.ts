@@ -24,7 +24,7 @@ export function timingSpec(spec: RunSpec, steps = TIMED_STEPS): RunSpec {
       ...spec.data,
       source: 'synthetic', path: null, channels: null, resample_hz: null, fs_overrides: {}, max_windows_per_file: null,
       // Enough windows for a batch of every class; channels beyond the first are not synthesised.
-      synthetic: { ...spec.data.synthetic, files_per_class: 1, seconds: Math.max(1, (spec.task.batch_size * spec.data.window_length * channels) / spec.data.synthetic.fs_hz / 2) },
+      synthetic: { ...spec.data.synthetic, files_per_class: 1, seconds: Math.min(600, Math.max(1, (spec.task.batch_size * spec.data.window_length * channels) / spec.data.synthetic.fs_hz / 2)) },
     },
     task: {
       ...spec.task, epochs: 1, early_stopping: false, checkpoint_interval: 0, checkpoint_every_epoch: false, checkpoint_minutes: 0,

@@ -174,7 +174,7 @@ export const useWizardStore = defineStore('wizard', () => {
 
   const sets = computed(() => draftSets(dataset, model, extraSets.value, checkpoint));
   const draft = computed<RunDraft>(() => ({ scale: scale.value, sets: sets.value, ...(template.value ? { config: template.value } : {}) }));
-  const datasetKey = computed(() => JSON.stringify([dataset.source, dataset.path.trim(), dataset.signalKey.trim(), dataset.layout, dataset.windowLength]));
+  const datasetKey = computed(() => JSON.stringify([template.value, dataset.source, dataset.path.trim(), dataset.signalKey.trim(), dataset.layout, dataset.windowLength]));
   /** Every scale is estimated from the same timing, so the key leaves the scale (and the checkpoint choice) out. */
   const modelKey = computed(() => JSON.stringify([template.value, sets.value.filter((s) => !s.startsWith('task.checkpoint_'))]));
   const labelConditioning = computed({
@@ -248,6 +248,7 @@ export const useWizardStore = defineStore('wizard', () => {
         windowLength: dataset.windowLength,
         ...(dataset.source === 'files' && dataset.layout !== 'auto' ? { layout: dataset.layout } : {}),
         ...(recordId ? { record: recordId } : {}),
+        ...(template.value ? { config: template.value } : {}),
       });
       if (key !== datasetKey.value) return; // the choice changed while reading: this preview is of another dataset
       preview.value = p;

@@ -9,6 +9,7 @@ import type { EngineEvent } from '../../../src-main/engine/protocol/index.js';
 import { createApiHandlers, type ApiHandlers } from '../../../src-main/host/api-handlers.js';
 import { scoresOfReport } from '../../../src-main/host/evaluation-scores.js';
 import { resolveDraft } from '../../../src-main/host/run-draft.js';
+import { timingSpec } from '../../../src-main/host/step-timing.js';
 import { closeJobFixture, openJobFixture, type JobFixture } from './job-fixture.js';
 
 const TINY = ['data.window_length=256', 'data.stride=128', 'model.hidden_dim=64', 'trainer.steps_per_epoch=4', 'task.epochs=2', 'trainer.log_every_n_steps=1', 'data.max_windows_per_file=8'];
@@ -45,6 +46,19 @@ describe('scoresOfReport', () => {
       { name: 'control phase_random', kind: 'control', value: 0.2, beatsModel: true },
       { name: 'reference real_vs_real', kind: 'reference', value: 0.01, beatsModel: false },
     ]);
+  });
+});
+
+describe('timingSpec', () => {
+  it('keeps the model, objective and batch of a run on files, and times it on synthetic windows of its shape without checkpoints', () => {
+    const { spec } = resolveDraft({ scale: 'full', sets: ['data.source=files', 'data.path=/data/cwru', 'model.velocity_net=dit', 'task.use_contrastive=true', 'task.batch_size=64', 'data.window_length=2048'] }, process.cwd());
+    const t = timingSpec(spec, 5);
+    expect(t.model).toEqual(spec.model);
+    expect([t.task.use_contrastive, t.task.batch_size, t.data.window_length]).toEqual([true, 64, 2048]);
+    expect([t.data.source, t.data.path, t.trainer.max_steps, t.trainer.steps_per_epoch, t.task.epochs]).toEqual(['synthetic', null, 5, 5, 1]);
+    expect([t.task.checkpoint_every_epoch, t.task.checkpoint_minutes, t.task.checkpoint_interval, t.trainer.preview_every_n_steps]).toEqual([false, 0, 0, 0]);
+    // Each synthetic recording holds at least half a batch of windows.
+    expect(t.data.synthetic.seconds * t.data.synthetic.fs_hz).toBeGreaterThanOrEqual((64 * 2048) / 2);
   });
 });
 
@@ -109,5 +123,9 @@ describe('evaluate, sample and estimate through the API', { timeout: 300_000 }, 
     const r = await api.resolveSpec({ scale: 'quick', sets: [], config: 'flow_pretrain_basic.yaml' });
     expect((r.spec.task as { lr: number }).lr).toBe(1e-3);
     await expect(api.resolveSpec({ scale: 'quick', sets: [], config: 'nope.yaml' })).rejects.toThrow(/not one of the shipped configs.*flow_pretrain_basic\.yaml/);
+    // The demo preview is generated with the config's data.synthetic (basic: 3 recordings per class and condition).
+    const files = (basic!.spec.data as { synthetic: { files_per_class: number } }).synthetic.files_per_class;
+    const preview = await api.previewData({ source: 'synthetic', windowLength: 256, config: 'flow_pretrain_basic.yaml' });
+    expect(preview.files).toBe(files * 4 * 2);
   });
 });
