@@ -56,7 +56,9 @@ export function markdownReport(report: Record<string, unknown>): string {
   lines.push(`- split: ${String(setup.split)}`);
   lines.push(`- windows: ${JSON.stringify(setup.windows)}`, '');
   lines.push('## Targets', '', '| target | value | needed | met / distance |', '|---|---|---|---|');
-  for (const t of targetRows(report)) lines.push(`| ${t.target} | ${fmt(t.value)} | ${fmt(t.needed)} | ${t.status === 'met' ? 'met' : t.status === 'missed' ? `**${t.note}**` : t.note} |`);
+  // Counts (metrics beating the controls) print as integers.
+  const num = (v: number | null) => (v !== null && Number.isInteger(v) ? String(v) : fmt(v));
+  for (const t of targetRows(report)) lines.push(`| ${t.target} | ${num(t.value)} | ${num(t.needed)} | ${t.status === 'met' ? 'met' : t.status === 'missed' ? `**${t.note}**` : t.note} |`);
   lines.push('', '## Scores', '');
   lines.push('| metric | value | ±95 % | generated beats noise controls | real-vs-real / white / phase | protocol |');
   lines.push('|---|---|---|---|---|---|');

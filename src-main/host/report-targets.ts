@@ -84,6 +84,6 @@ export function targetRows(report: Tree): TargetRow[] {
     if (typeof m === 'string') return { target: t.target, value: null, needed: null, status: 'not measured', note: m };
     const met = t.strict ? (t.higherIsBetter ? m.value > m.needed : m.value < m.needed) : t.higherIsBetter ? m.value >= m.needed : m.value <= m.needed;
     const gap = Math.abs(m.value - m.needed);
-    return { target: t.target, value: m.value, needed: m.needed, status: met ? 'met' : 'missed', note: met ? 'met' : `missed by ${gap < 1e-3 ? gap.toExponential(2) : gap.toFixed(3)}` };
+    return { target: t.target, value: m.value, needed: m.needed, status: met ? 'met' : 'missed', note: met ? 'met' : `missed by ${Number.isInteger(gap) ? String(gap) : gap < 1e-3 ? gap.toExponential(2) : gap.toFixed(3)}` };
   });
 }

@@ -56,5 +56,6 @@ describe('report targets', () => {
     expect(md).toContain('## Targets');
     expect(md).toContain('| frozen 4-way 5-shot ≥ 0.90 | 0.7760 | 0.9000 | **missed by 0.124** |');
     expect(md).toContain('| 10-class linear probe ≥ 0.98 | 0.9900 | 0.9800 | met |');
+    expect(md).toContain('| generation metrics beating both noise controls ≥ 7 | 3 | 5 | **missed by 2** |');
   });
 });
