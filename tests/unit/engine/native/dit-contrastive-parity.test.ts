@@ -29,4 +29,12 @@ describe.skipIf(!native.addon)('native dit with the contrastive branch in the tr
       expect(worst).toBeLessThan(1e-3);
     }, 60_000);
   }
+
+  it('gradient accumulation (2 micro-batches a step, gradnorm): the losses of wasm within 1e-3 relative', async () => {
+    const task = { use_contrastive: true, projection_dim: 8, projection_hidden_dim: 16, balancing: 'gradnorm', accumulate_grad_batches: 2 };
+    const n = await trainTrace(ditSpec('native', 4, task));
+    const w = await trainTrace(ditSpec('wasm', 4, task));
+    expect(n.flow).toHaveLength(8);
+    expect(Math.max(worstRel(n.flow, w.flow), worstRel(n.con, w.con))).toBeLessThan(1e-3);
+  }, 60_000);
 });

@@ -13,6 +13,8 @@ export interface Trace {
   flow: number[];
   /** NaN where a step has no contrastive loss. */
   con: number[];
+  /** The tf tensor count at each step (flat: nothing leaks). */
+  tensors: number[];
   /** Per epoch: validation flow and contrastive (NaN when off) losses. */
   valFlow: number[];
   valCon: number[];
@@ -25,7 +27,7 @@ export async function trainTrace(spec: RunSpec): Promise<Trace> {
   const started = events.find((e) => e.event === 'started') as StartedEvent;
   const epochs = events.filter((e) => e.event === 'epoch') as EpochEvent[];
   return {
-    started, flow: steps.map((e) => e.flow_loss), con: steps.map((e) => e.contrastive_loss ?? NaN),
+    started, flow: steps.map((e) => e.flow_loss), con: steps.map((e) => e.contrastive_loss ?? NaN), tensors: steps.map((e) => e.num_tensors),
     valFlow: epochs.map((e) => e.val_flow_loss ?? NaN), valCon: epochs.map((e) => e.val_contrastive_loss ?? NaN),
   };
 }

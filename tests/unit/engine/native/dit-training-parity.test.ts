@@ -45,6 +45,10 @@ describe.skipIf(!native.addon)('native dit in the training loop', () => {
     expect(worstRel(nat.valFlow, wasm.valFlow)).toBeLessThan(1e-3);
   });
 
+  it('the tf tensor count stays flat over the 200 native steps', () => {
+    expect(new Set(nat.tensors.slice(4)).size).toBe(1);
+  });
+
   it('same seed, same engine: identical losses', async () => {
     const again = await trainTrace(ditSpec('native', 50));
     expect(again.flow).toEqual(nat.flow);
