@@ -356,6 +356,7 @@ class DitEngine : public Napi::ObjectWrap<DitEngine> {
                         InstanceMethod("headLayout", &DitEngine::HeadLayout),
                         InstanceMethod("lossAndGrad", &DitEngine::LossAndGrad),
                         InstanceMethod("contrastiveLossAndGrad", &DitEngine::ContrastiveLossAndGrad),
+                        InstanceMethod("loss", &DitEngine::Loss), InstanceMethod("contrastiveLoss", &DitEngine::ContrastiveLoss),
                         InstanceMethod("velocity", &DitEngine::Velocity), InstanceMethod("integrate", &DitEngine::Integrate),
                         InstanceAccessor("numParams", &DitEngine::NumParams, nullptr)});
   }
@@ -493,6 +494,37 @@ class DitEngine : public Napi::ObjectWrap<DitEngine> {
       const double scale = numArg(info, 6, "gradScale");
       const bool accumulate = info[7].ToBoolean().Value();
       return Napi::Number::New(info.Env(), e.model.lossAndGrad(B, x, t, noise, rows, mask, R(scale), accumulate));
+    });
+  }
+
+  // loss(B, x [B·D], t [B], noise [B·D], rows [k·B]) → the flow loss in evaluation mode (no gradient).
+  Napi::Value Loss(const Napi::CallbackInfo& info) {
+    return dispatch(info, [&](auto& e) -> Napi::Value {
+      using R = std::remove_reference_t<decltype(*e.params.data)>;
+      const int B = batchArg(info, 0);
+      const size_t BD = size_t(B) * e.model.D;
+      const R* x = arrayArg<R>(info, 1, "x", BD);
+      const R* t = arrayArg<R>(info, 2, "t", size_t(B));
+      const R* noise = arrayArg<R>(info, 3, "noise", BD);
+      const int32_t* rows = rowsArg(info, 4, "rows", e.model.context.cfg.condRows.size() * size_t(B));
+      return Napi::Number::New(info.Env(), e.model.loss(B, x, t, noise, rows));
+    });
+  }
+
+  // contrastiveLoss(n, view1 [n·D], view2 [n·D], rows [k·2n], temperature) → NT-Xent (no gradient).
+  Napi::Value ContrastiveLoss(const Napi::CallbackInfo& info) {
+    return dispatch(info, [&](auto& e) -> Napi::Value {
+      using R = std::remove_reference_t<decltype(*e.params.data)>;
+      if (!e.contrastive) throw Napi::Error::New(info.Env(), "contrastiveLoss: this DitEngine was built without a projection head");
+      const int n = batchArg(info, 0);
+      const size_t nD = size_t(n) * e.model.D;
+      const R* v1 = arrayArg<R>(info, 1, "view1", nD);
+      const R* v2 = arrayArg<R>(info, 2, "view2", nD);
+      const int32_t* rows = rowsArg(info, 3, "rows", e.model.context.cfg.condRows.size() * size_t(2 * n));
+      const double tau = numArg(info, 4, "temperature");
+      if (!(tau > 0)) throw Napi::RangeError::New(info.Env(), "contrastiveLoss: temperature must be > 0");
+      e.model.context.checkRows(2 * n, rows);
+      return Napi::Number::New(info.Env(), e.contrastive->loss(e.model, n, v1, v2, rows, tau, e.headParams.data));
     });
   }
 

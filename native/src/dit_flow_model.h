@@ -128,6 +128,25 @@ class DitFlowModel {
     return loss / double(n);
   }
 
+  // The flow loss alone (evaluation: no gradient, no dropout). Shapes as lossAndGrad.
+  double loss(int B, const R* x, const R* t, const R* noise, const int32_t* rows) {
+    ensure(B);
+    context.checkRows(B, rows);
+    const size_t n = (size_t)B * D;
+    for (int b = 0; b < B; b++)
+      for (int i = 0; i < D; i++) {
+        const size_t j = (size_t)b * D + i;
+        a.xt[j] = (R(1) - t[b]) * noise[j] + t[b] * x[j];
+      }
+    forward(B, a.xt.data(), t, rows, nullptr, a.v.data());
+    double sum = 0;
+    for (size_t j = 0; j < n; j++) {
+      const double diff = double(a.v[j]) - (double(x[j]) - noise[j]);
+      sum += diff * diff;
+    }
+    return sum / double(n);
+  }
+
   // v̂(x_t, t, c) in evaluation mode.  xt [B, D], t [B], rows [k, B] → out [B, D].
   void velocity(int B, const R* xt, const R* t, const int32_t* rows, R* out) {
     ensure(B);

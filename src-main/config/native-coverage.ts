@@ -18,7 +18,7 @@ export interface NativeCoverageLine {
 
 export const NATIVE_COVERAGE: readonly NativeCoverageLine[] = [
   { velocity_net: 'mlp', contrastive: false, sampling: true },
-  { velocity_net: 'dit', contrastive: true, sampling: false },
+  { velocity_net: 'dit', contrastive: true, sampling: true },
 ];
 
 /** Whether the native engine samples (and encodes to noise) with this velocity network. */

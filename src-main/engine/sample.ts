@@ -59,7 +59,7 @@ export async function runSampling(req: SampleRequest, emit: Emit, options: Sampl
     const rng = new Rng(req.seed);
     const D = model.signalDim;
     const out = new Float32Array(req.count * D);
-    const native = nativeSamplerFor(model); // the C++ engine for the mlp, else tf below
+    const native = nativeSamplerFor(model); // the C++ engine for the mlp and the dit, else tf below
 
     for (let i = 0; i < req.count; i += SAMPLE_BATCH) {
       const b = Math.min(SAMPLE_BATCH, req.count - i);

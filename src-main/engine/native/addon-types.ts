@@ -107,6 +107,10 @@ export interface DitEngineHandle {
    * ×gradScale into the grads and headGrads blocks (added when accumulate). rows [k·2n].
    */
   contrastiveLossAndGrad(n: number, view1: NativeArray, view2: NativeArray, rows: Int32Array, temperature: number, gradScale: number, accumulate: boolean): number;
+  /** The flow loss alone (evaluation mode, no gradient). */
+  loss(B: number, x: NativeArray, t: NativeArray, noise: NativeArray, rows: Int32Array): number;
+  /** NT-Xent alone (no gradient). */
+  contrastiveLoss(n: number, view1: NativeArray, view2: NativeArray, rows: Int32Array, temperature: number): number;
   velocity(B: number, xt: NativeArray, t: NativeArray, rows: Int32Array, out: NativeArray): void;
   integrate(B: number, x: NativeArray, method: string, steps: number, from: number, to: number, rows: Int32Array, uncondRows: Int32Array | null, guidance: number): void;
 }

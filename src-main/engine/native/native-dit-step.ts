@@ -6,6 +6,7 @@
  * GradNorm's per-task norms on the shared layer come from the same per-task gradients. The
  * weights stay the loop's tf variables, so the optimiser, clipping, EMA, rollbacks and
  * checkpoints are the ones every backend uses, and a checkpoint resumes on either engine.
+ * The objective's validation losses are computed by the addon too (evaluateWith).
  */
 import * as tf from '@tensorflow/tfjs';
 import { DivergenceError } from '../objective/divergence-error.js';
@@ -30,6 +31,18 @@ export class NativeDitStep {
     this.net = new NativeDit(addon, objective.model, objective.contrastive
       ? { head: { params: objective.params, hidden: task.projection_hidden_dim, out: task.projection_dim } }
       : {});
+    // Validation on the same engine (with the weights the loop holds at that moment).
+    const net = this.net;
+    objective.evaluateWith({
+      flow: (batch, draws) => {
+        net.pullWeights();
+        return net.flowLoss(batch.x, draws);
+      },
+      contrastive: (views, n) => {
+        net.pullWeights();
+        return net.contrastiveLoss(views, n, task.temperature);
+      },
+    });
   }
 
   step(micro: MicroBatch[], where: string): StepResult {

@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Views } from '../contrastive/augmentations.js';
 import type { FlowModel } from '../flow/flow-model.js';
 import type { ParamRegistry } from '../nn/params.js';
+import type { FlowDraws } from '../train/flow-step.js';
 import type { DitEngineHandle, NativeAddon, NativeArray } from './addon-types.js';
 import { NativeNet, type NativeNetOptions } from './native-net.js';
 
@@ -66,6 +67,17 @@ export class NativeDit extends NativeNet<DitEngineHandle> {
         variable.assign(tf.tensor(Float32Array.from(this.headNamed.get(name) as NativeArray), variable.shape));
       }
     });
+  }
+
+  /** The flow loss of one batch with evaluation draws (no gradient). */
+  flowLoss(x: Float32Array, draws: FlowDraws): number {
+    return this.handle.loss(draws.t.length, this.arr(x), this.arr(draws.t), this.arr(draws.noise), this.rows(draws.ids));
+  }
+
+  /** NT-Xent of two views [n, L, C] (no gradient). */
+  contrastiveLoss(views: Views, n: number, temperature: number): number {
+    const rows = this.rows(this.model.cond.unknownIds(2 * n));
+    return this.handle.contrastiveLoss(n, this.arr(views.view1), this.arr(views.view2), rows, temperature);
   }
 
   /** NT-Xent of two views [n, L, C] (flattened) at temperature τ; gradients ×gradScale into the blocks. */

@@ -56,12 +56,33 @@ export interface ValidationResult {
   total: number;
 }
 
+/** How validate() computes its two losses (evaluation mode, no gradient). */
+export interface EvaluationLosses {
+  flow(batch: Batch, draws: FlowDraws): number;
+  contrastive(views: Views, n: number): number;
+}
+
 export class JointObjective {
   /** The projection head's parameters (the model's are in model.params). */
   readonly params = new ParamRegistry();
   readonly head: ProjectionHead | null = null;
   readonly balancer: Balancer;
   private sharedIndex: number | null = null;
+  /** The tf model's losses unless an engine that trains the run brings its own (engine/native/). */
+  private evaluation: EvaluationLosses = {
+    flow: (batch, draws) => {
+      const loss = batchFlowLoss(this.model, batch, draws);
+      const value = loss.dataSync()[0];
+      loss.dispose();
+      return value;
+    },
+    contrastive: (views, n) => {
+      const loss = this.contrastiveLoss(views, n, false);
+      const value = loss.dataSync()[0];
+      loss.dispose();
+      return value;
+    },
+  };
 
   constructor(
     readonly model: FlowModel,
@@ -197,22 +218,23 @@ export class JointObjective {
       const idx = new Int32Array(Math.min(batchSize, set.n - i)).map((_, k) => i + k);
       const batch = gatherBatch(set, idx, amplitudeLimit);
       if (batch.n === 0) continue;
-      const loss = batchFlowLoss(this.model, batch, drawEvaluation(this.model, batch, frng));
-      flowSum += loss.dataSync()[0] * batch.n;
+      flowSum += this.evaluation.flow(batch, drawEvaluation(this.model, batch, frng)) * batch.n;
       count += batch.n;
-      loss.dispose();
       if (this.contrastive && batch.n >= 2) {
         const views = makeViews(batch.x, batch.n, length, channels, this.task.augmentations, vrng);
-        const con = this.contrastiveLoss(views, batch.n, false);
-        conSum += con.dataSync()[0] * batch.n;
+        conSum += this.evaluation.contrastive(views, batch.n) * batch.n;
         conCount += batch.n;
-        con.dispose();
       }
     }
     if (count === 0) return null;
     const flow = flowSum / count;
     const contrastive = conCount ? conSum / conCount : null;
     return { flow, contrastive, total: this.balancer.total(flow, contrastive) };
+  }
+
+  /** validate() computes its losses with `losses` from now on (the engine that trains the run). */
+  evaluateWith(losses: EvaluationLosses): void {
+    this.evaluation = losses;
   }
 
   getState(): ObjectiveState {

@@ -3,7 +3,7 @@
  * (FLOWBENCH_BACKEND unset) reduced to its started event and per-step losses.
  */
 import type { RunSpec } from '../../../../src-main/config/schema.js';
-import type { EngineEvent, StartedEvent, StepEvent } from '../../../../src-main/engine/protocol/index.js';
+import type { EngineEvent, EpochEvent, StartedEvent, StepEvent } from '../../../../src-main/engine/protocol/index.js';
 import { runTraining } from '../../../../src-main/engine/train/loop.js';
 import { sineData, tempDir, tinySpec, trainRequest } from '../fixtures.js';
 import { withoutBackendOverride } from './native-support.js';
@@ -13,6 +13,11 @@ export interface Trace {
   flow: number[];
   /** NaN where a step has no contrastive loss. */
   con: number[];
+  /** The tf tensor count at each step (flat: nothing leaks). */
+  tensors: number[];
+  /** Per epoch: validation flow and contrastive (NaN when off) losses. */
+  valFlow: number[];
+  valCon: number[];
 }
 
 export async function trainTrace(spec: RunSpec): Promise<Trace> {
@@ -20,7 +25,11 @@ export async function trainTrace(spec: RunSpec): Promise<Trace> {
   await withoutBackendOverride(() => runTraining(trainRequest(spec, tempDir('native-dit')), (e) => events.push(e), { stopRequested: false }, { data: sineData() }));
   const steps = events.filter((e) => e.event === 'step') as StepEvent[];
   const started = events.find((e) => e.event === 'started') as StartedEvent;
-  return { started, flow: steps.map((e) => e.flow_loss), con: steps.map((e) => e.contrastive_loss ?? NaN) };
+  const epochs = events.filter((e) => e.event === 'epoch') as EpochEvent[];
+  return {
+    started, flow: steps.map((e) => e.flow_loss), con: steps.map((e) => e.contrastive_loss ?? NaN), tensors: steps.map((e) => e.num_tensors),
+    valFlow: epochs.map((e) => e.val_flow_loss ?? NaN), valCon: epochs.map((e) => e.val_contrastive_loss ?? NaN),
+  };
 }
 
 const dit = { velocity_net: 'dit', patch_size: 8, token_dim: 16, depth: 2, heads: 2, hidden_dim: 32 };

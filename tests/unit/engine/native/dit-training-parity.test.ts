@@ -1,7 +1,8 @@
 /**
  * The native `dit` engine inside the real training loop (in process), against wasm from the
  * same initial weights: 200 flow-only steps give wasm's losses within 1e-3 relative; the
- * same seed on native gives identical losses; auto and native pick the native engine.
+ * same seed on native gives identical losses; validation (on the native engine too) gives
+ * wasm's validation losses; auto and native pick the native engine.
  * (The contrastive branch: dit-contrastive-parity.test.ts.)
  */
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -36,6 +37,16 @@ describe.skipIf(!native.addon)('native dit in the training loop', () => {
     expect(worst).toBeLessThan(1e-3);
     const mean = (a: number[]): number => a.reduce((s, v) => s + v, 0) / a.length;
     expect(mean(nat.flow.slice(-20))).toBeLessThan(0.8 * mean(nat.flow.slice(0, 20)));
+  });
+
+  it('validation runs on the native engine too and gives wasm\'s validation losses within 1e-3 relative', () => {
+    expect(nat.valFlow).toHaveLength(50);
+    expect(nat.valFlow.every(Number.isFinite)).toBe(true);
+    expect(worstRel(nat.valFlow, wasm.valFlow)).toBeLessThan(1e-3);
+  });
+
+  it('the tf tensor count stays flat over the 200 native steps', () => {
+    expect(new Set(nat.tensors.slice(4)).size).toBe(1);
   });
 
   it('same seed, same engine: identical losses', async () => {

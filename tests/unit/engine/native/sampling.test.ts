@@ -1,5 +1,5 @@
 /**
- * `runSampling` on the native engine (the mlp's sampler in the addon) writes the windows the
+ * `runSampling` on the native engine (the mlp's and the dit's sampler in the addon) writes the windows the
  * tf sampler writes (FLOWBENCH_BACKEND=wasm), within float32 tolerance, with guidance.
  */
 import { readFileSync } from 'node:fs';
@@ -10,7 +10,9 @@ import type { CheckpointEvent, EngineEvent } from '../../../../src-main/engine/p
 import { runSampling } from '../../../../src-main/engine/sample.js';
 import { runTraining } from '../../../../src-main/engine/train/loop.js';
 import { sineData, tempDir, tinySpec, trainRequest } from '../fixtures.js';
-import { native, withoutBackendOverride } from './native-support.js';
+import { NativeDit } from '../../../../src-main/engine/native/native-dit.js';
+import { nativeSamplerFor } from '../../../../src-main/engine/native/native-sampling.js';
+import { modelOf, native, withoutBackendOverride } from './native-support.js';
 
 beforeAll(async () => {
   await initBackend('wasm');
@@ -23,10 +25,20 @@ function values(path: string): number[] {
 }
 
 describe.skipIf(!native.addon)('native sampling', () => {
-  it('heun with guidance 1.5 gives the tf sampler\'s windows', async () => {
+  it('the dit samples on the native engine unless FLOWBENCH_BACKEND forces a tf backend', () => {
+    const { model } = modelOf(64, { velocity_net: 'dit', patch_size: 8, token_dim: 16, depth: 1, heads: 2 });
+    expect(nativeSamplerFor(model, {})).toBeInstanceOf(NativeDit);
+    expect(nativeSamplerFor(model, { FLOWBENCH_BACKEND: 'wasm' })).toBeNull();
+    model.dispose();
+  });
+
+  it.each([
+    ['mlp', {}],
+    ['dit', { velocity_net: 'dit', patch_size: 8, token_dim: 16, depth: 2, heads: 2 }],
+  ])('%s: heun with guidance 1.5 gives the tf sampler\'s windows', async (_, model) => {
     const dir = tempDir('native-sample');
     const events: EngineEvent[] = [];
-    await withoutBackendOverride(() => runTraining(trainRequest(tinySpec({ task: { epochs: 2 } }), dir), (e) => events.push(e), { stopRequested: false }, { data: sineData() }));
+    await withoutBackendOverride(() => runTraining(trainRequest(tinySpec({ task: { epochs: 2 }, model }), dir), (e) => events.push(e), { stopRequested: false }, { data: sineData() }));
     const ck = events.find((e) => e.event === 'checkpoint') as CheckpointEvent;
     const req = (out: string) => ({ type: 'sample' as const, run_id: 't', checkpoint_path: ck.path, count: 5, out_path: join(dir, out), seed: 4, sampler: 'heun' as const, guidance_scale: 1.5, domain: 'fast' });
     await withoutBackendOverride(() => runSampling(req('native.csv'), () => {}, { backend: { name: 'wasm', skipped: {}, versions: {}, threads: 1 } }));
