@@ -114,7 +114,7 @@ describe.skipIf(!hasChromium)('history and charts in browser host mode', () => {
       rows.map((r) => Number(r.querySelectorAll('td')[13]!.textContent)));
     expect(losses.every((v) => Number.isFinite(v))).toBe(true);
     expect(losses).toEqual([...losses].sort((x, y) => x - y));
-    await shot('history');
+    await shot('history-1440');
     expect(pageErrors).toEqual([]);
   });
 
@@ -157,12 +157,14 @@ describe.skipIf(!hasChromium)('history and charts in browser host mode', () => {
     const traces = (await grouped.getAttribute('data-traces'))!.split('|');
     expect(traces).toEqual(['lr=0.001 (mean of 2 seeds) − std', 'lr=0.001 (mean of 2 seeds) + std', 'lr=0.001 (mean of 2 seeds)', 'lr=0.0001']);
     expect(await grouped.locator('.legend').textContent()).not.toContain('std');
-    await shot('compare');
+    await shot('compare-seeds');
     expect(pageErrors).toEqual([]);
   });
 
-  it('Stop asks first; the stopped run reopened from the history fills its tiles and preview; windows are small multiples', async () => {
-    const id = await start(['task.epochs=200', 'trainer.preview_every_n_steps=8', 'environment.seed=5']);
+  // A live run drawn in Chromium on a shared machine: allow for a slow stop.
+  it('Stop asks first; the stopped run reopened from the history fills its tiles and preview; windows are small multiples', { timeout: 420_000 }, async () => {
+    // Long enough (12 000 steps) to be still running when Stop is pressed, however slow the page.
+    const id = await start(['task.epochs=2000', 'trainer.preview_every_n_steps=8', 'trainer.log_every_n_steps=4', 'environment.seed=5']);
     await page.goto(serve.url);
     await page.getByRole('button', { name: 'Run history' }).click();
     await page.getByRole('button', { name: 'Refresh' }).click();
@@ -174,7 +176,7 @@ describe.skipIf(!hasChromium)('history and charts in browser host mode', () => {
     await expect.poll(async () => Number((await panel.getAttribute('data-preview-step')) || 0), { timeout: 60_000 }).toBeGreaterThan(0);
     // Small multiples: one subplot per real/generated pair.
     const windows = page.locator('[data-chart="preview-windows"] .plot');
-    await windows.locator('.main-svg').first().waitFor();
+    await windows.locator('.main-svg').first().waitFor({ timeout: 60_000 });
     expect(await windows.locator('g.subplot.x2y2').count()).toBe(1);
     // Flow only: total_loss equals flow_loss and is drawn once, named on the kept curve.
     await expect.poll(() => page.locator('[data-chart="losses"] .plot').getAttribute('data-traces')).toContain('flow_loss = total_loss');
@@ -183,6 +185,8 @@ describe.skipIf(!hasChromium)('history and charts in browser host mode', () => {
     await expect.poll(() => page.getByRole('alertdialog', { name: 'Confirm stop' }).innerText()).toContain(`Stop run ${id} now?`);
     expect(await status.innerText()).toBe('running'); // nothing stopped yet
     await shot('dashboard-stop-confirm');
+    // Still running on the host (the page may trail the engine on a loaded machine).
+    expect((await call<{ runs: { id: string }[] }>('activeRuns', {})).runs.map((r) => r.id)).toContain(id);
     await page.getByRole('button', { name: 'Stop run' }).click();
     // The engine stops after its current step and writes a final checkpoint: slow on a loaded machine.
     await expect.poll(() => status.innerText(), { timeout: 150_000 }).toBe('stopped');
@@ -193,11 +197,11 @@ describe.skipIf(!hasChromium)('history and charts in browser host mode', () => {
     await page.getByRole('button', { name: 'Run history' }).click();
     await page.locator(`tr[data-run-id="${id}"] button.link`).click();
     await page.getByRole('button', { name: 'Open in dashboard' }).click();
-    await expect.poll(() => status.innerText()).toBe('stopped');
+    await expect.poll(() => status.innerText(), { timeout: 60_000 }).toBe('stopped');
     const progress = await call<{ step: number; totalSteps: number; epochs: number }>('getRunProgress', { id });
     expect(progress.step).toBeGreaterThan(0);
     expect(progress.totalSteps).toBeGreaterThan(progress.step);
-    await expect.poll(() => page.getByTestId('stat-step').innerText()).toBe(`${progress.step} / ${progress.totalSteps}`);
+    await expect.poll(() => page.getByTestId('stat-step').innerText(), { timeout: 30_000 }).toBe(`${progress.step} / ${progress.totalSteps}`);
     expect(await page.getByTestId('stat-epoch').innerText()).toMatch(new RegExp(`/ ${progress.epochs}$`));
     await page.locator('[data-chart="preview-windows"] .main-svg').first().waitFor({ timeout: 30_000 });
     expect(Number(await panel.getAttribute('data-preview-step'))).toBeGreaterThan(0);
@@ -214,7 +218,7 @@ describe.skipIf(!hasChromium)('history and charts in browser host mode', () => {
     await detail.getByRole('button', { name: 'Delete…' }).click();
     const dialog = detail.getByRole('alertdialog');
     await dialog.getByLabel(/also remove its run folder/).check();
-    await shot('history-delete-confirm');
+    await shot('history-delete-folder');
     await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
     await expect.poll(() => page.locator(`tr[data-run-id="${ids.c}"]`).count()).toBe(0);
     await expect.poll(() => page.getByRole('status').filter({ hasText: 'removed its folder' }).count()).toBe(1);

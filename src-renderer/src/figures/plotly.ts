@@ -71,10 +71,13 @@ export function screenLayout(fig: FigureSpec, height: number): PlotLayout {
     title: { text: fig.title, font: { size: 13 } },
     xaxis: { title: { text: fig.xLabel }, automargin: true },
     yaxis: { title: { text: fig.yLabel }, type: fig.yLog ? 'log' : 'linear', automargin: true, exponentformat: 'power' },
-    margin: { l: 55, r: 10, t: 30, b: 40 },
     height,
     showlegend: fig.traces.length > 1,
-    legend: { font: { size: 10 } },
+    // Long names (compare legends naming parameters) go below the plot, so they do not squeeze it.
+    legend: fig.traces.some((t) => t.name.length > 24)
+      ? { font: { size: 10 }, orientation: 'h', x: 0, y: -0.3, yanchor: 'top' }
+      : { font: { size: 10 } },
+    margin: { l: 55, r: 10, t: 30, b: fig.traces.some((t) => t.name.length > 24) ? 90 : 40 },
     shapes: markerShapes(fig, 1),
     annotations: markerLabels(fig),
     font: { family: 'Helvetica, Arial, sans-serif' },

@@ -227,7 +227,9 @@ export const useLiveStore = defineStore('live', () => {
     stopping.value = true;
     latest.value = { ...latest.value, eta_s: null };
     try {
-      await api().call('stopRun', { id: runId.value });
+      const r = await api().call('stopRun', { id: runId.value });
+      // Not running here any more (it ended while the page caught up): no "stopping" that never ends.
+      if (!r.stopping) stopping.value = false;
     } catch (err) {
       stopping.value = false;
       error.value = errorText(err);

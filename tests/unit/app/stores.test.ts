@@ -163,6 +163,23 @@ describe('live store', () => {
   });
 });
 
+describe('live store: stop', () => {
+  it('a Stop the host answers "not running here" (the run ended meanwhile) does not leave it stopping', async () => {
+    t.handlers.getRun = ({ id }) => ({ run: aRun(id, { status: 'running' }), metrics: [], events: [], checkpoints: [], config: {} });
+    t.handlers.getMetrics = ({ id }) => ({ id, series: [] });
+    t.handlers.getRunProgress = ({ id }) => ({ id, phase: 'training', step: 3, totalSteps: 9, epoch: 1, epochs: 3, etaS: 4, since: 't', preview: null });
+    t.handlers.stopRun = ({ id }) => ({ id, stopping: false });
+    const live = useLiveStore();
+    await live.open('r1');
+    await live.stop();
+    expect(live.stopping).toBe(false);
+    t.handlers.stopRun = ({ id }) => ({ id, stopping: true });
+    await live.stop();
+    expect(live.stopping).toBe(true);
+    expect(live.latest.eta_s).toBeNull();
+  });
+});
+
 describe('runs store (history)', () => {
   it('searches, sorts, selects for compare, archives and deletes', async () => {
     let rows = [aRun('a1', { dataSource: '/d/cwru', bestFlowLoss: 0.2 }), aRun('b2', { bestFlowLoss: 0.9, status: 'failed' }), aRun('c3', { bestFlowLoss: null })];
