@@ -158,13 +158,13 @@ describe('PreviewPanel and DashboardView', () => {
 });
 
 describe('wizard: network, balancing and layout', () => {
-  it('defaults work (mlp, fixed, auto) and the choices become overrides', () => {
+  it('defaults work (the basic config: dit, fixed, auto) and the choices become overrides', () => {
     const sets = draftSets(DEFAULT_DATASET, DEFAULT_MODEL, '', CK);
-    expect(sets).toContain('model.velocity_net=mlp');
+    expect(sets).toContain('model.velocity_net=dit');
     expect(sets).toContain('task.balancing=fixed');
     expect(sets.some((s) => s.startsWith('data.layout'))).toBe(false); // the demo has no layout
-    const files = draftSets({ ...DEFAULT_DATASET, source: 'files', path: '/d', layout: 'CWRU' }, { ...DEFAULT_MODEL, velocityNet: 'dit', useContrastive: true, balancing: 'gradnorm' }, '', CK);
-    expect(files).toEqual(expect.arrayContaining(['data.layout=CWRU', 'model.velocity_net=dit', 'task.balancing=gradnorm', 'task.use_contrastive=true']));
+    const files = draftSets({ ...DEFAULT_DATASET, source: 'files', path: '/d', layout: 'CWRU' }, { ...DEFAULT_MODEL, velocityNet: 'mlp', useContrastive: true, balancing: 'gradnorm' }, '', CK);
+    expect(files).toEqual(expect.arrayContaining(['data.layout=CWRU', 'model.velocity_net=mlp', 'task.balancing=gradnorm', 'task.use_contrastive=true']));
     // Balancing without the contrastive branch falls back to fixed (the engine would warn and ignore it).
     expect(draftSets(DEFAULT_DATASET, { ...DEFAULT_MODEL, balancing: 'uncertainty' }, '', CK)).toContain('task.balancing=fixed');
   });

@@ -121,7 +121,7 @@ describe('startServer', () => {
     await transport.call('archiveRun', { id, archived: true });
     expect((await transport.call('listRuns', {})).runs).toEqual([]);
     expect((await transport.call('listRuns', { includeArchived: true })).runs[0]).toMatchObject({ id, archived: true });
-    expect(await transport.call('deleteRun', { id })).toEqual({ id, deleted: true });
+    expect(await transport.call('deleteRun', { id })).toMatchObject({ id, deleted: true, folderRemoved: false });
     expect((await transport.call('listRuns', { includeArchived: true })).runs).toEqual([]);
     expect(store.metrics.forRun(id)).toEqual([]);
   });

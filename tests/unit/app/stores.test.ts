@@ -93,10 +93,13 @@ describe('wizard store', () => {
     expect(w.blockedReason).toMatch(/learning rate 0 is out of range/);
   });
 
-  it('label conditioning adds "label" to the config\'s conditions', async () => {
+  it('label conditioning follows the config (the basic config conditions on label) and the toggle adds or removes "label"', async () => {
     t.handlers.listConfigs = listConfigsReply;
     const w = useWizardStore();
     await w.loadTemplates();
+    expect(w.labelConditioning).toBe(true);
+    expect(w.sets).toContain('model.conditions=["domain","dataset","label"]');
+    w.labelConditioning = false;
     expect(w.sets).toContain('model.conditions=["domain","dataset"]');
     w.labelConditioning = true;
     expect(w.sets).toContain('model.conditions=["domain","dataset","label"]');
