@@ -4,6 +4,7 @@
 // throw a JS TypeError/RangeError naming the argument and what is valid.
 #include <napi.h>
 
+#include <cmath>
 #include <memory>
 #include <string>
 #include <type_traits>
@@ -103,6 +104,7 @@ class MlpEngine : public Napi::ObjectWrap<MlpEngine> {
                         InstanceMethod("lossAndGrad", &MlpEngine::LossAndGrad),
                         InstanceMethod("gradSumSquares", &MlpEngine::GradSumSquares),
                         InstanceMethod("adamStep", &MlpEngine::AdamStep), InstanceMethod("emaUpdate", &MlpEngine::EmaUpdate),
+                        InstanceMethod("trainStep", &MlpEngine::TrainStep),
                         InstanceMethod("velocity", &MlpEngine::Velocity), InstanceMethod("integrate", &MlpEngine::Integrate),
                         InstanceAccessor("numParams", &MlpEngine::NumParams, nullptr)});
   }
@@ -228,19 +230,62 @@ class MlpEngine : public Napi::ObjectWrap<MlpEngine> {
     });
   }
 
+  // The number o[key], or a TypeError naming the method and the key.
+  static double scalar(const Napi::Object& o, const char* method, const char* key) {
+    if (!o.Get(key).IsNumber()) throw Napi::TypeError::New(o.Env(), std::string(method) + ": " + key + " must be a number");
+    return o.Get(key).As<Napi::Number>().DoubleValue();
+  }
+
+  // The update's scalars (gradScale absent: 1, for trainStep, which sets it from the clip factor).
+  static fb::AdamScalars adamScalars(const Napi::CallbackInfo& info, size_t i, const char* method) {
+    if (!info[i].IsObject()) throw Napi::TypeError::New(info.Env(), std::string(method) + ": expected the update's scalars as an object");
+    const auto o = info[i].As<Napi::Object>();
+    auto num = [&](const char* k) { return scalar(o, method, k); };
+    return {num("beta1"), num("beta2"), num("eps"), num("decay"), o.Has("gradScale") ? num("gradScale") : 1.0, num("l2"),
+            num("stepSize"), num("sqrtBc2")};
+  }
+
   // adamStep({ beta1, beta2, eps, decay, gradScale, l2, stepSize, sqrtBc2 }): one pass over the block.
   Napi::Value AdamStep(const Napi::CallbackInfo& info) {
-    if (!info[0].IsObject()) throw Napi::TypeError::New(info.Env(), "adamStep: expected the update's scalars as an object");
-    const auto o = info[0].As<Napi::Object>();
-    auto num = [&](const char* k) {
-      if (!o.Get(k).IsNumber()) throw Napi::TypeError::New(info.Env(), std::string("adamStep: ") + k + " must be a number");
-      return o.Get(k).As<Napi::Number>().DoubleValue();
-    };
-    const fb::AdamScalars s{num("beta1"), num("beta2"), num("eps"), num("decay"), num("gradScale"), num("l2"), num("stepSize"),
-                            num("sqrtBc2")};
+    const fb::AdamScalars s = adamScalars(info, 0, "adamStep");
     return dispatch(info, [&](auto& e) -> Napi::Value {
       fb::adam_step(e.params.data, e.grads.data, e.m.data, e.v.data, e.model.numParams, s);
       return info.Env().Undefined();
+    });
+  }
+
+  // trainStep(B, x, t, noise, rows, mask | null, { clip, emaDecay, beta1, beta2, eps, decay, l2, stepSize, sqrtBc2 })
+  //   → { loss, norm, applied }: the whole optimiser step in one call, the same arithmetic as
+  //   lossAndGrad → gradSumSquares → adamStep → emaUpdate: the global norm ‖g‖, the clip factor
+  //   clip/(‖g‖ + 1e-6) when clip > 0 and ‖g‖ > clip (train/clipping.ts) riding into the update,
+  //   then the EMA when emaDecay > 0. A non-finite loss or norm updates nothing (applied false).
+  Napi::Value TrainStep(const Napi::CallbackInfo& info) {
+    fb::AdamScalars s = adamScalars(info, 6, "trainStep");
+    const auto o = info[6].As<Napi::Object>();
+    const double clip = scalar(o, "trainStep", "clip"), emaDecay = scalar(o, "trainStep", "emaDecay");
+    return dispatch(info, [&](auto& e) -> Napi::Value {
+      using R = std::remove_reference_t<decltype(*e.params.data)>;
+      const int B = batchArg(info, 0);
+      const size_t BD = size_t(B) * e.model.cfg.D;
+      const R* x = arrayArg<R>(info, 1, "x", BD);
+      const R* t = arrayArg<R>(info, 2, "t", size_t(B));
+      const R* noise = arrayArg<R>(info, 3, "noise", BD);
+      const int32_t* rows = rowsArg(info, 4, "rows", e.model.cfg.condRows.size() * size_t(B));
+      const R* mask = info[5].IsNull() || info[5].IsUndefined() ? nullptr : arrayArg<R>(info, 5, "mask", size_t(B) * e.model.KC);
+      const size_t n = e.model.numParams;
+      const double loss = e.model.lossAndGrad(B, x, t, noise, rows, mask, R(1), false);
+      const double norm = std::sqrt(fb::sum_squares(e.grads.data, n));
+      const bool applied = std::isfinite(loss) && std::isfinite(norm);
+      if (applied) {
+        s.gradScale = clip > 0 && norm > clip ? clip / (norm + 1e-6) : 1.0;
+        fb::adam_step(e.params.data, e.grads.data, e.m.data, e.v.data, n, s);
+        if (emaDecay > 0) fb::ema_update(e.ema.data, e.params.data, n, emaDecay);
+      }
+      auto out = Napi::Object::New(info.Env());
+      out.Set("loss", loss);
+      out.Set("norm", norm);
+      out.Set("applied", applied);
+      return out;
     });
   }
 

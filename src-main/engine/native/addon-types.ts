@@ -38,6 +38,9 @@ export interface NativeParamInfo {
 /** The update's scalars (train/adamw.ts): the same as the wasm fused kernel's. */
 export type NativeAdamScalars = FusedAdamWAttrs;
 
+/** trainStep's scalars: the update's (its gradScale is the clip factor), the clip bound and the EMA decay (0: none). */
+export type NativeTrainScalars = Omit<NativeAdamScalars, 'gradScale'> & { clip: number; emaDecay: number };
+
 export interface MlpEngineHandle {
   readonly numParams: number;
   layout(): NativeParamInfo[];
@@ -51,6 +54,12 @@ export interface MlpEngineHandle {
   gradSumSquares(): number;
   adamStep(s: NativeAdamScalars): void;
   emaUpdate(decay: number): void;
+  /**
+   * The whole optimiser step in one call: lossAndGrad (scale 1) → global norm → clip factor
+   * (clip > 0 and norm > clip: clip/(norm + 1e-6)) riding into adamStep → emaUpdate(emaDecay)
+   * when emaDecay > 0. A non-finite loss or norm updates nothing (applied false).
+   */
+  trainStep(B: number, x: NativeArray, t: NativeArray, noise: NativeArray, rows: Int32Array, mask: NativeArray | null, s: NativeTrainScalars): { loss: number; norm: number; applied: boolean };
   /** Evaluation-mode v̂.  xt [B·D], t [B], rows [k·B] → out [B·D]. */
   velocity(B: number, xt: NativeArray, t: NativeArray, rows: Int32Array, out: NativeArray): void;
   /**

@@ -63,6 +63,43 @@ describe.skipIf(!native.addon)('native optimiser, EMA and samplers', () => {
     });
   }
 
+  it('trainStep (the whole step in one call) leaves the weights, moments and EMA of the separate calls, clipped or not; a NaN batch updates nothing', () => {
+    const { model } = modelOf(128, { hidden_dim: 32, time_dim: 8, condition_dim: 4 });
+    const one = new NativeMlp(native.addon!, model);
+    const parts = new NativeMlp(native.addon!, model);
+    for (const net of [one, parts]) {
+      net.pullWeights();
+      net.handle.block('ema').set(net.params);
+    }
+    const lr = 1e-2;
+    let clipped = 0;
+    for (let s = 1; s <= 4; s++) {
+      const { batch, draws } = batchAndDraws(model, 8, s);
+      // A bound below the norm on odd steps, so both branches of the clip factor run.
+      const clip = s % 2 ? 1e-3 : 0;
+      const scalars = { beta1: 0.9, beta2: 0.999, eps: 1e-8, decay: 1 - lr * 0.01, l2: 0, stepSize: lr / (1 - 0.9 ** s), sqrtBc2: Math.sqrt(1 - 0.999 ** s) };
+      const ids = one.rows(draws.ids);
+      const mask = draws.train?.conditionHiddenMask ?? null;
+      const r = one.handle.trainStep(8, batch.x, draws.t, draws.noise, ids, mask, { ...scalars, clip, emaDecay: emaDecayAt(0.99, s - 1) });
+      const loss = parts.lossAndGrad(batch.x, draws, 1, false);
+      const norm = Math.sqrt(parts.handle.gradSumSquares());
+      const scale = clip > 0 && norm > clip ? clip / (norm + 1e-6) : 1;
+      if (scale < 1) clipped++;
+      parts.handle.adamStep({ ...scalars, gradScale: scale });
+      parts.handle.emaUpdate(emaDecayAt(0.99, s - 1));
+      expect(r).toEqual({ loss, norm, applied: true });
+    }
+    expect(clipped).toBe(2);
+    for (const block of ['params', 'm', 'v', 'ema'] as const) expect(one.handle.block(block)).toEqual(parts.handle.block(block));
+    const before = Float32Array.from(one.params);
+    const { batch, draws } = batchAndDraws(model, 8, 9);
+    batch.x[3] = Number.NaN;
+    const bad = one.handle.trainStep(8, batch.x, draws.t, draws.noise, one.rows(draws.ids), null, { beta1: 0.9, beta2: 0.999, eps: 1e-8, decay: 1, l2: 0, stepSize: lr, sqrtBc2: 1, clip: 1, emaDecay: 0.9 });
+    expect(bad.applied).toBe(false);
+    expect(one.params).toEqual(before);
+    model.dispose();
+  });
+
   it('EMA: the shadow follows the TypeScript Ema update for update', () => {
     const { model } = modelOf(64, { hidden_dim: 16, time_dim: 4, condition_dim: 4 });
     const net = new NativeMlp(native.addon!, model);
