@@ -7,9 +7,9 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createApiHandlers } from '../src-main/host/api-handlers.js';
-import { createJobManager } from '../src-main/host/job-manager.js';
-import { startServer } from '../src-main/host/serve.js';
+import { createApiHandlers } from '../src-main/host/app/api-handlers.js';
+import { createJobManager } from '../src-main/host/app/job-manager.js';
+import { startServer } from '../src-main/host/app/serve.js';
 import { openStore } from '../src-main/store/index.js';
 import { fileSeeds, fuzzApi, fuzzFiles, fuzzServe, type CampaignResult } from '../tests/support/fuzz.js';
 

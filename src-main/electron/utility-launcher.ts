@@ -7,7 +7,7 @@
  */
 import { utilityProcess, type UtilityProcess } from 'electron';
 import type { HostMessage } from '../engine/protocol/index.js';
-import type { EngineLauncher, EngineProcess, EngineProcessExit } from '../host/engine-launcher.js';
+import type { EngineLauncher, EngineProcess, EngineProcessExit } from '../host/engine-link/engine-launcher.js';
 
 /** Exit code Electron reports when the utility process was killed (no signal is given). */
 const KILLED = 'SIGKILL' as const;

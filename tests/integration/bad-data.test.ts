@@ -10,7 +10,7 @@ import h5wasm from 'h5wasm/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadRunSpec } from '../../src-main/config/index.js';
 import { DataError } from '../../src-main/data/index.js';
-import { runTrainJob } from '../../src-main/host/train-job.js';
+import { runTrainJob } from '../../src-main/host/train/train-job.js';
 import { openStore } from '../../src-main/store/index.js';
 import { writeMatV5 } from '../unit/data/readers/mat-v5-writer.js';
 import { runCli, runCount, tempHome } from '../support/cli.js';

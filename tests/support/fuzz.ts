@@ -13,7 +13,7 @@ import { wsProtocols } from '../../src-preload/contract.js';
 import { API_METHODS } from '../../src-preload/methods.js';
 import { DataError } from '../../src-main/data/index.js';
 import { readSignalFile } from '../../src-main/data/readers/signal-file.js';
-import type { ApiHandlers } from '../../src-main/host/api-handlers.js';
+import type { ApiHandlers } from '../../src-main/host/app/api-handlers.js';
 import { writeMatV5 } from '../unit/data/readers/mat-v5-writer.js';
 
 /** mulberry32: small, seeded, good enough to pick mutations. */

@@ -1,6 +1,6 @@
 /**
  * Engine → host events, declared once as zod schemas: the engine emits them, the host
- * checks each as it arrives (host/engine-process.ts), the preload contract forwards them
+ * checks each as it arrives (host/engine-link/engine-process.ts), the preload contract forwards them
  * (src-preload/contract.ts) and the renderer's stores read them. They are also the public
  * JSON-lines contract of `flowbench train --json`: every event has `event`, `run_id`, `step`.
  *

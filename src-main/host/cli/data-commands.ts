@@ -5,7 +5,7 @@ import { Option, type Command } from 'commander';
 import path from 'node:path';
 import { inspectPath } from '../../data/index.js';
 import { DATA_LAYOUTS } from '../../config/enums.js';
-import { formatInspectReport } from '../inspect-report.js';
+import { formatInspectReport } from '../datasets/inspect-report.js';
 
 export function registerDataCommands(program: Command): void {
   const data = program.command('data').description('Look at datasets and signal files');

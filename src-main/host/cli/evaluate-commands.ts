@@ -26,8 +26,8 @@ export function registerEvaluateCommands(program: Command): void {
     .addOption(dbOption())
     .option('--json', 'JSON events on stdout, ending with finished and the report path')
     .action(async (ref: string, opts) => {
-      const { runEvaluateJob } = await import('../evaluate-job.js');
-      const { markdownReport } = await import('../evaluate-report.js');
+      const { runEvaluateJob } = await import('../evaluate/evaluate-job.js');
+      const { markdownReport } = await import('../evaluate/evaluate-report.js');
       const store = openDb(opts.db);
       try {
         const runId = store.runs.resolveId(ref);
@@ -62,7 +62,7 @@ export function registerEvaluateCommands(program: Command): void {
           }
         }
         if (opts.seeds > 1) {
-          const { summariseSeedReports, seedSummaryMarkdown } = await import('../seed-summary.js');
+          const { summariseSeedReports, seedSummaryMarkdown } = await import('../evaluate/seed-summary.js');
           const stats = summariseSeedReports(done);
           const file = writeSeedSummary(store.runs.get(runId)!.workdir, stats, seedSummaryMarkdown(stats, `Evaluation of run ${runId} over ${done.length} seeds`));
           if (opts.json) process.stdout.write(JSON.stringify({ event: 'seeds', run_id: runId, seeds: done.map((d) => d.seed), summary_path: file, stats }) + '\n');
@@ -85,8 +85,8 @@ export function registerEvaluateCommands(program: Command): void {
     .option('--workdir <dir>', 'folder for run folders (default: $FLOWBENCH_HOME/runs)')
     .option('--json', 'JSON events on stdout')
     .action(async (opts) => {
-      const { runPipelineJob } = await import('../pipeline-job.js');
-      const { meanStd } = await import('../seed-summary.js');
+      const { runPipelineJob } = await import('../train/pipeline-job.js');
+      const { meanStd } = await import('../evaluate/seed-summary.js');
       const store = openDb(opts.db);
       try {
         let seed: number | null = opts.seed ?? null; // null: the stage-1 config's own seed

@@ -2,8 +2,8 @@
  * `runs` and `show`: the run history.
  */
 import type { Command } from 'commander';
-import { formatRunDetail, formatRunList, listRuns, showRun } from '../run-report.js';
-import { formatSeedGroups, groupRunsBySeed } from '../seed-summary.js';
+import { formatRunDetail, formatRunList, listRuns, showRun } from '../runs/run-report.js';
+import { formatSeedGroups, groupRunsBySeed } from '../evaluate/seed-summary.js';
 import { parseInteger, openDb, dbOption } from './options.js';
 
 export function registerHistoryCommands(program: Command): void {

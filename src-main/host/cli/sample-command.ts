@@ -2,7 +2,7 @@
  * `sample`: generate windows from a run's checkpoint.
  */
 import { type Command, Option } from 'commander';
-import { runSampleJob } from '../sample-job.js';
+import { runSampleJob } from '../sample/sample-job.js';
 import { parseInteger, parseNumber, openDb, dbOption, EXIT_BAD_INPUT, EXIT_FAILED } from './options.js';
 
 export function registerSampleCommand(program: Command): void {

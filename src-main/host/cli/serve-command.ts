@@ -4,9 +4,9 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import path from 'node:path';
 import { defaultHome, defaultRunsDir } from '../paths.js';
-import { createJobManager } from '../job-manager.js';
-import { ensureRendererBuilt } from '../renderer-build.js';
-import { startServer } from '../serve.js';
+import { createJobManager } from '../app/job-manager.js';
+import { ensureRendererBuilt } from '../app/renderer-build.js';
+import { startServer } from '../app/serve.js';
 import { parseInteger, openDb, dbOption } from './options.js';
 
 export function registerServeCommand(program: Command): void {

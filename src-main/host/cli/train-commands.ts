@@ -7,11 +7,11 @@ import { loadRunSpec } from '../../config/index.js';
 import { ENGINE_BACKENDS, type Scale } from '../../config/schema.js';
 import { SCALES } from '../../config/enums.js';
 import { defaultHome, defaultRunsDir } from '../paths.js';
-import { createProgressView, pickProgressMode } from '../terminal-progress.js';
-import { runTrainJob, type TrainJobResult } from '../train-job.js';
-import { runResumeJob } from '../resume-job.js';
+import { createProgressView, pickProgressMode } from '../train/terminal-progress.js';
+import { runTrainJob, type TrainJobResult } from '../train/train-job.js';
+import { runResumeJob } from '../train/resume-job.js';
 import { parseFaultSpec } from '../../engine/protocol/index.js';
-import { formatTrainSummary } from '../train-summary.js';
+import { formatTrainSummary } from '../train/train-summary.js';
 import { collect, parseInteger, openDb, dbOption, EXIT_BAD_INPUT, EXIT_FAILED } from './options.js';
 
 export function registerTrainCommands(program: Command): void {

@@ -195,7 +195,7 @@ export const useRunsStore = defineStore('runs', () => {
     const run = runs.value.find((r) => r.id === event.run_id);
     if (!run) return;
     if (event.event === 'started') run.status = 'running';
-    // The headline loss is the epoch mean (host/headline-losses.ts); steps stand in until the first epoch ends.
+    // The headline loss is the epoch mean (host/runs/headline-losses.ts); steps stand in until the first epoch ends.
     if (event.event === 'epoch' && typeof event.train_flow_loss === 'number') {
       run.lastFlowLoss = event.train_flow_loss;
       epochSeen.add(run.id);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defectFrequencies, SKF_6205 } from '../../../src-main/data/bearing-geometry.js';
-import { amplitudeSpectrum, envelope, previewData } from '../../../src-main/host/data-preview.js';
+import { amplitudeSpectrum, envelope, previewData } from '../../../src-main/host/datasets/data-preview.js';
 import { CWRU_DIR, hasCwru } from '../data/data-paths.js';
 
 const FS = 8192;

@@ -6,10 +6,10 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../../src-main/engine/protocol/index.js';
-import { createApiHandlers, type ApiHandlers } from '../../../src-main/host/api-handlers.js';
-import { scoresOfReport } from '../../../src-main/host/evaluation-scores.js';
-import { resolveDraft } from '../../../src-main/host/run-draft.js';
-import { timingSpec } from '../../../src-main/host/step-timing.js';
+import { createApiHandlers, type ApiHandlers } from '../../../src-main/host/app/api-handlers.js';
+import { scoresOfReport } from '../../../src-main/host/evaluate/evaluation-scores.js';
+import { resolveDraft } from '../../../src-main/host/app/run-draft.js';
+import { timingSpec } from '../../../src-main/host/app/step-timing.js';
 import { closeJobFixture, openJobFixture, type JobFixture } from './job-fixture.js';
 
 const TINY = ['data.window_length=256', 'data.stride=128', 'model.hidden_dim=64', 'trainer.steps_per_epoch=4', 'task.epochs=2', 'trainer.log_every_n_steps=1', 'data.max_windows_per_file=8'];

@@ -12,9 +12,9 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as protocol from '../../../src-main/engine/protocol/index.js';
-import * as engineLink from '../../../src-main/host/engine-process.js';
-import * as recorderModule from '../../../src-main/host/run-recorder.js';
-import * as terminal from '../../../src-main/host/terminal-progress.js';
+import * as engineLink from '../../../src-main/host/engine-link/engine-process.js';
+import * as recorderModule from '../../../src-main/host/runs/run-recorder.js';
+import * as terminal from '../../../src-main/host/train/terminal-progress.js';
 import * as storeModule from '../../../src-main/store/index.js';
 import * as liveModule from '../../../src-renderer/src/stores/live.js';
 import * as storeHelpers from '../store/helpers.js';
@@ -132,9 +132,9 @@ describe('event fields are declared once', () => {
     const at = (rel: string) => import(join(tree, rel));
     const copy: Layers = {
       protocol: await at('src-main/engine/protocol/index.ts'),
-      engineLink: await at('src-main/host/engine-process.ts'),
-      recorder: await at('src-main/host/run-recorder.ts'),
-      terminal: await at('src-main/host/terminal-progress.ts'),
+      engineLink: await at('src-main/host/engine-link/engine-process.ts'),
+      recorder: await at('src-main/host/runs/run-recorder.ts'),
+      terminal: await at('src-main/host/train/terminal-progress.ts'),
       store: await at('src-main/store/index.ts'),
       live: await at('src-renderer/src/stores/live.ts'),
       storeHelpers: await at('tests/unit/store/helpers.ts'),

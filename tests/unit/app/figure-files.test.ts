@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { stampPng, stampSvg, writeFigure } from '../../../src-main/host/figure-files.js';
+import { stampPng, stampSvg, writeFigure } from '../../../src-main/host/evaluate/figure-files.js';
 import { readPng } from '../../e2e/support/figure-files.js';
 
 /** A real 2×1 RGB PNG built by hand (its own CRC code, independent of stampPng's). */

@@ -4,7 +4,7 @@
  */
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { createJobManager, type JobManager } from '../../../src-main/host/job-manager.js';
+import { createJobManager, type JobManager } from '../../../src-main/host/app/job-manager.js';
 import { openStore, type Store } from '../../../src-main/store/index.js';
 import { tempHome } from '../../support/cli.js';
 

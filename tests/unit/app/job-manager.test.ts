@@ -2,8 +2,8 @@
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { EngineEvent } from '../../../src-main/engine/protocol/index.js';
-import type { JobManager } from '../../../src-main/host/job-manager.js';
-import { resolveDraft } from '../../../src-main/host/run-draft.js';
+import type { JobManager } from '../../../src-main/host/app/job-manager.js';
+import { resolveDraft } from '../../../src-main/host/app/run-draft.js';
 import type { Store } from '../../../src-main/store/index.js';
 import { closeJobFixture, openJobFixture } from './job-fixture.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { resolveDraft } from '../../../src-main/host/run-draft.js';
-import { runColumns } from '../../../src-main/host/run-columns.js';
+import { resolveDraft } from '../../../src-main/host/app/run-draft.js';
+import { runColumns } from '../../../src-main/host/runs/run-columns.js';
 
 const config = (sets: string[]) => resolveDraft({ scale: 'quick', sets }, process.cwd()).spec as unknown as Record<string, unknown>;
 

@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../../src-main/engine/protocol/index.js';
-import { createApiHandlers, type ApiHandlers } from '../../../src-main/host/api-handlers.js';
-import { resolveDraft } from '../../../src-main/host/run-draft.js';
-import { runProgress } from '../../../src-main/host/run-progress.js';
+import { createApiHandlers, type ApiHandlers } from '../../../src-main/host/app/api-handlers.js';
+import { resolveDraft } from '../../../src-main/host/app/run-draft.js';
+import { runProgress } from '../../../src-main/host/runs/run-progress.js';
 import { closeJobFixture, openJobFixture, type JobFixture } from './job-fixture.js';
 
 const TINY = ['data.window_length=256', 'data.stride=128', 'model.hidden_dim=64', 'trainer.steps_per_epoch=4', 'trainer.log_every_n_steps=1', 'data.max_windows_per_file=8', 'trainer.preview_every_n_steps=2'];

@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { formatRunDetail, showRun } from '../../../src-main/host/run-report.js';
+import { formatRunDetail, showRun } from '../../../src-main/host/runs/run-report.js';
 import { openStore, type Store } from '../../../src-main/store/index.js';
 import { newRun, tempDir } from '../store/helpers.js';
 

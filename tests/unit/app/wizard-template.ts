@@ -1,5 +1,5 @@
 /** The shipped configs as the host lists them (real files, real config loader): the wizard's defaults in tests. */
-import { listConfigTemplates, DEFAULT_CONFIGS_DIR } from '../../../src-main/host/config-templates.js';
+import { listConfigTemplates, DEFAULT_CONFIGS_DIR } from '../../../src-main/host/app/config-templates.js';
 import { choicesFromSpec, DEFAULT_TEMPLATE } from '../../../src-renderer/src/stores/wizard.js';
 
 export const TEMPLATES = listConfigTemplates(DEFAULT_CONFIGS_DIR, process.cwd());

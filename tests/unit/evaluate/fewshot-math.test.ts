@@ -11,7 +11,7 @@ import { severityLabel } from '../../../src-main/engine/evaluate/eval-data.js';
 import { prototypicalLoss } from '../../../src-main/engine/evaluate/prototypical-loss.js';
 import { fitSupervised } from '../../../src-main/engine/evaluate/supervised-baseline.js';
 import { Rng } from '../../../src-main/data/rng.js';
-import { qualityLeaves } from '../../../src-main/host/evaluate-report.js';
+import { qualityLeaves } from '../../../src-main/host/evaluate/evaluate-report.js';
 
 beforeAll(async () => {
   await initBackend('wasm');

@@ -3,8 +3,8 @@
  * much, or why it is not measured (a skipped section, guidance other than 1).
  */
 import { describe, expect, it } from 'vitest';
-import { markdownReport } from '../../../src-main/host/evaluate-report.js';
-import { targetRows } from '../../../src-main/host/report-targets.js';
+import { markdownReport } from '../../../src-main/host/evaluate/evaluate-report.js';
+import { targetRows } from '../../../src-main/host/evaluate/report-targets.js';
 
 const leaf = (value: number, extra: Record<string, unknown> = {}) => ({ value, protocol: 'p', ...extra });
 const gen = (value: number, beats: boolean, phase = 0.5) => leaf(value, { beats_controls: beats, controls: { real_vs_real: 0.9, white_noise: 0.1, phase_random: phase } });

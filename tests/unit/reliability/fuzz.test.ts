@@ -7,9 +7,9 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiHandlers } from '../../../src-main/host/api-handlers.js';
-import { createJobManager, type JobManager } from '../../../src-main/host/job-manager.js';
-import { startServer, type ServeHandle } from '../../../src-main/host/serve.js';
+import { createApiHandlers } from '../../../src-main/host/app/api-handlers.js';
+import { createJobManager, type JobManager } from '../../../src-main/host/app/job-manager.js';
+import { startServer, type ServeHandle } from '../../../src-main/host/app/serve.js';
 import { openStore, type Store } from '../../../src-main/store/index.js';
 import { tempHome } from '../../support/cli.js';
 import { fileSeeds, fuzzApi, fuzzFiles, fuzzServe } from '../../support/fuzz.js';

@@ -9,7 +9,7 @@ import { loadRunSpec } from '../../../src-main/config/index.js';
 import { estimateModelMemory } from '../../../src-main/config/run-checks.js';
 import { DEFAULT_LIMITS, limitEnvName, limits } from '../../../src-main/data/limits.js';
 import { isOutOfMemory } from '../../../src-main/engine/train/stability-guard.js';
-import { formatTrainSummary } from '../../../src-main/host/train-summary.js';
+import { formatTrainSummary } from '../../../src-main/host/train/train-summary.js';
 import { openStore } from '../../../src-main/store/index.js';
 import { tempHome } from '../../support/cli.js';
 

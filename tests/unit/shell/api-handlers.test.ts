@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiRequestError } from '../../../src-preload/contract.js';
-import { createApiHandlers, toRunEvent } from '../../../src-main/host/api-handlers.js';
+import { createApiHandlers, toRunEvent } from '../../../src-main/host/app/api-handlers.js';
 import { openStore, type Store } from '../../../src-main/store/index.js';
 
 let dir: string;

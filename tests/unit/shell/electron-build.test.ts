@@ -3,9 +3,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync }
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createForkLauncher } from '../../../src-main/host/engine-launcher.js';
-import { createJobManager } from '../../../src-main/host/job-manager.js';
-import { resolveDraft } from '../../../src-main/host/run-draft.js';
+import { createForkLauncher } from '../../../src-main/host/engine-link/engine-launcher.js';
+import { createJobManager } from '../../../src-main/host/app/job-manager.js';
+import { resolveDraft } from '../../../src-main/host/app/run-draft.js';
 import { openStore } from '../../../src-main/store/index.js';
 
 const repo = path.resolve(import.meta.dirname, '../../..');
