@@ -1,8 +1,8 @@
 /**
  * The benchmark workload on the native engine, same shapes, draws and model as workload.ts:
- *   native       the whole step in the addon: draws (the run's Rng, in JS) → loss and
- *                gradients → global norm → clip factor riding into one-pass AdamW (the
- *                engine's capability; the loop does not run this path yet)
+ *   native       the whole step in the addon: draws (the run's Rng, in JS) → one trainStep
+ *                call (loss and gradients → global norm → clip factor riding into one-pass
+ *                AdamW → EMA when model.ema_decay > 0; the loop does not run this path yet)
  *   native-loop  what train/loop.ts runs today: NativeFlowStep (the addon's gradients as
  *                tensors) → clipByGlobalNorm → the fused wasm AdamW on the tf variables
  *   sampling     B windows, 50 Euler steps, in the addon (route: 'auto' picks the hidden-coordinate
@@ -50,13 +50,12 @@ export function nativeTrainRate(shape: WorkloadShape, steps: number, mode: Nativ
       tf.dispose([clip.grads, result.grads]);
       return;
     }
-    net.lossAndGrad(batch.x, draws.flow, 1, false);
-    const norm = Math.sqrt(net.handle.gradSumSquares());
-    const scale = clipNorm > 0 && norm > clipNorm ? clipNorm / (norm + 1e-6) : 1;
+    const { flow } = draws;
     t += 1;
-    net.handle.adamStep({
-      beta1: 0.9, beta2: 0.999, eps: 1e-8, gradScale: scale, stepSize: lr / (1 - 0.9 ** t), sqrtBc2: Math.sqrt(1 - 0.999 ** t),
+    net.handle.trainStep(shape.batch, batch.x, flow.t, flow.noise, net.rows(flow.ids), flow.train?.conditionHiddenMask ?? null, {
+      beta1: 0.9, beta2: 0.999, eps: 1e-8, stepSize: lr / (1 - 0.9 ** t), sqrtBc2: Math.sqrt(1 - 0.999 ** t),
       decay: spec.task.optimizer === 'adamw' ? 1 - lr * wd : 1, l2: spec.task.optimizer === 'adam' ? wd : 0,
+      clip: clipNorm, emaDecay: spec.model.ema_decay,
     });
   };
   try {
