@@ -20,7 +20,7 @@ import { checkWindowSet, gatherBatch } from './batches.js';
 import { EarlyStopping } from './early-stopping.js';
 import { epochOrder } from './epoch-order.js';
 import { startReliability, statePart } from './reliability.js';
-import { JointObjective, type MicroBatch, type ValidationResult } from '../objective/joint-objective.js';
+import { JointObjective, type MicroBatch, type StepResult, type ValidationResult } from '../objective/joint-objective.js';
 import { learningRate } from './schedules.js';
 import { rssMb, stamp, type Emit } from './events.js';
 import { waitWhilePaused, type TrainControl } from './pause.js';
@@ -152,25 +152,7 @@ export async function runTraining(
           stopped = true;
           break;
         }
-        // Gradient accumulation: up to `accum` micro-batches, averaged into one optimiser step.
-        const micro: MicroBatch[] = [];
-        const stepStart = cur.cursor;
-        // The guard may have halved the batch and doubled accumulation after an OOM.
-        for (let a = 0; a < rel.guard.accumulate && cur.cursor < train.n; a++) {
-          const batch = gatherBatch(train, thisEpochOrder.subarray(cur.cursor, cur.cursor + rel.guard.batchSize), spec.data.amplitude_limit);
-          cur.cursor += rel.guard.batchSize;
-          cur.skipped_windows += batch.dropped;
-          if (batch.n === 0 || !rel.admit(step + 1, a, batch)) {
-            cur.skipped_batches++;
-            continue;
-          }
-          micro.push({ batch, draws: objective.draw(batch, rng) });
-        }
-        const result = micro.length === 0 ? null : rel.step(step + 1, () => stepper.step(micro, `step ${step + 1} (epoch ${epoch})`));
-        if (result === 'oom') {
-          cur.cursor = stepStart; // the same step again, with the batch the guard halved
-          continue;
-        }
+        const result = computeStep(thisEpochOrder, epoch);
         cur.next_s++;
         if (!result) continue; // no valid batch, or non-finite: rolled back, LR halved, batch dropped
         const lr = learningRate(schedule, step) * rel.guard.lrScale;
@@ -262,6 +244,36 @@ export async function runTraining(
     }) as FinishedEvent;
     emit(finished);
     return finished;
+
+    // One optimiser step's gradients: up to `accum` micro-batches, averaged. The guard may have
+    // halved the batch and doubled accumulation after an OOM; an OOM retries the same windows
+    // with the halved batch (no await in between, so a stop cannot arrive meanwhile).
+    // null: no valid batch, or non-finite (rolled back, LR halved, batch dropped).
+    function computeStep(epochOrderNow: Int32Array, epoch: number): StepResult | null {
+      for (;;) {
+        const stepStart = cur.cursor;
+        const micro = readMicroBatches(epochOrderNow);
+        const result = micro.length === 0 ? null : rel.step(step + 1, () => stepper.step(micro, `step ${step + 1} (epoch ${epoch})`));
+        if (result !== 'oom') return result;
+        cur.cursor = stepStart;
+      }
+    }
+
+    // The next micro-batches from the cursor; empty or refused batches are counted and skipped.
+    function readMicroBatches(epochOrderNow: Int32Array): MicroBatch[] {
+      const micro: MicroBatch[] = [];
+      for (let a = 0; a < rel.guard.accumulate && cur.cursor < train.n; a++) {
+        const batch = gatherBatch(train, epochOrderNow.subarray(cur.cursor, cur.cursor + rel.guard.batchSize), spec.data.amplitude_limit);
+        cur.cursor += rel.guard.batchSize;
+        cur.skipped_windows += batch.dropped;
+        if (batch.n === 0 || !rel.admit(step + 1, a, batch)) {
+          cur.skipped_batches++;
+          continue;
+        }
+        micro.push({ batch, draws: objective.draw(batch, rng) });
+      }
+      return micro;
+    }
 
     // Validation losses with draws fixed per run (same every check), then early stopping.
     function checkValidation(): void {
