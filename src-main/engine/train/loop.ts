@@ -104,33 +104,7 @@ export async function runTraining(
     let step = rel.resumed?.step ?? 0;
     // After the resume point is known, so a resumed run's 'started' stands at the step it
     // continues from (its timeline reads in order) rather than at 0.
-    emit(stamp(runId, step, {
-      event: 'started', backend: engine.name, backend_skipped: engine.skipped, backend_threads: engine.threads, versions: engine.versions,
-      params: model.params.count(), total_steps: totalSteps, epochs, steps_per_epoch: stepsPerEpoch,
-    }));
-    emit(stamp(runId, step, {
-      event: 'data', manifest_hash: data.manifestHash, files: data.files.length,
-      windows: { train: train.n, val: data.val.n, test: data.test.n }, window_length: length, channels,
-      classes: data.classNames, domains: data.domainNames, datasets: data.datasetNames, skipped_windows: data.skippedWindows,
-    }));
-    // What the data preparation decided or doubts (mixed rates resampled, datasets left out, confounds).
-    for (const w of data.warnings) emit(stamp(runId, step, { event: 'log', level: 'warn', message: `data: ${w}` }));
-    if (data.datasetNames.length > 1) {
-      const conditioned = task.use_conditional && spec.model.conditions.includes('dataset');
-      emit(stamp(runId, step, {
-        event: 'log', level: conditioned ? 'info' : 'warn',
-        message: `data: ${data.datasetNames.length} datasets (${data.datasetNames.join(', ')}), sampled in equal shares per batch; ` +
-          (conditioned ? 'the dataset id is a condition' : 'the dataset id is NOT a condition (add dataset to model.conditions)'),
-      }));
-    }
-    if (task.use_contrastive) {
-      emit(stamp(runId, step, { event: 'log', level: 'info', message: `objective: flow + contrastive (NT-Xent τ=${task.temperature}), balancing ${task.balancing}` }));
-    } else if (balancingIgnored(task)) {
-      emit(stamp(runId, step, { event: 'log', level: 'warn', message: `task.balancing=${task.balancing} needs task.use_contrastive: true; training the flow objective alone` }));
-    }
-    if (task.early_stopping && !stopper) {
-      emit(stamp(runId, step, { event: 'log', level: 'warn', message: 'task.early_stopping is on but there are no validation windows: it cannot trigger' }));
-    }
+    announceRun(emit, runId, step, { spec, data, engine, params: model.params.count(), totalSteps, epochs, stepsPerEpoch, stopper });
 
     let stopped = false;
     let lastValidation = null as ValidationResult | null; // set by checkValidation()
@@ -303,4 +277,42 @@ async function loadData(req: TrainRequest): Promise<PreparedData> {
 /** A validation's losses as optional step-event fields. */
 function validationFields(v: ValidationResult): Pick<StepEvent, 'val_flow_loss' | 'val_contrastive_loss' | 'val_total_loss'> {
   return { val_flow_loss: v.flow, val_total_loss: v.total, ...(v.contrastive !== null ? { val_contrastive_loss: v.contrastive } : {}) };
+}
+
+/** The run's opening events: started, data, and the log lines about data and objective choices. */
+function announceRun(
+  emit: Emit, runId: string, step: number,
+  r: { spec: TrainRequest['spec']; data: PreparedData; engine: ReturnType<typeof chooseEngine>; params: number; totalSteps: number; epochs: number; stepsPerEpoch: number; stopper: EarlyStopping | null },
+): void {
+  const { spec, data, engine, totalSteps, epochs, stepsPerEpoch, stopper } = r;
+  const { task } = spec;
+  const train = data.train;
+  const { length, channels } = train;
+  emit(stamp(runId, step, {
+    event: 'started', backend: engine.name, backend_skipped: engine.skipped, backend_threads: engine.threads, versions: engine.versions,
+    params: r.params, total_steps: totalSteps, epochs, steps_per_epoch: stepsPerEpoch,
+  }));
+  emit(stamp(runId, step, {
+    event: 'data', manifest_hash: data.manifestHash, files: data.files.length,
+    windows: { train: train.n, val: data.val.n, test: data.test.n }, window_length: length, channels,
+    classes: data.classNames, domains: data.domainNames, datasets: data.datasetNames, skipped_windows: data.skippedWindows,
+  }));
+  // What the data preparation decided or doubts (mixed rates resampled, datasets left out, confounds).
+  for (const w of data.warnings) emit(stamp(runId, step, { event: 'log', level: 'warn', message: `data: ${w}` }));
+  if (data.datasetNames.length > 1) {
+    const conditioned = task.use_conditional && spec.model.conditions.includes('dataset');
+    emit(stamp(runId, step, {
+      event: 'log', level: conditioned ? 'info' : 'warn',
+      message: `data: ${data.datasetNames.length} datasets (${data.datasetNames.join(', ')}), sampled in equal shares per batch; ` +
+        (conditioned ? 'the dataset id is a condition' : 'the dataset id is NOT a condition (add dataset to model.conditions)'),
+    }));
+  }
+  if (task.use_contrastive) {
+    emit(stamp(runId, step, { event: 'log', level: 'info', message: `objective: flow + contrastive (NT-Xent τ=${task.temperature}), balancing ${task.balancing}` }));
+  } else if (balancingIgnored(task)) {
+    emit(stamp(runId, step, { event: 'log', level: 'warn', message: `task.balancing=${task.balancing} needs task.use_contrastive: true; training the flow objective alone` }));
+  }
+  if (task.early_stopping && !stopper) {
+    emit(stamp(runId, step, { event: 'log', level: 'warn', message: 'task.early_stopping is on but there are no validation windows: it cannot trigger' }));
+  }
 }
