@@ -185,18 +185,7 @@ export async function runTraining(
       cur.last_train = cur.loss_sum / cur.loss_count;
       lastTrainTotal = cur.total_sum / cur.loss_count;
       if (valEvery === null || !lastValidation) checkValidation();
-      const weights = objective.balancer.weights();
-      const ev: Omit<EpochEvent, 'run_id' | 'step' | 'time'> = {
-        event: 'epoch', epoch, epochs, train_flow_loss: cur.last_train, train_total_loss: lastTrainTotal,
-        val_flow_loss: cur.last_val,
-        ...(objective.contrastive ? { train_contrastive_loss: cur.con_sum / cur.loss_count, flow_weight: weights.flow, contrastive_weight: weights.contrastive } : {}),
-        ...(lastValidation?.contrastive != null ? { val_contrastive_loss: lastValidation.contrastive } : {}),
-        ...(lastValidation ? { val_total_loss: lastValidation.total } : {}),
-        ...(stopper ? { es_bad_checks: stopper.getState().bad } : {}),
-        skipped_batches: cur.skipped_batches, skipped_windows: cur.skipped_windows,
-        num_tensors: tf.memory().numTensors, seconds: (performance.now() - epochStart) / 1000,
-      };
-      emit(stamp(runId, step, ev));
+      emit(stamp(runId, step, epochEvent(cur, epochs, cur.last_train, lastTrainTotal, objective, lastValidation, stopper, epochStart)));
       // Between epochs, exactly where the final checkpoint would stand (the next epoch's start).
       const more = epoch < epochs && step < totalSteps && !stopped && !earlyStop;
       if (task.checkpoint_every_epoch && more && step > ckptStep) {
@@ -315,4 +304,22 @@ function announceRun(
   if (task.early_stopping && !stopper) {
     emit(stamp(runId, step, { event: 'log', level: 'warn', message: 'task.early_stopping is on but there are no validation windows: it cannot trigger' }));
   }
+}
+
+/** The epoch event from the epoch's running sums in the cursor and its last validation. */
+function epochEvent(
+  cur: TrainCursor, epochs: number, trainFlow: number, trainTotal: number, objective: JointObjective,
+  lastValidation: ValidationResult | null, stopper: EarlyStopping | null, epochStart: number,
+): Omit<EpochEvent, 'run_id' | 'step' | 'time'> {
+  const weights = objective.balancer.weights();
+  return {
+    event: 'epoch', epoch: cur.epoch, epochs, train_flow_loss: trainFlow, train_total_loss: trainTotal,
+    val_flow_loss: cur.last_val,
+    ...(objective.contrastive ? { train_contrastive_loss: cur.con_sum / cur.loss_count, flow_weight: weights.flow, contrastive_weight: weights.contrastive } : {}),
+    ...(lastValidation?.contrastive != null ? { val_contrastive_loss: lastValidation.contrastive } : {}),
+    ...(lastValidation ? { val_total_loss: lastValidation.total } : {}),
+    ...(stopper ? { es_bad_checks: stopper.getState().bad } : {}),
+    skipped_batches: cur.skipped_batches, skipped_windows: cur.skipped_windows,
+    num_tensors: tf.memory().numTensors, seconds: (performance.now() - epochStart) / 1000,
+  };
 }
