@@ -20,7 +20,7 @@ import { checkWindowSet, gatherBatch } from './batches.js';
 import { EarlyStopping } from './early-stopping.js';
 import { epochOrder } from './epoch-order.js';
 import { startReliability, statePart } from './reliability.js';
-import { JointObjective, type MicroBatch, type ValidationResult } from '../objective/joint-objective.js';
+import { JointObjective, type MicroBatch, type StepResult, type ValidationResult } from '../objective/joint-objective.js';
 import { learningRate } from './schedules.js';
 import { rssMb, stamp, type Emit } from './events.js';
 import { waitWhilePaused, type TrainControl } from './pause.js';
@@ -104,33 +104,7 @@ export async function runTraining(
     let step = rel.resumed?.step ?? 0;
     // After the resume point is known, so a resumed run's 'started' stands at the step it
     // continues from (its timeline reads in order) rather than at 0.
-    emit(stamp(runId, step, {
-      event: 'started', backend: engine.name, backend_skipped: engine.skipped, backend_threads: engine.threads, versions: engine.versions,
-      params: model.params.count(), total_steps: totalSteps, epochs, steps_per_epoch: stepsPerEpoch,
-    }));
-    emit(stamp(runId, step, {
-      event: 'data', manifest_hash: data.manifestHash, files: data.files.length,
-      windows: { train: train.n, val: data.val.n, test: data.test.n }, window_length: length, channels,
-      classes: data.classNames, domains: data.domainNames, datasets: data.datasetNames, skipped_windows: data.skippedWindows,
-    }));
-    // What the data preparation decided or doubts (mixed rates resampled, datasets left out, confounds).
-    for (const w of data.warnings) emit(stamp(runId, step, { event: 'log', level: 'warn', message: `data: ${w}` }));
-    if (data.datasetNames.length > 1) {
-      const conditioned = task.use_conditional && spec.model.conditions.includes('dataset');
-      emit(stamp(runId, step, {
-        event: 'log', level: conditioned ? 'info' : 'warn',
-        message: `data: ${data.datasetNames.length} datasets (${data.datasetNames.join(', ')}), sampled in equal shares per batch; ` +
-          (conditioned ? 'the dataset id is a condition' : 'the dataset id is NOT a condition (add dataset to model.conditions)'),
-      }));
-    }
-    if (task.use_contrastive) {
-      emit(stamp(runId, step, { event: 'log', level: 'info', message: `objective: flow + contrastive (NT-Xent τ=${task.temperature}), balancing ${task.balancing}` }));
-    } else if (balancingIgnored(task)) {
-      emit(stamp(runId, step, { event: 'log', level: 'warn', message: `task.balancing=${task.balancing} needs task.use_contrastive: true; training the flow objective alone` }));
-    }
-    if (task.early_stopping && !stopper) {
-      emit(stamp(runId, step, { event: 'log', level: 'warn', message: 'task.early_stopping is on but there are no validation windows: it cannot trigger' }));
-    }
+    announceRun(emit, runId, step, { spec, data, engine, params: model.params.count(), totalSteps, epochs, stepsPerEpoch, stopper });
 
     let stopped = false;
     let lastValidation = null as ValidationResult | null; // set by checkValidation()
@@ -152,25 +126,7 @@ export async function runTraining(
           stopped = true;
           break;
         }
-        // Gradient accumulation: up to `accum` micro-batches, averaged into one optimiser step.
-        const micro: MicroBatch[] = [];
-        const stepStart = cur.cursor;
-        // The guard may have halved the batch and doubled accumulation after an OOM.
-        for (let a = 0; a < rel.guard.accumulate && cur.cursor < train.n; a++) {
-          const batch = gatherBatch(train, thisEpochOrder.subarray(cur.cursor, cur.cursor + rel.guard.batchSize), spec.data.amplitude_limit);
-          cur.cursor += rel.guard.batchSize;
-          cur.skipped_windows += batch.dropped;
-          if (batch.n === 0 || !rel.admit(step + 1, a, batch)) {
-            cur.skipped_batches++;
-            continue;
-          }
-          micro.push({ batch, draws: objective.draw(batch, rng) });
-        }
-        const result = micro.length === 0 ? null : rel.step(step + 1, () => stepper.step(micro, `step ${step + 1} (epoch ${epoch})`));
-        if (result === 'oom') {
-          cur.cursor = stepStart; // the same step again, with the batch the guard halved
-          continue;
-        }
+        const result = computeStep(thisEpochOrder, epoch);
         cur.next_s++;
         if (!result) continue; // no valid batch, or non-finite: rolled back, LR halved, batch dropped
         const lr = learningRate(schedule, step) * rel.guard.lrScale;
@@ -229,18 +185,7 @@ export async function runTraining(
       cur.last_train = cur.loss_sum / cur.loss_count;
       lastTrainTotal = cur.total_sum / cur.loss_count;
       if (valEvery === null || !lastValidation) checkValidation();
-      const weights = objective.balancer.weights();
-      const ev: Omit<EpochEvent, 'run_id' | 'step' | 'time'> = {
-        event: 'epoch', epoch, epochs, train_flow_loss: cur.last_train, train_total_loss: lastTrainTotal,
-        val_flow_loss: cur.last_val,
-        ...(objective.contrastive ? { train_contrastive_loss: cur.con_sum / cur.loss_count, flow_weight: weights.flow, contrastive_weight: weights.contrastive } : {}),
-        ...(lastValidation?.contrastive != null ? { val_contrastive_loss: lastValidation.contrastive } : {}),
-        ...(lastValidation ? { val_total_loss: lastValidation.total } : {}),
-        ...(stopper ? { es_bad_checks: stopper.getState().bad } : {}),
-        skipped_batches: cur.skipped_batches, skipped_windows: cur.skipped_windows,
-        num_tensors: tf.memory().numTensors, seconds: (performance.now() - epochStart) / 1000,
-      };
-      emit(stamp(runId, step, ev));
+      emit(stamp(runId, step, epochEvent(cur, epochs, cur.last_train, lastTrainTotal, objective, lastValidation, stopper, epochStart)));
       // Between epochs, exactly where the final checkpoint would stand (the next epoch's start).
       const more = epoch < epochs && step < totalSteps && !stopped && !earlyStop;
       if (task.checkpoint_every_epoch && more && step > ckptStep) {
@@ -262,6 +207,36 @@ export async function runTraining(
     }) as FinishedEvent;
     emit(finished);
     return finished;
+
+    // One optimiser step's gradients: up to `accum` micro-batches, averaged. The guard may have
+    // halved the batch and doubled accumulation after an OOM; an OOM retries the same windows
+    // with the halved batch (no await in between, so a stop cannot arrive meanwhile).
+    // null: no valid batch, or non-finite (rolled back, LR halved, batch dropped).
+    function computeStep(epochOrderNow: Int32Array, epoch: number): StepResult | null {
+      for (;;) {
+        const stepStart = cur.cursor;
+        const micro = readMicroBatches(epochOrderNow);
+        const result = micro.length === 0 ? null : rel.step(step + 1, () => stepper.step(micro, `step ${step + 1} (epoch ${epoch})`));
+        if (result !== 'oom') return result;
+        cur.cursor = stepStart;
+      }
+    }
+
+    // The next micro-batches from the cursor; empty or refused batches are counted and skipped.
+    function readMicroBatches(epochOrderNow: Int32Array): MicroBatch[] {
+      const micro: MicroBatch[] = [];
+      for (let a = 0; a < rel.guard.accumulate && cur.cursor < train.n; a++) {
+        const batch = gatherBatch(train, epochOrderNow.subarray(cur.cursor, cur.cursor + rel.guard.batchSize), spec.data.amplitude_limit);
+        cur.cursor += rel.guard.batchSize;
+        cur.skipped_windows += batch.dropped;
+        if (batch.n === 0 || !rel.admit(step + 1, a, batch)) {
+          cur.skipped_batches++;
+          continue;
+        }
+        micro.push({ batch, draws: objective.draw(batch, rng) });
+      }
+      return micro;
+    }
 
     // Validation losses with draws fixed per run (same every check), then early stopping.
     function checkValidation(): void {
@@ -291,4 +266,60 @@ async function loadData(req: TrainRequest): Promise<PreparedData> {
 /** A validation's losses as optional step-event fields. */
 function validationFields(v: ValidationResult): Pick<StepEvent, 'val_flow_loss' | 'val_contrastive_loss' | 'val_total_loss'> {
   return { val_flow_loss: v.flow, val_total_loss: v.total, ...(v.contrastive !== null ? { val_contrastive_loss: v.contrastive } : {}) };
+}
+
+/** The run's opening events: started, data, and the log lines about data and objective choices. */
+function announceRun(
+  emit: Emit, runId: string, step: number,
+  r: { spec: TrainRequest['spec']; data: PreparedData; engine: ReturnType<typeof chooseEngine>; params: number; totalSteps: number; epochs: number; stepsPerEpoch: number; stopper: EarlyStopping | null },
+): void {
+  const { spec, data, engine, totalSteps, epochs, stepsPerEpoch, stopper } = r;
+  const { task } = spec;
+  const train = data.train;
+  const { length, channels } = train;
+  emit(stamp(runId, step, {
+    event: 'started', backend: engine.name, backend_skipped: engine.skipped, backend_threads: engine.threads, versions: engine.versions,
+    params: r.params, total_steps: totalSteps, epochs, steps_per_epoch: stepsPerEpoch,
+  }));
+  emit(stamp(runId, step, {
+    event: 'data', manifest_hash: data.manifestHash, files: data.files.length,
+    windows: { train: train.n, val: data.val.n, test: data.test.n }, window_length: length, channels,
+    classes: data.classNames, domains: data.domainNames, datasets: data.datasetNames, skipped_windows: data.skippedWindows,
+  }));
+  // What the data preparation decided or doubts (mixed rates resampled, datasets left out, confounds).
+  for (const w of data.warnings) emit(stamp(runId, step, { event: 'log', level: 'warn', message: `data: ${w}` }));
+  if (data.datasetNames.length > 1) {
+    const conditioned = task.use_conditional && spec.model.conditions.includes('dataset');
+    emit(stamp(runId, step, {
+      event: 'log', level: conditioned ? 'info' : 'warn',
+      message: `data: ${data.datasetNames.length} datasets (${data.datasetNames.join(', ')}), sampled in equal shares per batch; ` +
+        (conditioned ? 'the dataset id is a condition' : 'the dataset id is NOT a condition (add dataset to model.conditions)'),
+    }));
+  }
+  if (task.use_contrastive) {
+    emit(stamp(runId, step, { event: 'log', level: 'info', message: `objective: flow + contrastive (NT-Xent τ=${task.temperature}), balancing ${task.balancing}` }));
+  } else if (balancingIgnored(task)) {
+    emit(stamp(runId, step, { event: 'log', level: 'warn', message: `task.balancing=${task.balancing} needs task.use_contrastive: true; training the flow objective alone` }));
+  }
+  if (task.early_stopping && !stopper) {
+    emit(stamp(runId, step, { event: 'log', level: 'warn', message: 'task.early_stopping is on but there are no validation windows: it cannot trigger' }));
+  }
+}
+
+/** The epoch event from the epoch's running sums in the cursor and its last validation. */
+function epochEvent(
+  cur: TrainCursor, epochs: number, trainFlow: number, trainTotal: number, objective: JointObjective,
+  lastValidation: ValidationResult | null, stopper: EarlyStopping | null, epochStart: number,
+): Omit<EpochEvent, 'run_id' | 'step' | 'time'> {
+  const weights = objective.balancer.weights();
+  return {
+    event: 'epoch', epoch: cur.epoch, epochs, train_flow_loss: trainFlow, train_total_loss: trainTotal,
+    val_flow_loss: cur.last_val,
+    ...(objective.contrastive ? { train_contrastive_loss: cur.con_sum / cur.loss_count, flow_weight: weights.flow, contrastive_weight: weights.contrastive } : {}),
+    ...(lastValidation?.contrastive != null ? { val_contrastive_loss: lastValidation.contrastive } : {}),
+    ...(lastValidation ? { val_total_loss: lastValidation.total } : {}),
+    ...(stopper ? { es_bad_checks: stopper.getState().bad } : {}),
+    skipped_batches: cur.skipped_batches, skipped_windows: cur.skipped_windows,
+    num_tensors: tf.memory().numTensors, seconds: (performance.now() - epochStart) / 1000,
+  };
 }
