@@ -11,14 +11,15 @@ import type { FlowModel } from '../flow/flow-model.js';
 import type { SamplerName } from '../flow/samplers.js';
 import { storageView } from '../backend/fused.js';
 import type { FlowDraws } from '../train/flow-step.js';
-import type { NativeArray, NativeParamInfo } from './addon-types.js';
+import type { NativeArray, NativeParamInfo, SamplingRoute } from './addon-types.js';
 
 /** The calls NativeNet makes on an addon engine (MlpEngine and DitEngine both have them). */
 export interface NativeNetHandle {
   layout(): NativeParamInfo[];
   block(which: 'params' | 'grads'): NativeArray;
   lossAndGrad(B: number, x: NativeArray, t: NativeArray, noise: NativeArray, rows: Int32Array, mask: NativeArray | null, gradScale: number, accumulate: boolean): number;
-  integrate(B: number, x: NativeArray, method: string, steps: number, from: number, to: number, rows: Int32Array, uncondRows: Int32Array | null, guidance: number): void;
+  /** route: how the mlp integrates (addon-types.ts SamplingRoute); other networks ignore it. */
+  integrate(B: number, x: NativeArray, method: string, steps: number, from: number, to: number, rows: Int32Array, uncondRows: Int32Array | null, guidance: number, route?: SamplingRoute): void;
 }
 
 export interface NativeNetOptions {
@@ -99,15 +100,16 @@ export class NativeNet<H extends NativeNetHandle = NativeNetHandle> {
 
   /**
    * Integrates the evaluation-mode field (with classifier-free guidance w when the model is
-   * conditional and w ≠ 1) from `from` to `to`.  x0 [B·D] (not modified), ids [B] → [B·D].
+   * conditional and w ≠ 1) from `from` to `to`.  x0 [B·D] (not modified), ids [B] → [B·D],
+   * in the engine's precision (Float64Array for 'f64'). route: the mlp's sampling route.
    */
-  integrate(x0: Float32Array, ids: ConditionIds, method: SamplerName, steps: number, guidance = 1, from = 0, to = 1): Float32Array {
+  integrate(x0: Float32Array, ids: ConditionIds, method: SamplerName, steps: number, guidance = 1, from = 0, to = 1, route?: SamplingRoute): NativeArray {
     const b = ids.domain.length;
     const x = this.f64 ? Float64Array.from(x0) : Float32Array.from(x0);
     const guided = guidance !== 1 && this.model.shape.conditional;
     const uncond = guided ? this.rows(this.model.cond.unknownIds(b)) : null;
-    this.handle.integrate(b, x, method, steps, from, to, this.rows(ids), uncond, guidance);
-    return x instanceof Float32Array ? x : Float32Array.from(x);
+    this.handle.integrate(b, x, method, steps, from, to, this.rows(ids), uncond, guidance, route);
+    return x;
   }
 
   protected arr(a: Float32Array): NativeArray {
