@@ -26,6 +26,9 @@ import { rssMb, stamp, type Emit } from './events.js';
 import { waitWhilePaused, type TrainControl } from './pause.js';
 import { epochStartCursor, startNextEpoch, type TrainCursor } from './run-state.js';
 import { PreviewMaker } from './preview.js';
+import { CheckpointCadence } from './checkpoint-cadence.js';
+import { RateMeter } from './rate-meter.js';
+import { ValidationCheck } from './validation-check.js';
 
 export interface TrainOptions {
   /** Prepared windows to train on instead of reading spec.data (tests, benchmarks). */
@@ -84,7 +87,6 @@ export async function runTraining(
     };
     const valEvery = trainer.val_every_n_steps;
     const stopper = task.early_stopping && data.val.n > 0 ? new EarlyStopping(task.es_patience, task.es_min_delta) : null;
-    let earlyStop = null as string | null; // set by checkValidation()
     // Real vs generated windows for the dashboard (train/preview.ts); 0 = off.
     const previewEvery = trainer.preview_every_n_steps;
     const preview = new PreviewMaker(model, data.val.n > 0 ? data.val : train, seed);
@@ -106,17 +108,12 @@ export async function runTraining(
     // continues from (its timeline reads in order) rather than at 0.
     announceRun(emit, runId, step, { spec, data, engine, params: model.params.count(), totalSteps, epochs, stepsPerEpoch, stopper });
 
+    const validation = new ValidationCheck(objective, data, task, seed, spec.data.amplitude_limit, stopper);
+    const meter = new RateMeter(step);
+    const cadence = new CheckpointCadence(task, step);
     let stopped = false;
-    let lastValidation = null as ValidationResult | null; // set by checkValidation()
     let lastTrainTotal: number | null = null;
-    let logClock = performance.now();
-    let logStep = step; // from the resume point: the first rate after a resume is not step/elapsed
-    // Crash safety by default (task.checkpoint_every_epoch / checkpoint_minutes): the last
-    // checkpoint's step and wall clock, so an epoch end right after an interval one skips.
-    let ckptStep = step;
-    let ckptClock = performance.now();
-    const ckptMs = task.checkpoint_minutes * 60_000;
-    for (; cur.epoch <= epochs && step < totalSteps && !stopped && !earlyStop; startNextEpoch(cur)) {
+    for (; cur.epoch <= epochs && step < totalSteps && !stopped && !validation.stopReason; startNextEpoch(cur)) {
       const epochStart = performance.now();
       const epoch = cur.epoch;
       const thisEpochOrder = order ?? epochOrder(train.dataset, train.n, rng); // datasets in balance (epoch-order.ts)
@@ -126,71 +123,44 @@ export async function runTraining(
           stopped = true;
           break;
         }
+        // Gradients of one optimiser step, then the update; null: skipped (no valid batch,
+        // non-finite and rolled back, or refused by the clip guard), the step not counted.
         const result = computeStep(thisEpochOrder, epoch);
         cur.next_s++;
-        if (!result) continue; // no valid batch, or non-finite: rolled back, LR halved, batch dropped
-        const lr = learningRate(schedule, step) * rel.guard.lrScale;
-        const clip = rel.clip(step + 1, result.grads, task.gradient_clipping);
-        if (!clip) {
-          tf.dispose(result.grads);
-          continue;
-        }
-        optimizer.apply(clip.grads, lr);
-        ema?.update();
-        tf.dispose(clip.grads);
-        tf.dispose(result.grads);
-        objective.afterStep(result);
+        const update = result && applyUpdate(result);
+        if (!result || !update) continue;
         step++;
-        const parts = result.parts;
-        cur.loss_sum += parts.flow;
-        cur.con_sum += parts.contrastive ?? 0;
-        cur.total_sum += parts.total;
-        cur.loss_count++;
+        addToEpochSums(cur, result.parts);
         if (step === 1 && objective.sharedLayer()) {
           emit(stamp(runId, step, { event: 'log', level: 'info', message: `GradNorm shared layer: ${objective.sharedLayer()}` }));
         }
         const validateNow = valEvery !== null && step % valEvery === 0;
-        if (validateNow) checkValidation();
-
+        const checked = validateNow ? validate() : null;
         if (step % trainer.log_every_n_steps === 0 || step === totalSteps || validateNow) {
-          const now = performance.now();
-          const rate = ((step - logStep) * 1000) / Math.max(1e-6, now - logClock);
-          logClock = now;
-          logStep = step;
-          const ev: Omit<StepEvent, 'run_id' | 'step' | 'time'> = {
-            event: 'step', epoch, flow_loss: parts.flow, total_loss: parts.total, flow_weight: parts.weights.flow,
-            contrastive_weight: objective.contrastive ? parts.weights.contrastive : 0, lr, grad_norm: clip.norm, steps_per_s: rate,
-            num_tensors: tf.memory().numTensors, rss_mb: rssMb(), eta_s: (totalSteps - step) / Math.max(rate, 1e-9),
-            total_steps: totalSteps,
-            ...(parts.contrastive !== null ? { contrastive_loss: parts.contrastive } : {}),
-            ...objective.balancer.logFields(),
-            ...(validateNow && lastValidation ? validationFields(lastValidation) : {}),
-          };
-          emit(stamp(runId, step, ev));
+          const rate = meter.rate(step);
+          emit(stamp(runId, step, stepEvent(epoch, result, update, objective, rate, totalSteps - step, totalSteps, checked)));
         }
         rel.afterStep(step); // crash fault, memory budget
-        const byStep = task.checkpoint_interval > 0 && step % task.checkpoint_interval === 0;
-        const byTime = ckptMs > 0 && performance.now() - ckptClock >= ckptMs;
-        if ((byStep || byTime) && step < totalSteps) {
+        if (cadence.dueAfterStep(step, totalSteps)) {
           await rel.checkpoints.write('interval', step, epoch, cur.loss_sum / cur.loss_count, cur.last_val, { ...cur, has_order: true }, thisEpochOrder);
-          [ckptStep, ckptClock] = [step, performance.now()];
+          cadence.wrote(step);
         }
-        if (earlyStop) break;
+        if (validation.stopReason) break;
         if (previewEvery > 0 && step % previewEvery === 0) emit(stamp(runId, step, preview.make()));
         // Let IPC (a 'stop' / 'pause' message) in between steps; a pause waits here, idle.
         await new Promise<void>((r) => setImmediate(r));
-        logClock += await waitWhilePaused(control, (paused) => emit(stamp(runId, step, { event: 'paused', paused })));
+        meter.paused(await waitWhilePaused(control, (paused) => emit(stamp(runId, step, { event: 'paused', paused }))));
       }
       if (cur.loss_count === 0) continue;
       cur.last_train = cur.loss_sum / cur.loss_count;
       lastTrainTotal = cur.total_sum / cur.loss_count;
-      if (valEvery === null || !lastValidation) checkValidation();
-      emit(stamp(runId, step, epochEvent(cur, epochs, cur.last_train, lastTrainTotal, objective, lastValidation, stopper, epochStart)));
+      if (valEvery === null || !validation.last) validate();
+      emit(stamp(runId, step, epochEvent(cur, epochs, cur.last_train, lastTrainTotal, objective, validation.last, stopper, epochStart)));
       // Between epochs, exactly where the final checkpoint would stand (the next epoch's start).
-      const more = epoch < epochs && step < totalSteps && !stopped && !earlyStop;
-      if (task.checkpoint_every_epoch && more && step > ckptStep) {
+      const more = epoch < epochs && step < totalSteps && !stopped && !validation.stopReason;
+      if (more && cadence.dueAtEpochEnd(step)) {
         await rel.checkpoints.write('interval', step, epoch, cur.last_train, cur.last_val, epochStartCursor(epoch + 1, cur.last_train, cur.last_val), null);
-        [ckptStep, ckptClock] = [step, performance.now()];
+        cadence.wrote(step);
       }
     }
     const lastEpoch = Math.max(1, Math.min(cur.epoch - 1, epochs));
@@ -201,12 +171,35 @@ export async function runTraining(
     const finished = stamp(runId, step, {
       event: 'finished',
       status: stopped ? 'stopped' : 'completed',
-      ...(stopped ? { reason: 'stop requested by the host' } : earlyStop ? { reason: earlyStop } : {}),
+      ...(stopped ? { reason: 'stop requested by the host' } : validation.stopReason ? { reason: validation.stopReason } : {}),
       seconds: (performance.now() - t0) / 1000,
       final: { flow_loss: lastTrain ?? undefined, val_flow_loss: lastVal, total_loss: lastTrainTotal ?? undefined },
     }) as FinishedEvent;
     emit(finished);
     return finished;
+
+    // A validation check; its flow loss is the cursor's last_val (checkpoints and the epoch event carry it).
+    function validate(): ValidationResult | null {
+      const v = validation.run(step);
+      cur.last_val = v?.flow ?? null;
+      return v;
+    }
+
+    // The update from one step's gradients: learning rate (schedule × the guard's scale), the
+    // global-norm clip (null: the guard refused the step), AdamW, EMA, the balancer's after-step.
+    function applyUpdate(result: StepResult): { lr: number; norm: number } | null {
+      const lr = learningRate(schedule, step) * rel.guard.lrScale;
+      const clip = rel.clip(step + 1, result.grads, task.gradient_clipping);
+      if (clip) {
+        optimizer.apply(clip.grads, lr);
+        ema?.update();
+        tf.dispose(clip.grads);
+      }
+      tf.dispose(result.grads);
+      if (!clip) return null;
+      objective.afterStep(result);
+      return { lr, norm: clip.norm };
+    }
 
     // One optimiser step's gradients: up to `accum` micro-batches, averaged. The guard may have
     // halved the batch and doubled accumulation after an OOM; an OOM retries the same windows
@@ -237,18 +230,6 @@ export async function runTraining(
       }
       return micro;
     }
-
-    // Validation losses with draws fixed per run (same every check), then early stopping.
-    function checkValidation(): void {
-      lastValidation = objective.validate(data.val, seed, task.batch_size, spec.data.amplitude_limit);
-      cur.last_val = lastValidation?.flow ?? null;
-      if (!stopper || !lastValidation) return;
-      const value = task.monitor === 'val_total_loss' ? lastValidation.total : lastValidation.flow;
-      const d = stopper.update(value, step);
-      if (d.stop) {
-        earlyStop = `early stopping: ${task.monitor} did not improve by more than ${task.es_min_delta} for ${d.bad} validation checks (best ${d.best} at step ${stopper.bestStep})`;
-      }
-    }
   } finally {
     objective.dispose();
     optimizer.dispose();
@@ -266,6 +247,31 @@ async function loadData(req: TrainRequest): Promise<PreparedData> {
 /** A validation's losses as optional step-event fields. */
 function validationFields(v: ValidationResult): Pick<StepEvent, 'val_flow_loss' | 'val_contrastive_loss' | 'val_total_loss'> {
   return { val_flow_loss: v.flow, val_total_loss: v.total, ...(v.contrastive !== null ? { val_contrastive_loss: v.contrastive } : {}) };
+}
+
+/** Adds one counted step's losses to the epoch's running sums in the cursor. */
+function addToEpochSums(cur: TrainCursor, parts: StepResult['parts']): void {
+  cur.loss_sum += parts.flow;
+  cur.con_sum += parts.contrastive ?? 0;
+  cur.total_sum += parts.total;
+  cur.loss_count++;
+}
+
+/** A step event's payload: losses, weights, the update's lr and norm, throughput, memory, and a validation when one ran now. */
+function stepEvent(
+  epoch: number, result: StepResult, update: { lr: number; norm: number }, objective: JointObjective,
+  rate: number, stepsLeft: number, totalSteps: number, validation: ValidationResult | null,
+): Omit<StepEvent, 'run_id' | 'step' | 'time'> {
+  const { parts } = result;
+  return {
+    event: 'step', epoch, flow_loss: parts.flow, total_loss: parts.total, flow_weight: parts.weights.flow,
+    contrastive_weight: objective.contrastive ? parts.weights.contrastive : 0, lr: update.lr, grad_norm: update.norm, steps_per_s: rate,
+    num_tensors: tf.memory().numTensors, rss_mb: rssMb(), eta_s: stepsLeft / Math.max(rate, 1e-9),
+    total_steps: totalSteps,
+    ...(parts.contrastive !== null ? { contrastive_loss: parts.contrastive } : {}),
+    ...objective.balancer.logFields(),
+    ...(validation ? validationFields(validation) : {}),
+  };
 }
 
 /** The run's opening events: started, data, and the log lines about data and objective choices. */
