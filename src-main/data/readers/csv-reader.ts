@@ -12,8 +12,10 @@ import { limitEnvName, limits } from '../limits.js';
  *   cells that are dates or clock times ("2024-03-01 12:00:00.25", "12:00:00.25"), a column
  *   named like a time axis (time, t, timestamp, time_s, seconds…) whose values increase, and
  *   in a file without a header a first column that increases by a constant step.
- * Hand-written because numeric files need none of a general CSV parser's quoting rules;
- * a quoted header cell ("name") is unquoted.
+ * Hand-written because numeric files need none of a general CSV parser's quoting rules (a
+ * quoted header cell ("name") is unquoted) and csv-parse, which reads the manifests
+ * (csv-table.ts), took 139 ms per IMS snapshot (1.1 MB, 20,480 × 8) against 28 ms for
+ * split-by-line here (5 rounds each, 5 Dec 2026).
  */
 
 export interface CsvTable {
