@@ -118,16 +118,16 @@ class MlpEngine : public Napi::ObjectWrap<MlpEngine> {
     MlpConfig c;
     c.D = intOpt(o, "D", 1);
     c.H = intOpt(o, "H", 1);
-    c.T = intOpt(o, "T", 2);
-    c.C = intOpt(o, "C", 1);
+    c.ctx.T = intOpt(o, "T", 2);
+    c.ctx.C = intOpt(o, "C", 1);
     if (!o.Get("timeScale").IsNumber()) throw Napi::TypeError::New(env, "MlpEngine: option timeScale must be a number");
-    c.timeScale = o.Get("timeScale").As<Napi::Number>().DoubleValue();
+    c.ctx.timeScale = o.Get("timeScale").As<Napi::Number>().DoubleValue();
     if (!o.Get("conditions").IsArray() || !o.Get("conditionRows").IsArray())
       throw Napi::TypeError::New(env, "MlpEngine: options conditions (string[]) and conditionRows (number[]) are required");
     const auto names = o.Get("conditions").As<Napi::Array>();
     const auto rows = o.Get("conditionRows").As<Napi::Array>();
-    for (uint32_t i = 0; i < names.Length(); i++) c.condNames.push_back(names.Get(i).ToString().Utf8Value());
-    for (uint32_t i = 0; i < rows.Length(); i++) c.condRows.push_back(rows.Get(i).ToNumber().Int32Value());
+    for (uint32_t i = 0; i < names.Length(); i++) c.ctx.condNames.push_back(names.Get(i).ToString().Utf8Value());
+    for (uint32_t i = 0; i < rows.Length(); i++) c.ctx.condRows.push_back(rows.Get(i).ToNumber().Int32Value());
     const std::string precision = o.Has("precision") ? o.Get("precision").ToString().Utf8Value() : "f32";
     const std::string kernels = o.Has("kernels") ? o.Get("kernels").ToString().Utf8Value() : "fast";
     if (precision != "f32" && precision != "f64")
@@ -149,7 +149,7 @@ class MlpEngine : public Napi::ObjectWrap<MlpEngine> {
   template <typename R>
   void setup(Napi::Env env, std::unique_ptr<Engine<R>>& e, const MlpConfig& c, const std::string& kernels) {
     e = std::make_unique<Engine<R>>(c);
-    e->model.kernels = kernels == "reference" ? Kernels::Reference : Kernels::Fast;
+    e->model.setKernels(kernels == "reference" ? Kernels::Reference : Kernels::Fast);
     const size_t n = e->model.numParams;
     for (auto* b : {&e->params, &e->grads, &e->m, &e->v, &e->ema}) b->make(env, n);
     e->model.bind(e->params.data, e->grads.data);
@@ -176,9 +176,9 @@ class MlpEngine : public Napi::ObjectWrap<MlpEngine> {
   Napi::Value Layout(const Napi::CallbackInfo& info) {
     return dispatch(info, [&](auto& e) -> Napi::Value {
       Napi::Env env = info.Env();
-      auto out = Napi::Array::New(env, e.model.layout.size());
-      for (size_t i = 0; i < e.model.layout.size(); i++) {
-        const auto& p = e.model.layout[i];
+      auto out = Napi::Array::New(env, e.model.layout.entries.size());
+      for (size_t i = 0; i < e.model.layout.entries.size(); i++) {
+        const auto& p = e.model.layout.entries[i];
         auto o = Napi::Object::New(env);
         o.Set("name", p.name);
         auto shape = Napi::Array::New(env, p.shape.size());
@@ -216,8 +216,8 @@ class MlpEngine : public Napi::ObjectWrap<MlpEngine> {
       const R* x = arrayArg<R>(info, 1, "x", BD);
       const R* t = arrayArg<R>(info, 2, "t", size_t(B));
       const R* noise = arrayArg<R>(info, 3, "noise", BD);
-      const int32_t* rows = rowsArg(info, 4, "rows", e.model.cfg.condRows.size() * size_t(B));
-      const R* mask = info[5].IsNull() || info[5].IsUndefined() ? nullptr : arrayArg<R>(info, 5, "mask", size_t(B) * e.model.KC);
+      const int32_t* rows = rowsArg(info, 4, "rows", e.model.context.cfg.condRows.size() * size_t(B));
+      const R* mask = info[5].IsNull() || info[5].IsUndefined() ? nullptr : arrayArg<R>(info, 5, "mask", size_t(B) * e.model.context.KC);
       const double scale = numArg(info, 6, "gradScale");
       const bool accumulate = info[7].ToBoolean().Value();
       return Napi::Number::New(info.Env(), e.model.lossAndGrad(B, x, t, noise, rows, mask, R(scale), accumulate));
@@ -270,8 +270,8 @@ class MlpEngine : public Napi::ObjectWrap<MlpEngine> {
       const R* x = arrayArg<R>(info, 1, "x", BD);
       const R* t = arrayArg<R>(info, 2, "t", size_t(B));
       const R* noise = arrayArg<R>(info, 3, "noise", BD);
-      const int32_t* rows = rowsArg(info, 4, "rows", e.model.cfg.condRows.size() * size_t(B));
-      const R* mask = info[5].IsNull() || info[5].IsUndefined() ? nullptr : arrayArg<R>(info, 5, "mask", size_t(B) * e.model.KC);
+      const int32_t* rows = rowsArg(info, 4, "rows", e.model.context.cfg.condRows.size() * size_t(B));
+      const R* mask = info[5].IsNull() || info[5].IsUndefined() ? nullptr : arrayArg<R>(info, 5, "mask", size_t(B) * e.model.context.KC);
       const size_t n = e.model.numParams;
       const double loss = e.model.lossAndGrad(B, x, t, noise, rows, mask, R(1), false);
       const double norm = std::sqrt(fb::sum_squares(e.grads.data, n));
@@ -306,7 +306,7 @@ class MlpEngine : public Napi::ObjectWrap<MlpEngine> {
       const size_t BD = size_t(B) * e.model.cfg.D;
       const R* xt = arrayArg<R>(info, 1, "xt", BD);
       const R* t = arrayArg<R>(info, 2, "t", size_t(B));
-      const int32_t* rows = rowsArg(info, 3, "rows", e.model.cfg.condRows.size() * size_t(B));
+      const int32_t* rows = rowsArg(info, 3, "rows", e.model.context.cfg.condRows.size() * size_t(B));
       R* out = arrayArg<R>(info, 4, "out", BD);
       e.model.velocity(B, xt, t, rows, out);
       return info.Env().Undefined();
@@ -326,7 +326,7 @@ class MlpEngine : public Napi::ObjectWrap<MlpEngine> {
       const fb::Sampler method = fb::samplerFromName(info[2].As<Napi::String>().Utf8Value());
       const double steps = numArg(info, 3, "steps");
       const double from = numArg(info, 4, "from"), to = numArg(info, 5, "to");
-      const size_t kB = e.model.cfg.condRows.size() * size_t(B);
+      const size_t kB = e.model.context.cfg.condRows.size() * size_t(B);
       const int32_t* rows = rowsArg(info, 6, "rows", kB);
       const int32_t* uncond = info[7].IsNull() || info[7].IsUndefined() ? nullptr : rowsArg(info, 7, "uncondRows", kB);
       const R w = R(numArg(info, 8, "guidance scale"));
@@ -369,7 +369,6 @@ template <typename R>
 struct DitState {
   fb::DitFlowModel<R> model;
   Block<R> params, grads;
-  std::vector<R> scratch;
   // The contrastive branch, when the options name a projection head.
   std::unique_ptr<fb::DitContrastive<R>> contrastive;
   Block<R> headParams, headGrads;
@@ -605,13 +604,7 @@ class DitEngine : public Napi::ObjectWrap<DitEngine> {
       const R w = R(numArg(info, 8, "guidance scale"));
       if (steps < 1 || steps != double(int(steps)))
         throw Napi::RangeError::New(info.Env(), "integrate: steps must be a positive integer");
-      std::vector<R> tv(B);
-      e.scratch.resize(BD);
-      auto field = [&](const R* xs, double t, R* out) {
-        std::fill(tv.begin(), tv.end(), R(t));
-        e.model.guidedVelocity(B, xs, tv.data(), rows, uncond, w, out, e.scratch.data());
-      };
-      fb::integrate<R>(field, x, BD, method, int(steps), from, to);
+      e.model.integrateField(B, x, method, int(steps), from, to, rows, uncond, w);
       return info.Env().Undefined();
     });
   }

@@ -69,9 +69,17 @@ class ContextEmbedding {
 
   // t [B], rows [k, B] (condition-major), mask [B, kC] | null, params p → ctx [B, K].
   void forward(int B, const R* t, const int32_t* rows, const R* mask, const R* p, R* ctx) {
+    timeForward(B, t, p, ctx);
+    condForward(B, rows, mask, p, ctx);
+  }
+
+  // The two halves of forward, each on its own for the mlp model's hidden-coordinate sampler,
+  // which needs the time part per evaluation and the condition part once. backward reads what
+  // the last call of each saved.  t [B] → ctx[:, :T] (row stride K).
+  void timeForward(int B, const R* t, const R* p, R* ctx) {
     ensure(B);
-    const int T = cfg.T, C = cfg.C, half = T / 2;
-    const R one = 1, eps = R(1e-5);
+    const int T = cfg.T, half = T / 2;
+    const R one = 1;
     for (int b = 0; b < B; b++) {
       const R s = t[b] * R(cfg.timeScale);
       R* e = &a.e[(size_t)b * T];
@@ -87,6 +95,13 @@ class ContextEmbedding {
     silu_forward(a.zt.data(), a.ht.data(), (size_t)B * T);
     fill_rows(ctx, K, p + o.tb2, B, T);
     gemm(kernels, false, false, B, T, T, one, a.ht.data(), T, p + o.tw2, T, one, ctx, K);
+  }
+
+  // rows [k, B], mask [B, kC] | null → ctx[:, T:] (row stride K).
+  void condForward(int B, const int32_t* rows, const R* mask, const R* p, R* ctx) {
+    ensure(B);
+    const int T = cfg.T, C = cfg.C;
+    const R one = 1, eps = R(1e-5);
     for (size_t j = 0; j < o.tables.size(); j++)
       for (int b = 0; b < B; b++) {
         const R* row = p + o.tables[j] + (size_t)rows[j * B + b] * C;

@@ -19,6 +19,7 @@
 #include "adaln.h"
 #include "attention.h"
 #include "context_embedding.h"
+#include "flow_objective.h"
 #include "gemm.h"
 #include "layers.h"
 #include "param_layout.h"
@@ -107,25 +108,12 @@ class DitFlowModel {
                      bool accumulate) {
     ensure(B);
     context.checkRows(B, rows);
-    const size_t n = (size_t)B * D;
-    for (int b = 0; b < B; b++) {
-      const R tb = t[b], ta = R(1) - tb;
-      for (int i = 0; i < D; i++) {
-        const size_t j = (size_t)b * D + i;
-        a.xt[j] = ta * noise[j] + tb * x[j];
-      }
-    }
+    flow_interpolate(B, D, x, t, noise, a.xt.data());
     forward(B, a.xt.data(), t, rows, mask, a.v.data());
-    double loss = 0;
-    const R scale = R(2.0 / double(n)) * gradScale;
-    for (size_t j = 0; j < n; j++) {
-      const R diff = a.v[j] - (x[j] - noise[j]);
-      loss += double(diff) * diff;
-      a.dv[j] = diff * scale;
-    }
+    const double loss = flow_mse_grad((size_t)B * D, a.v.data(), x, noise, gradScale, a.dv.data());
     if (!accumulate) std::fill(g, g + numParams, R(0));
     backward(B, a.xt.data());
-    return loss / double(n);
+    return loss;
   }
 
   // The flow loss alone (evaluation: no gradient, no dropout). Shapes as lossAndGrad.
@@ -133,11 +121,7 @@ class DitFlowModel {
     ensure(B);
     context.checkRows(B, rows);
     const size_t n = (size_t)B * D;
-    for (int b = 0; b < B; b++)
-      for (int i = 0; i < D; i++) {
-        const size_t j = (size_t)b * D + i;
-        a.xt[j] = (R(1) - t[b]) * noise[j] + t[b] * x[j];
-      }
+    flow_interpolate(B, D, x, t, noise, a.xt.data());
     forward(B, a.xt.data(), t, rows, nullptr, a.v.data());
     double sum = 0;
     for (size_t j = 0; j < n; j++) {
@@ -182,13 +166,10 @@ class DitFlowModel {
     backwardTrunk(B, x);
   }
 
-  // v = v_u + w·(v_c − v_u) when uncondRows is given (else v_c). scratch is [B, D].
-  void guidedVelocity(int B, const R* xt, const R* t, const int32_t* rows, const int32_t* uncondRows, R w, R* out, R* scratch) {
-    velocity(B, xt, t, rows, out);
-    if (!uncondRows) return;
-    velocity(B, xt, t, uncondRows, scratch);
-    const size_t n = (size_t)B * D;
-    for (size_t j = 0; j < n; j++) out[j] = scratch[j] + w * (out[j] - scratch[j]);
+  // x [B, D] ← Φ_{from→to}(x) under the evaluation-mode field, guided (w) when uncondRows is given.
+  void integrateField(int B, R* x, Sampler method, int steps, double from, double to, const int32_t* rows,
+                      const int32_t* uncondRows, R w) {
+    integrate_guided(*this, B, D, x, method, steps, from, to, rows, uncondRows, w, scratch);
   }
 
  private:
@@ -208,7 +189,7 @@ class DitFlowModel {
     std::vector<R> xt, v, dv, ctx, sc, xL, xhF, rsF, uF, fm, ones;
     std::vector<R> dx, du, dO, dqkv, dh, dmod, dfm, dsc, dctx, attScratch;
   } a;
-  std::vector<R> pos;
+  std::vector<R> pos, scratch;
   int capacity = 0;
   R* p = nullptr;
   R* g = nullptr;
