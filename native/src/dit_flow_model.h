@@ -38,20 +38,23 @@ struct DitConfig {
 };
 
 template <typename R>
-class DitFlowModel {
+class DitFlowModel : public FlowModel<DitFlowModel<R>, R> {
+  using Base = FlowModel<DitFlowModel<R>, R>;
+  friend Base;
+
  public:
+  using Base::context;
+  using Base::D;
+  using Base::K;
+  using Base::kernels;
+  using Base::layout;
+  using Base::numParams;
   const DitConfig cfg;
-  ParamLayout layout;
-  ContextEmbedding<R> context;
   const int Tk;  // tokens per window
   const int P;   // values per patch (patch · channels)
-  const int D;   // values per window
-  const int K;   // context width
-  Kernels kernels = Kernels::Fast;
 
   explicit DitFlowModel(const DitConfig& c)
-      : cfg(c), context(c.ctx, layout), Tk(c.patch > 0 ? c.L / c.patch : 0), P(c.patch * c.channels), D(c.L * c.channels),
-        K(c.ctx.T + c.ctx.C) {
+      : Base(c.ctx, c.L * c.channels), cfg(c), Tk(c.patch > 0 ? c.L / c.patch : 0), P(c.patch * c.channels) {
     if (c.L < 1 || c.channels < 1 || c.patch < 1 || c.d < 1 || c.depth < 1 || c.heads < 1 || c.hidden < 1)
       throw std::invalid_argument("DitFlowModel: L, channels, patch, d, depth, heads and hidden must be ≥ 1");
     if (c.L % c.patch) throw std::invalid_argument("DitFlowModel: patch " + std::to_string(c.patch) + " does not divide L " + std::to_string(c.L));
@@ -90,32 +93,6 @@ class DitFlowModel {
     blocks.resize(c.depth);
   }
 
-  size_t numParams = 0;
-
-  void bind(R* params, R* grads) {
-    p = params;
-    g = grads;
-  }
-
-  void setKernels(Kernels k) {
-    kernels = k;
-    context.kernels = k;
-  }
-
-  // Flow loss and its gradient for one batch, scaled by gradScale and added to the gradient
-  // block (zeroed first unless accumulate). x, noise [B, D]; t [B]; rows [k, B]; mask [B, kC] | null.
-  double lossAndGrad(int B, const R* x, const R* t, const R* noise, const int32_t* rows, const R* mask, R gradScale,
-                     bool accumulate) {
-    ensure(B);
-    context.checkRows(B, rows);
-    flow_interpolate(B, D, x, t, noise, a.xt.data());
-    forward(B, a.xt.data(), t, rows, mask, a.v.data());
-    const double loss = flow_mse_grad((size_t)B * D, a.v.data(), x, noise, gradScale, a.dv.data());
-    if (!accumulate) std::fill(g, g + numParams, R(0));
-    backward(B, a.xt.data());
-    return loss;
-  }
-
   // The flow loss alone (evaluation: no gradient, no dropout). Shapes as lossAndGrad.
   double loss(int B, const R* x, const R* t, const R* noise, const int32_t* rows) {
     ensure(B);
@@ -129,13 +106,6 @@ class DitFlowModel {
       sum += diff * diff;
     }
     return sum / double(n);
-  }
-
-  // v̂(x_t, t, c) in evaluation mode.  xt [B, D], t [B], rows [k, B] → out [B, D].
-  void velocity(int B, const R* xt, const R* t, const int32_t* rows, R* out) {
-    ensure(B);
-    context.checkRows(B, rows);
-    forward(B, xt, t, rows, nullptr, out);
   }
 
   // Encoder features (dit-velocity.ts pooledFeatures at t = 1): the trunk's output averaged
@@ -191,8 +161,8 @@ class DitFlowModel {
   } a;
   std::vector<R> pos, scratch;
   int capacity = 0;
-  R* p = nullptr;
-  R* g = nullptr;
+  using Base::p;
+  using Base::g;
 
   void ensure(int B) {
     if (B <= capacity) return;

@@ -1,13 +1,16 @@
 // What the flow models share around their networks (flow/flow-model.ts): the straight-path
 // interpolation and squared-error objective of training, and the guided evaluation-mode
-// field that sampling integrates. Written once so the mlp and dit models cannot drift apart;
-// the model only has to provide velocity(B, xt, t, rows, out).
+// field that sampling integrates, and FlowModel, the part of a model that does not depend on
+// its velocity network. Written once so the mlp and dit models cannot drift apart.
 #pragma once
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
 
+#include "context_embedding.h"
+#include "gemm.h"
+#include "param_layout.h"
 #include "samplers.h"
 
 namespace fb {
@@ -62,5 +65,65 @@ void integrate_guided(Model& model, int B, int D, R* x, Sampler method, int step
   };
   integrate<R>(field, x, (size_t)B * D, method, steps, from, to);
 }
+
+// What a flow model is around its velocity network (CRTP): the parameter layout with the
+// context embedding registered first (time.*, cond.*, as the TypeScript models do), the
+// caller's parameter and gradient blocks, the training loss and the evaluation-mode velocity.
+// Derived (befriending this) provides ensure(B), which sizes a.xt, a.v, a.dv [B, D] among its
+// activations; forward(B, xt, t, rows, mask | null, out), saving what backward reads; and
+// backward(B, xt), adding every parameter's gradient from a.dv.
+template <typename Derived, typename R>
+class FlowModel {
+ public:
+  ParamLayout layout;
+  ContextEmbedding<R> context;
+  const int D;  // values per window
+  const int K;  // context width T + C
+  size_t numParams = 0;
+  Kernels kernels = Kernels::Fast;
+
+  // Binds the caller's parameter and gradient blocks (numParams values each).
+  void bind(R* params, R* grads) {
+    p = params;
+    g = grads;
+  }
+
+  void setKernels(Kernels k) {
+    kernels = k;
+    context.kernels = k;
+  }
+
+  // Flow loss and its gradient for one batch, gradients scaled by gradScale and added to the
+  // gradient block (zeroed first unless accumulate). Shapes: x, noise [B, D]; t [B];
+  // rows [k, B] condition table rows (condition-major); mask [B, kC] or null. → loss.
+  double lossAndGrad(int B, const R* x, const R* t, const R* noise, const int32_t* rows, const R* mask, R gradScale,
+                     bool accumulate) {
+    Derived& m = self();
+    m.ensure(B);
+    context.checkRows(B, rows);
+    flow_interpolate(B, D, x, t, noise, m.a.xt.data());
+    m.forward(B, m.a.xt.data(), t, rows, mask, m.a.v.data());
+    const double loss = flow_mse_grad((size_t)B * D, m.a.v.data(), x, noise, gradScale, m.a.dv.data());
+    if (!accumulate) std::fill(g, g + numParams, R(0));
+    m.backward(B, m.a.xt.data());
+    return loss;
+  }
+
+  // v̂(x_t, t, c) in evaluation mode (no dropout).  xt [B, D], t [B], rows [k, B] → out [B, D].
+  void velocity(int B, const R* xt, const R* t, const int32_t* rows, R* out) {
+    self().ensure(B);
+    context.checkRows(B, rows);
+    self().forward(B, xt, t, rows, nullptr, out);
+  }
+
+ protected:
+  FlowModel(const ContextConfig& c, int valuesPerWindow) : context(c, layout), D(valuesPerWindow), K(context.K) {}
+
+  R* p = nullptr;
+  R* g = nullptr;
+
+ private:
+  Derived& self() { return static_cast<Derived&>(*this); }
+};
 
 }  // namespace fb

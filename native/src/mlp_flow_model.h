@@ -31,18 +31,20 @@ struct MlpConfig {
 };
 
 template <typename R>
-class MlpFlowModel {
- public:
-  const MlpConfig cfg;
-  ParamLayout layout;
-  // time.* and cond.* (registered first, as the TypeScript model does) → ctx [B, K].
-  ContextEmbedding<R> context;
-  const int D;  // values per window
-  const int K;  // context width T + C
-  size_t numParams = 0;
-  Kernels kernels = Kernels::Fast;
+class MlpFlowModel : public FlowModel<MlpFlowModel<R>, R> {
+  using Base = FlowModel<MlpFlowModel<R>, R>;
+  friend Base;
 
-  explicit MlpFlowModel(const MlpConfig& c) : cfg(c), context(checked(c), layout), D(c.D), K(context.K) {
+ public:
+  using Base::context;  // time.* and cond.* → ctx [B, K]
+  using Base::D;
+  using Base::K;
+  using Base::kernels;
+  using Base::layout;
+  using Base::numParams;
+  const MlpConfig cfg;
+
+  explicit MlpFlowModel(const MlpConfig& c) : Base(checked(c), c.D), cfg(c) {
     const int H = c.H;
     o.w1x = layout.add("vel.fc1.w_signal", {D, H});
     o.w1c = layout.add("vel.fc1.w_context", {K, H});
@@ -56,39 +58,6 @@ class MlpFlowModel {
     o.w3 = layout.add("vel.fc3.w", {H, D});
     o.b3 = layout.add("vel.fc3.b", {D});
     numParams = layout.total;
-  }
-
-  void setKernels(Kernels k) {
-    kernels = k;
-    context.kernels = k;
-  }
-
-  // Binds the caller's parameter and gradient blocks (numParams values each).
-  void bind(R* params, R* grads) {
-    p = params;
-    g = grads;
-  }
-
-  // Flow loss and its gradient for one batch, gradients scaled by gradScale and added to the
-  // gradient block (zeroed first unless accumulate). Shapes: x, noise [B, D]; t [B];
-  // rows [k, B] condition table rows (condition-major); mask [B, kC] or null. → loss.
-  double lossAndGrad(int B, const R* x, const R* t, const R* noise, const int32_t* rows, const R* mask, R gradScale,
-                     bool accumulate) {
-    ensure(B);
-    context.checkRows(B, rows);
-    flow_interpolate(B, D, x, t, noise, a.xt.data());
-    forward(B, a.xt.data(), t, rows, mask, a.v.data());
-    const double loss = flow_mse_grad((size_t)B * D, a.v.data(), x, noise, gradScale, a.dv.data());
-    if (!accumulate) std::fill(g, g + numParams, R(0));
-    backward(B);
-    return loss;
-  }
-
-  // v̂(x_t, t, c) in evaluation mode (no dropout).  xt [B, D], t [B], rows [k, B] → out [B, D].
-  void velocity(int B, const R* xt, const R* t, const int32_t* rows, R* out) {
-    ensure(B);
-    context.checkRows(B, rows);
-    forward(B, xt, t, rows, nullptr, out);
   }
 
   // How a sample is integrated. Plain: a whole forward pass per field evaluation. Hidden: the
@@ -215,8 +184,8 @@ class MlpFlowModel {
     std::vector<R> da2, da1, dctx;
   } a;
   int capacity = 0;
-  R* p = nullptr;
-  R* g = nullptr;
+  using Base::p;
+  using Base::g;
 
   // The model's own argument checks (and messages), made before the context embedding
   // registers its parameters.
@@ -248,7 +217,6 @@ class MlpFlowModel {
     trunkForward(B);
     fill_rows(out, D, p + o.b3, B, D);
     gemm(kernels, false, false, B, D, H, one, a.a2.data(), H, p + o.w3, D, one, out, D);
-    lastXt = xt;
   }
 
   // From a.h1 = b1 + x_t·W1x + ctx·W1c: LN → SiLU → fc2 → LN → SiLU → a.a2 [B, H].
@@ -261,10 +229,8 @@ class MlpFlowModel {
     ln_silu_forward(a.h2.data(), B, H, p + o.g2, p + o.be2, eps, a.xh2.data(), a.rs2.data(), a.z2.data(), a.a2.data());
   }
 
-  const R* lastXt = nullptr;
-
-  // From a.dv = ∂L/∂v̂ [B, D]: adds every parameter's gradient to the block.
-  void backward(int B) {
+  // From a.dv = ∂L/∂v̂ [B, D] and the forward's input xt: adds every parameter's gradient.
+  void backward(int B, const R* xt) {
     const int H = cfg.H;
     const R one = 1, zero = 0;
     const R* dv = a.dv.data();
@@ -280,7 +246,7 @@ class MlpFlowModel {
     // ln1 + SiLU, fc1 (the signal rows get no input gradient: x_t is data)
     ln_silu_backward(a.da1.data(), B, H, a.z1.data(), a.xh1.data(), a.rs1.data(), p + o.g1, g + o.g1, g + o.be1, a.da1.data());
     const R* dh1 = a.da1.data();
-    gemm(kernels, true, false, D, H, B, one, lastXt, D, dh1, H, one, g + o.w1x, H);
+    gemm(kernels, true, false, D, H, B, one, xt, D, dh1, H, one, g + o.w1x, H);
     gemm(kernels, true, false, K, H, B, one, a.ctx.data(), K, dh1, H, one, g + o.w1c, H);
     col_sum_add(dh1, H, B, H, g + o.b1);
     gemm(kernels, false, true, B, K, H, one, dh1, H, p + o.w1c, H, zero, a.dctx.data(), K);
