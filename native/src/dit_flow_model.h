@@ -245,21 +245,17 @@ class DitFlowModel : public FlowModel<DitFlowModel<R>, R> {
   // From a.dv = ∂L/∂v̂ [B, D] and the forward's input xt: adds every parameter's gradient.
   void backward(int B, const R* xt) {
     const int N = B * Tk, d = cfg.d;
-    const R one = 1, zero = 0;
+    const R zero = 0;
     const R* dy = a.dv.data();
     R* du = a.du.data();
     R* dx = a.dx.data();
     // final layer: out = uF·W_out + b_out, uF = modulate(LN(xL); β, γ)
-    gemm(kernels, true, false, d, P, N, one, a.uF.data(), d, dy, P, one, g + o.out_w, P);
-    col_sum_add(dy, P, N, P, g + o.out_b);
-    gemm(kernels, false, true, N, d, P, one, dy, P, p + o.out_w, P, zero, du, d);
+    linear_backward(kernels, N, d, P, a.uF.data(), d, dy, P, p + o.out_w, g + o.out_w, g + o.out_b, du, d, zero);
     std::fill(a.dfm.begin(), a.dfm.end(), R(0));
     modulate_backward(du, a.xhF.data(), B, Tk, d, a.fm.data() + d, 2 * d, a.dfm.data(), a.dfm.data() + d, du);
     std::fill(dx, dx + (size_t)N * d, R(0));
     ln_plain_backward_add(du, a.xhF.data(), a.rsF.data(), N, d, dx);
-    gemm(kernels, true, false, K, 2 * d, B, one, a.sc.data(), K, a.dfm.data(), 2 * d, one, g + o.fa_w, 2 * d);
-    col_sum_add(a.dfm.data(), 2 * d, B, 2 * d, g + o.fa_b);
-    gemm(kernels, false, true, B, K, 2 * d, one, a.dfm.data(), 2 * d, p + o.fa_w, 2 * d, zero, a.dsc.data(), K);
+    linear_backward(kernels, B, K, 2 * d, a.sc.data(), K, a.dfm.data(), 2 * d, p + o.fa_w, g + o.fa_w, g + o.fa_b, a.dsc.data(), K, zero);
     backwardTrunk(B, xt);
   }
 
@@ -278,34 +274,23 @@ class DitFlowModel : public FlowModel<DitFlowModel<R>, R> {
       std::fill(a.dmod.begin(), a.dmod.end(), R(0));
       // MLP branch: x_next = xmid + α2 ⊙ f2
       gate_backward(dx, k.f2.data(), B, Tk, d, mod + 5 * d, 6 * d, dmod + 5 * d, du);
-      gemm(kernels, true, false, H, d, N, one, k.a1.data(), H, du, d, one, g + w.fc2_w, d);
-      col_sum_add(du, d, N, d, g + w.fc2_b);
-      gemm(kernels, false, true, N, H, d, one, du, d, p + w.fc2_w, d, zero, a.dh.data(), H);
+      linear_backward(kernels, N, H, d, k.a1.data(), H, du, d, p + w.fc2_w, g + w.fc2_w, g + w.fc2_b, a.dh.data(), H, zero);
       silu_backward(a.dh.data(), k.f1.data(), a.dh.data(), (size_t)N * H);
-      gemm(kernels, true, false, d, H, N, one, k.u2.data(), d, a.dh.data(), H, one, g + w.fc1_w, H);
-      col_sum_add(a.dh.data(), H, N, H, g + w.fc1_b);
-      gemm(kernels, false, true, N, d, H, one, a.dh.data(), H, p + w.fc1_w, H, zero, du, d);
+      linear_backward(kernels, N, d, H, k.u2.data(), d, a.dh.data(), H, p + w.fc1_w, g + w.fc1_w, g + w.fc1_b, du, d, zero);
       modulate_backward(du, k.xh2.data(), B, Tk, d, mod + 4 * d, 6 * d, dmod + 3 * d, dmod + 4 * d, du);
       ln_plain_backward_add(du, k.xh2.data(), k.rs2.data(), N, d, dx);
       // attention branch: xmid = x + α1 ⊙ att
       gate_backward(dx, k.att.data(), B, Tk, d, mod + 2 * d, 6 * d, dmod + 2 * d, du);
-      gemm(kernels, true, false, d, d, N, one, k.att_o.data(), d, du, d, one, g + w.out_w, d);
-      col_sum_add(du, d, N, d, g + w.out_b);
-      gemm(kernels, false, true, N, d, d, one, du, d, p + w.out_w, d, zero, a.dO.data(), d);
+      linear_backward(kernels, N, d, d, k.att_o.data(), d, du, d, p + w.out_w, g + w.out_w, g + w.out_b, a.dO.data(), d, zero);
       attention_backward(kernels, attnShape(B), k.qkv.data(), k.probs.data(), a.dO.data(), a.dqkv.data(), a.attScratch);
-      gemm(kernels, true, false, d, 3 * d, N, one, k.u1.data(), d, a.dqkv.data(), 3 * d, one, g + w.qkv_w, 3 * d);
-      col_sum_add(a.dqkv.data(), 3 * d, N, 3 * d, g + w.qkv_b);
-      gemm(kernels, false, true, N, d, 3 * d, one, a.dqkv.data(), 3 * d, p + w.qkv_w, 3 * d, zero, du, d);
+      linear_backward(kernels, N, d, 3 * d, k.u1.data(), d, a.dqkv.data(), 3 * d, p + w.qkv_w, g + w.qkv_w, g + w.qkv_b, du, d, zero);
       modulate_backward(du, k.xh1.data(), B, Tk, d, mod + d, 6 * d, dmod, dmod + d, du);
       ln_plain_backward_add(du, k.xh1.data(), k.rs1.data(), N, d, dx);
       // the block's modulation from sc
-      gemm(kernels, true, false, K, 6 * d, B, one, a.sc.data(), K, dmod, 6 * d, one, g + w.ada_w, 6 * d);
-      col_sum_add(dmod, 6 * d, B, 6 * d, g + w.ada_b);
-      gemm(kernels, false, true, B, K, 6 * d, one, dmod, 6 * d, p + w.ada_w, 6 * d, one, a.dsc.data(), K);
+      linear_backward(kernels, B, K, 6 * d, a.sc.data(), K, dmod, 6 * d, p + w.ada_w, g + w.ada_w, g + w.ada_b, a.dsc.data(), K, one);
     }
     // token embedding (x_t is data: no input gradient)
-    gemm(kernels, true, false, P, d, N, one, xt, P, dx, d, one, g + o.we, d);
-    col_sum_add(dx, d, N, d, g + o.be);
+    linear_backward(kernels, N, P, d, xt, P, dx, d, p + o.we, g + o.we, g + o.be);
     silu_backward(a.dsc.data(), a.ctx.data(), a.dctx.data(), (size_t)B * K);
     context.backward(B, a.dctx.data(), p, g);
   }

@@ -235,21 +235,15 @@ class MlpFlowModel : public FlowModel<MlpFlowModel<R>, R> {
     const R one = 1, zero = 0;
     const R* dv = a.dv.data();
     // fc3
-    gemm(kernels, true, false, H, D, B, one, a.a2.data(), H, dv, D, one, g + o.w3, D);
-    col_sum_add(dv, D, B, D, g + o.b3);
-    gemm(kernels, false, true, B, H, D, one, dv, D, p + o.w3, D, zero, a.da2.data(), H);
+    linear_backward(kernels, B, H, D, a.a2.data(), H, dv, D, p + o.w3, g + o.w3, g + o.b3, a.da2.data(), H, zero);
     // ln2 + SiLU, fc2
     ln_silu_backward(a.da2.data(), B, H, a.z2.data(), a.xh2.data(), a.rs2.data(), p + o.g2, g + o.g2, g + o.be2, a.da2.data());
-    gemm(kernels, true, false, H, H, B, one, a.a1.data(), H, a.da2.data(), H, one, g + o.w2, H);
-    col_sum_add(a.da2.data(), H, B, H, g + o.b2);
-    gemm(kernels, false, true, B, H, H, one, a.da2.data(), H, p + o.w2, H, zero, a.da1.data(), H);
+    linear_backward(kernels, B, H, H, a.a1.data(), H, a.da2.data(), H, p + o.w2, g + o.w2, g + o.b2, a.da1.data(), H, zero);
     // ln1 + SiLU, fc1 (the signal rows get no input gradient: x_t is data)
     ln_silu_backward(a.da1.data(), B, H, a.z1.data(), a.xh1.data(), a.rs1.data(), p + o.g1, g + o.g1, g + o.be1, a.da1.data());
     const R* dh1 = a.da1.data();
     gemm(kernels, true, false, D, H, B, one, xt, D, dh1, H, one, g + o.w1x, H);
-    gemm(kernels, true, false, K, H, B, one, a.ctx.data(), K, dh1, H, one, g + o.w1c, H);
-    col_sum_add(dh1, H, B, H, g + o.b1);
-    gemm(kernels, false, true, B, K, H, one, dh1, H, p + o.w1c, H, zero, a.dctx.data(), K);
+    linear_backward(kernels, B, K, H, a.ctx.data(), K, dh1, H, p + o.w1c, g + o.w1c, g + o.b1, a.dctx.data(), K, zero);
     context.backward(B, a.dctx.data(), p, g);
   }
 };
