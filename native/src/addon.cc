@@ -195,6 +195,12 @@ class EngineWrap : public Napi::ObjectWrap<Derived> {
   std::unique_ptr<State<float>> f32;
   std::unique_ptr<State<double>> f64;
 
+  // The constructor's options object, or a TypeError naming the class.
+  static Napi::Object options(const Napi::CallbackInfo& info, const char* who) {
+    if (!info[0].IsObject()) throw Napi::TypeError::New(info.Env(), std::string(who) + ": expected an options object");
+    return info[0].As<Napi::Object>();
+  }
+
   // Options precision ('f32' | 'f64', default f32) and kernels ('fast' | 'reference', default
   // fast); then build(f32 or f64, kernels) makes the state. C++ exceptions become JS errors.
   template <typename Build>
@@ -302,8 +308,7 @@ class MlpEngine : public EngineWrap<MlpEngine, MlpState> {
   //                 precision?: 'f32' | 'f64', kernels?: 'fast' | 'reference' })
   explicit MlpEngine(const Napi::CallbackInfo& info) : EngineWrap(info) {
     Napi::Env env = info.Env();
-    if (!info[0].IsObject()) throw Napi::TypeError::New(env, "MlpEngine: expected an options object");
-    const auto o = info[0].As<Napi::Object>();
+    const auto o = options(info, "MlpEngine");
     MlpConfig c;
     c.D = intOpt(o, "D", 1);
     c.H = intOpt(o, "H", 1);
@@ -445,8 +450,7 @@ class DitEngine : public EngineWrap<DitEngine, DitState> {
   //                 conditionRows, precision?: 'f32' | 'f64', kernels?: 'fast' | 'reference' })
   explicit DitEngine(const Napi::CallbackInfo& info) : EngineWrap(info) {
     Napi::Env env = info.Env();
-    if (!info[0].IsObject()) throw Napi::TypeError::New(env, "DitEngine: expected an options object");
-    const auto o = info[0].As<Napi::Object>();
+    const auto o = options(info, "DitEngine");
     fb::DitConfig c;
     c.L = intOpt(o, "L", 1);
     c.channels = intOpt(o, "channels", 1);
