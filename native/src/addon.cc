@@ -1,4 +1,5 @@
-// Node-API binding of the native engine: classes MlpEngine and DitEngine over the mlp and dit flow models (float|double).
+// Node-API binding of the native engine: classes MlpEngine and DitEngine over the mlp and dit
+// flow models (float or double, one EngineWrap base).
 // JS sees typed arrays over blocks it owns (ArrayBuffers made here, so they also work under
 // Electron's V8 sandbox, which refuses external buffers) and never a pointer. Bad arguments
 // throw a JS TypeError/RangeError naming the argument and what is valid.
