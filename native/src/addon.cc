@@ -1,4 +1,5 @@
-// Node-API binding of the native engine: class MlpEngine over MlpFlowModel<float|double>.
+// Node-API binding of the native engine: classes MlpEngine and DitEngine over the mlp and dit
+// flow models (float or double, one EngineWrap base).
 // JS sees typed arrays over blocks it owns (ArrayBuffers made here, so they also work under
 // Electron's V8 sandbox, which refuses external buffers) and never a pointer. Bad arguments
 // throw a JS TypeError/RangeError naming the argument and what is valid.
@@ -89,73 +90,139 @@ struct Block {
   }
 };
 
+// The context embedding's options: { T, C, timeScale, conditions: string[], conditionRows: number[] }.
+fb::ContextConfig contextOptions(const Napi::Object& o, const char* who) {
+  Napi::Env env = o.Env();
+  fb::ContextConfig c;
+  c.T = intOpt(o, "T", 2);
+  c.C = intOpt(o, "C", 1);
+  if (!o.Get("timeScale").IsNumber()) throw Napi::TypeError::New(env, std::string(who) + ": option timeScale must be a number");
+  c.timeScale = o.Get("timeScale").As<Napi::Number>().DoubleValue();
+  if (!o.Get("conditions").IsArray() || !o.Get("conditionRows").IsArray())
+    throw Napi::TypeError::New(env, std::string(who) + ": options conditions (string[]) and conditionRows (number[]) are required");
+  const auto names = o.Get("conditions").As<Napi::Array>();
+  const auto rows = o.Get("conditionRows").As<Napi::Array>();
+  for (uint32_t i = 0; i < names.Length(); i++) c.condNames.push_back(names.Get(i).ToString().Utf8Value());
+  for (uint32_t i = 0; i < rows.Length(); i++) c.condRows.push_back(rows.Get(i).ToNumber().Int32Value());
+  return c;
+}
+
+// A layout as [{ name, shape, offset, size }], in the TypeScript engine's parameter order.
+Napi::Value layoutArray(Napi::Env env, const fb::ParamLayout& layout) {
+  auto out = Napi::Array::New(env, layout.entries.size());
+  for (size_t i = 0; i < layout.entries.size(); i++) {
+    const auto& p = layout.entries[i];
+    auto o = Napi::Object::New(env);
+    o.Set("name", p.name);
+    auto shape = Napi::Array::New(env, p.shape.size());
+    for (size_t k = 0; k < p.shape.size(); k++) shape.Set(uint32_t(k), p.shape[k]);
+    o.Set("shape", shape);
+    o.Set("offset", double(p.offset));
+    o.Set("size", double(p.size));
+    out.Set(uint32_t(i), o);
+  }
+  return out;
+}
+
+// The batch every flow call starts with, checked in this order against the model (both models
+// have D, context.cfg.condRows and context.KC): (B, x [B·D], t [B], noise [B·D], rows [k·B]
+// and, withMask, mask [B·kC] | null).
 template <typename R>
-struct Engine {
-  MlpFlowModel<R> model;
-  Block<R> params, grads, m, v, ema;
-  explicit Engine(const MlpConfig& c) : model(c) {}
+struct FlowArgs {
+  int B;
+  const R* x;
+  const R* t;
+  const R* noise;
+  const int32_t* rows;
+  const R* mask;
 };
 
-class MlpEngine : public Napi::ObjectWrap<MlpEngine> {
- public:
-  static Napi::Function Init(Napi::Env env) {
-    return DefineClass(env, "MlpEngine",
-                       {InstanceMethod("layout", &MlpEngine::Layout), InstanceMethod("block", &MlpEngine::BlockView),
-                        InstanceMethod("lossAndGrad", &MlpEngine::LossAndGrad),
-                        InstanceMethod("gradSumSquares", &MlpEngine::GradSumSquares),
-                        InstanceMethod("adamStep", &MlpEngine::AdamStep), InstanceMethod("emaUpdate", &MlpEngine::EmaUpdate),
-                        InstanceMethod("trainStep", &MlpEngine::TrainStep),
-                        InstanceMethod("velocity", &MlpEngine::Velocity), InstanceMethod("integrate", &MlpEngine::Integrate),
-                        InstanceAccessor("numParams", &MlpEngine::NumParams, nullptr)});
+template <typename R, typename Model>
+FlowArgs<R> flowArgs(const Napi::CallbackInfo& info, const Model& model, bool withMask) {
+  FlowArgs<R> a{};
+  a.B = batchArg(info, 0);
+  const size_t BD = size_t(a.B) * model.D;
+  a.x = arrayArg<R>(info, 1, "x", BD);
+  a.t = arrayArg<R>(info, 2, "t", size_t(a.B));
+  a.noise = arrayArg<R>(info, 3, "noise", BD);
+  a.rows = rowsArg(info, 4, "rows", model.context.cfg.condRows.size() * size_t(a.B));
+  const bool noMask = !withMask || info[5].IsNull() || info[5].IsUndefined();
+  a.mask = noMask ? nullptr : arrayArg<R>(info, 5, "mask", size_t(a.B) * model.context.KC);
+  return a;
+}
+
+// integrate's arguments (B, x [B·D] in place, method, steps, from, to, rows [k·B],
+// uncondRows [k·B] | null, guidance w), checked in this order.
+template <typename R>
+struct IntegrateArgs {
+  int B;
+  R* x;
+  fb::Sampler method;
+  int steps;
+  double from, to;
+  const int32_t* rows;
+  const int32_t* uncond;
+  R w;
+};
+
+template <typename R, typename Model>
+IntegrateArgs<R> integrateArgs(const Napi::CallbackInfo& info, const Model& model) {
+  IntegrateArgs<R> a{};
+  a.B = batchArg(info, 0);
+  a.x = arrayArg<R>(info, 1, "x", size_t(a.B) * model.D);
+  if (!info[2].IsString()) throw Napi::TypeError::New(info.Env(), "integrate: method must be one of euler, heun, rk4");
+  a.method = fb::samplerFromName(info[2].As<Napi::String>().Utf8Value());
+  const double steps = numArg(info, 3, "steps");
+  a.from = numArg(info, 4, "from");
+  a.to = numArg(info, 5, "to");
+  const size_t kB = model.context.cfg.condRows.size() * size_t(a.B);
+  a.rows = rowsArg(info, 6, "rows", kB);
+  a.uncond = info[7].IsNull() || info[7].IsUndefined() ? nullptr : rowsArg(info, 7, "uncondRows", kB);
+  a.w = R(numArg(info, 8, "guidance scale"));
+  if (steps < 1 || steps != double(int(steps))) throw Napi::RangeError::New(info.Env(), "integrate: steps must be a positive integer");
+  a.steps = int(steps);
+  return a;
+}
+
+// What MlpEngine and DitEngine share, written once: a state per precision (State<float> or
+// State<double>, each with model, params and grads), the precision/kernels options, the
+// C++-to-JS error boundary, and the bindings whose arguments and calls are the same for both
+// models. Derived supplies otherBlock (its blocks beyond params and grads).
+template <typename Derived, template <typename> class State>
+class EngineWrap : public Napi::ObjectWrap<Derived> {
+ protected:
+  explicit EngineWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Derived>(info) {}
+
+  std::unique_ptr<State<float>> f32;
+  std::unique_ptr<State<double>> f64;
+
+  // The constructor's options object, or a TypeError naming the class.
+  static Napi::Object options(const Napi::CallbackInfo& info, const char* who) {
+    if (!info[0].IsObject()) throw Napi::TypeError::New(info.Env(), std::string(who) + ": expected an options object");
+    return info[0].As<Napi::Object>();
   }
 
-  // new MlpEngine({ D, H, T, C, timeScale, conditions: string[], conditionRows: number[],
-  //                 precision?: 'f32' | 'f64', kernels?: 'fast' | 'reference' })
-  explicit MlpEngine(const Napi::CallbackInfo& info) : Napi::ObjectWrap<MlpEngine>(info) {
-    Napi::Env env = info.Env();
-    if (!info[0].IsObject()) throw Napi::TypeError::New(env, "MlpEngine: expected an options object");
-    const auto o = info[0].As<Napi::Object>();
-    MlpConfig c;
-    c.D = intOpt(o, "D", 1);
-    c.H = intOpt(o, "H", 1);
-    c.T = intOpt(o, "T", 2);
-    c.C = intOpt(o, "C", 1);
-    if (!o.Get("timeScale").IsNumber()) throw Napi::TypeError::New(env, "MlpEngine: option timeScale must be a number");
-    c.timeScale = o.Get("timeScale").As<Napi::Number>().DoubleValue();
-    if (!o.Get("conditions").IsArray() || !o.Get("conditionRows").IsArray())
-      throw Napi::TypeError::New(env, "MlpEngine: options conditions (string[]) and conditionRows (number[]) are required");
-    const auto names = o.Get("conditions").As<Napi::Array>();
-    const auto rows = o.Get("conditionRows").As<Napi::Array>();
-    for (uint32_t i = 0; i < names.Length(); i++) c.condNames.push_back(names.Get(i).ToString().Utf8Value());
-    for (uint32_t i = 0; i < rows.Length(); i++) c.condRows.push_back(rows.Get(i).ToNumber().Int32Value());
+  // Options precision ('f32' | 'f64', default f32) and kernels ('fast' | 'reference', default
+  // fast); then build(f32 or f64, kernels) makes the state. C++ exceptions become JS errors.
+  template <typename Build>
+  void create(const Napi::Object& o, const char* who, Build&& build) {
+    Napi::Env env = o.Env();
     const std::string precision = o.Has("precision") ? o.Get("precision").ToString().Utf8Value() : "f32";
     const std::string kernels = o.Has("kernels") ? o.Get("kernels").ToString().Utf8Value() : "fast";
     if (precision != "f32" && precision != "f64")
-      throw Napi::RangeError::New(env, "MlpEngine: precision \"" + precision + "\" is not one of f32, f64");
+      throw Napi::RangeError::New(env, std::string(who) + ": precision \"" + precision + "\" is not one of f32, f64");
     if (kernels != "fast" && kernels != "reference")
-      throw Napi::RangeError::New(env, "MlpEngine: kernels \"" + kernels + "\" is not one of fast, reference");
+      throw Napi::RangeError::New(env, std::string(who) + ": kernels \"" + kernels + "\" is not one of fast, reference");
+    const Kernels k = kernels == "reference" ? Kernels::Reference : Kernels::Fast;
     try {
-      if (precision == "f32") setup(env, f32, c, kernels);
-      else setup(env, f64, c, kernels);
+      if (precision == "f32") build(f32, k);
+      else build(f64, k);
     } catch (const std::exception& e) {
       throw Napi::Error::New(env, e.what());
     }
   }
 
- private:
-  std::unique_ptr<Engine<float>> f32;
-  std::unique_ptr<Engine<double>> f64;
-
-  template <typename R>
-  void setup(Napi::Env env, std::unique_ptr<Engine<R>>& e, const MlpConfig& c, const std::string& kernels) {
-    e = std::make_unique<Engine<R>>(c);
-    e->model.kernels = kernels == "reference" ? Kernels::Reference : Kernels::Fast;
-    const size_t n = e->model.numParams;
-    for (auto* b : {&e->params, &e->grads, &e->m, &e->v, &e->ema}) b->make(env, n);
-    e->model.bind(e->params.data, e->grads.data);
-  }
-
-  // Runs fn(engine) on whichever precision this engine has; C++ exceptions become JS errors.
+  // Runs fn(state) on whichever precision this engine has; C++ exceptions become JS errors.
   template <typename F>
   Napi::Value dispatch(const Napi::CallbackInfo& info, F&& fn) {
     try {
@@ -174,35 +241,17 @@ class MlpEngine : public Napi::ObjectWrap<MlpEngine> {
 
   // → [{ name, shape, offset, size }] in the TypeScript engine's parameter order.
   Napi::Value Layout(const Napi::CallbackInfo& info) {
-    return dispatch(info, [&](auto& e) -> Napi::Value {
-      Napi::Env env = info.Env();
-      auto out = Napi::Array::New(env, e.model.layout.size());
-      for (size_t i = 0; i < e.model.layout.size(); i++) {
-        const auto& p = e.model.layout[i];
-        auto o = Napi::Object::New(env);
-        o.Set("name", p.name);
-        auto shape = Napi::Array::New(env, p.shape.size());
-        for (size_t k = 0; k < p.shape.size(); k++) shape.Set(uint32_t(k), p.shape[k]);
-        o.Set("shape", shape);
-        o.Set("offset", double(p.offset));
-        o.Set("size", double(p.size));
-        out.Set(uint32_t(i), o);
-      }
-      return out;
-    });
+    return dispatch(info, [&](auto& e) -> Napi::Value { return layoutArray(info.Env(), e.model.layout); });
   }
 
-  // block('params' | 'grads' | 'm' | 'v' | 'ema') → a typed array over the whole block.
+  // block(name) → a typed array over that whole block: params and grads, else Derived::otherBlock.
   Napi::Value BlockView(const Napi::CallbackInfo& info) {
     const std::string which = info[0].IsString() ? info[0].As<Napi::String>().Utf8Value() : "";
     return dispatch(info, [&](auto& e) -> Napi::Value {
       const size_t n = e.model.numParams;
       if (which == "params") return e.params.view(info.Env(), n);
       if (which == "grads") return e.grads.view(info.Env(), n);
-      if (which == "m") return e.m.view(info.Env(), n);
-      if (which == "v") return e.v.view(info.Env(), n);
-      if (which == "ema") return e.ema.view(info.Env(), n);
-      throw Napi::RangeError::New(info.Env(), "block \"" + which + "\" is not one of params, grads, m, v, ema");
+      return Derived::otherBlock(e, which, info.Env());
     });
   }
 
@@ -211,19 +260,79 @@ class MlpEngine : public Napi::ObjectWrap<MlpEngine> {
   Napi::Value LossAndGrad(const Napi::CallbackInfo& info) {
     return dispatch(info, [&](auto& e) -> Napi::Value {
       using R = std::remove_reference_t<decltype(*e.params.data)>;
-      const int B = batchArg(info, 0);
-      const size_t BD = size_t(B) * e.model.cfg.D;
-      const R* x = arrayArg<R>(info, 1, "x", BD);
-      const R* t = arrayArg<R>(info, 2, "t", size_t(B));
-      const R* noise = arrayArg<R>(info, 3, "noise", BD);
-      const int32_t* rows = rowsArg(info, 4, "rows", e.model.cfg.condRows.size() * size_t(B));
-      const R* mask = info[5].IsNull() || info[5].IsUndefined() ? nullptr : arrayArg<R>(info, 5, "mask", size_t(B) * e.model.KC);
+      const FlowArgs<R> a = flowArgs<R>(info, e.model, true);
       const double scale = numArg(info, 6, "gradScale");
       const bool accumulate = info[7].ToBoolean().Value();
-      return Napi::Number::New(info.Env(), e.model.lossAndGrad(B, x, t, noise, rows, mask, R(scale), accumulate));
+      return Napi::Number::New(info.Env(), e.model.lossAndGrad(a.B, a.x, a.t, a.noise, a.rows, a.mask, R(scale), accumulate));
     });
   }
 
+  // velocity(B, xt [B·D], t [B], rows [k·B], out [B·D]) in evaluation mode.
+  Napi::Value Velocity(const Napi::CallbackInfo& info) {
+    return dispatch(info, [&](auto& e) -> Napi::Value {
+      using R = std::remove_reference_t<decltype(*e.params.data)>;
+      const int B = batchArg(info, 0);
+      const size_t BD = size_t(B) * e.model.D;
+      const R* xt = arrayArg<R>(info, 1, "xt", BD);
+      const R* t = arrayArg<R>(info, 2, "t", size_t(B));
+      const int32_t* rows = rowsArg(info, 3, "rows", e.model.context.cfg.condRows.size() * size_t(B));
+      R* out = arrayArg<R>(info, 4, "out", BD);
+      e.model.velocity(B, xt, t, rows, out);
+      return info.Env().Undefined();
+    });
+  }
+};
+
+// ---- MlpEngine: the `mlp` flow model (mlp_flow_model.h) and its optimiser state -------------
+
+template <typename R>
+struct MlpState {
+  MlpFlowModel<R> model;
+  Block<R> params, grads, m, v, ema;
+  explicit MlpState(const MlpConfig& c) : model(c) {}
+};
+
+class MlpEngine : public EngineWrap<MlpEngine, MlpState> {
+ public:
+  static Napi::Function Init(Napi::Env env) {
+    return DefineClass(env, "MlpEngine",
+                       {InstanceMethod("layout", &MlpEngine::Layout), InstanceMethod("block", &MlpEngine::BlockView),
+                        InstanceMethod("lossAndGrad", &MlpEngine::LossAndGrad),
+                        InstanceMethod("gradSumSquares", &MlpEngine::GradSumSquares),
+                        InstanceMethod("adamStep", &MlpEngine::AdamStep), InstanceMethod("emaUpdate", &MlpEngine::EmaUpdate),
+                        InstanceMethod("trainStep", &MlpEngine::TrainStep),
+                        InstanceMethod("velocity", &MlpEngine::Velocity), InstanceMethod("integrate", &MlpEngine::Integrate),
+                        InstanceAccessor("numParams", &MlpEngine::NumParams, nullptr)});
+  }
+
+  // new MlpEngine({ D, H, T, C, timeScale, conditions: string[], conditionRows: number[],
+  //                 precision?: 'f32' | 'f64', kernels?: 'fast' | 'reference' })
+  explicit MlpEngine(const Napi::CallbackInfo& info) : EngineWrap(info) {
+    Napi::Env env = info.Env();
+    const auto o = options(info, "MlpEngine");
+    MlpConfig c;
+    c.D = intOpt(o, "D", 1);
+    c.H = intOpt(o, "H", 1);
+    c.ctx = contextOptions(o, "MlpEngine");
+    create(o, "MlpEngine", [&](auto& e, Kernels kernels) {
+      e = std::make_unique<typename std::remove_reference_t<decltype(e)>::element_type>(c);
+      e->model.setKernels(kernels);
+      for (auto* b : {&e->params, &e->grads, &e->m, &e->v, &e->ema}) b->make(env, e->model.numParams);
+      e->model.bind(e->params.data, e->grads.data);
+    });
+  }
+
+  // The optimiser's blocks: m, v, ema.
+  template <typename S>
+  static Napi::Value otherBlock(S& e, const std::string& which, Napi::Env env) {
+    const size_t n = e.model.numParams;
+    if (which == "m") return e.m.view(env, n);
+    if (which == "v") return e.v.view(env, n);
+    if (which == "ema") return e.ema.view(env, n);
+    throw Napi::RangeError::New(env, "block \"" + which + "\" is not one of params, grads, m, v, ema");
+  }
+
+ private:
   Napi::Value GradSumSquares(const Napi::CallbackInfo& info) {
     return dispatch(info, [&](auto& e) -> Napi::Value {
       return Napi::Number::New(info.Env(), fb::sum_squares(e.grads.data, e.model.numParams));
@@ -265,15 +374,9 @@ class MlpEngine : public Napi::ObjectWrap<MlpEngine> {
     const double clip = scalar(o, "trainStep", "clip"), emaDecay = scalar(o, "trainStep", "emaDecay");
     return dispatch(info, [&](auto& e) -> Napi::Value {
       using R = std::remove_reference_t<decltype(*e.params.data)>;
-      const int B = batchArg(info, 0);
-      const size_t BD = size_t(B) * e.model.cfg.D;
-      const R* x = arrayArg<R>(info, 1, "x", BD);
-      const R* t = arrayArg<R>(info, 2, "t", size_t(B));
-      const R* noise = arrayArg<R>(info, 3, "noise", BD);
-      const int32_t* rows = rowsArg(info, 4, "rows", e.model.cfg.condRows.size() * size_t(B));
-      const R* mask = info[5].IsNull() || info[5].IsUndefined() ? nullptr : arrayArg<R>(info, 5, "mask", size_t(B) * e.model.KC);
+      const FlowArgs<R> a = flowArgs<R>(info, e.model, true);
       const size_t n = e.model.numParams;
-      const double loss = e.model.lossAndGrad(B, x, t, noise, rows, mask, R(1), false);
+      const double loss = e.model.lossAndGrad(a.B, a.x, a.t, a.noise, a.rows, a.mask, R(1), false);
       const double norm = std::sqrt(fb::sum_squares(e.grads.data, n));
       const bool applied = std::isfinite(loss) && std::isfinite(norm);
       if (applied) {
@@ -298,40 +401,13 @@ class MlpEngine : public Napi::ObjectWrap<MlpEngine> {
     });
   }
 
-  // velocity(B, xt [B·D], t [B], rows [k·B], out [B·D]) in evaluation mode.
-  Napi::Value Velocity(const Napi::CallbackInfo& info) {
-    return dispatch(info, [&](auto& e) -> Napi::Value {
-      using R = std::remove_reference_t<decltype(*e.params.data)>;
-      const int B = batchArg(info, 0);
-      const size_t BD = size_t(B) * e.model.cfg.D;
-      const R* xt = arrayArg<R>(info, 1, "xt", BD);
-      const R* t = arrayArg<R>(info, 2, "t", size_t(B));
-      const int32_t* rows = rowsArg(info, 3, "rows", e.model.cfg.condRows.size() * size_t(B));
-      R* out = arrayArg<R>(info, 4, "out", BD);
-      e.model.velocity(B, xt, t, rows, out);
-      return info.Env().Undefined();
-    });
-  }
-
   // integrate(B, x [B·D] in place, method, steps, from, to, rows [k·B], uncondRows [k·B] | null,
   //           guidance w, route? 'auto' | 'plain' | 'hidden'): x ← Φ_{from→to}(x) under the
   //           evaluation-mode (guided) field (route: MlpFlowModel::Route).
   Napi::Value Integrate(const Napi::CallbackInfo& info) {
     return dispatch(info, [&](auto& e) -> Napi::Value {
       using R = std::remove_reference_t<decltype(*e.params.data)>;
-      const int B = batchArg(info, 0);
-      const size_t BD = size_t(B) * e.model.cfg.D;
-      R* x = arrayArg<R>(info, 1, "x", BD);
-      if (!info[2].IsString()) throw Napi::TypeError::New(info.Env(), "integrate: method must be one of euler, heun, rk4");
-      const fb::Sampler method = fb::samplerFromName(info[2].As<Napi::String>().Utf8Value());
-      const double steps = numArg(info, 3, "steps");
-      const double from = numArg(info, 4, "from"), to = numArg(info, 5, "to");
-      const size_t kB = e.model.cfg.condRows.size() * size_t(B);
-      const int32_t* rows = rowsArg(info, 6, "rows", kB);
-      const int32_t* uncond = info[7].IsNull() || info[7].IsUndefined() ? nullptr : rowsArg(info, 7, "uncondRows", kB);
-      const R w = R(numArg(info, 8, "guidance scale"));
-      if (steps < 1 || steps != double(int(steps)))
-        throw Napi::RangeError::New(info.Env(), "integrate: steps must be a positive integer");
+      const IntegrateArgs<R> a = integrateArgs<R>(info, e.model);
       using Route = typename std::remove_reference_t<decltype(e.model)>::Route;
       Route route = Route::Auto;
       if (info.Length() > 9 && !info[9].IsUndefined()) {
@@ -340,7 +416,7 @@ class MlpEngine : public Napi::ObjectWrap<MlpEngine> {
         else if (r == "hidden") route = Route::Hidden;
         else if (r != "auto") throw Napi::RangeError::New(info.Env(), "integrate: route \"" + r + "\" is not one of auto, plain, hidden");
       }
-      e.model.integrateField(B, x, method, int(steps), from, to, rows, uncond, w, route);
+      e.model.integrateField(a.B, a.x, a.method, a.steps, a.from, a.to, a.rows, a.uncond, a.w, route);
       return info.Env().Undefined();
     });
   }
@@ -348,52 +424,17 @@ class MlpEngine : public Napi::ObjectWrap<MlpEngine> {
 
 // ---- DitEngine: the `dit` flow model (dit_flow_model.h) -----------------------------------
 
-// The context embedding's options: { T, C, timeScale, conditions: string[], conditionRows: number[] }.
-fb::ContextConfig contextOptions(const Napi::Object& o, const char* who) {
-  Napi::Env env = o.Env();
-  fb::ContextConfig c;
-  c.T = intOpt(o, "T", 2);
-  c.C = intOpt(o, "C", 1);
-  if (!o.Get("timeScale").IsNumber()) throw Napi::TypeError::New(env, std::string(who) + ": option timeScale must be a number");
-  c.timeScale = o.Get("timeScale").As<Napi::Number>().DoubleValue();
-  if (!o.Get("conditions").IsArray() || !o.Get("conditionRows").IsArray())
-    throw Napi::TypeError::New(env, std::string(who) + ": options conditions (string[]) and conditionRows (number[]) are required");
-  const auto names = o.Get("conditions").As<Napi::Array>();
-  const auto rows = o.Get("conditionRows").As<Napi::Array>();
-  for (uint32_t i = 0; i < names.Length(); i++) c.condNames.push_back(names.Get(i).ToString().Utf8Value());
-  for (uint32_t i = 0; i < rows.Length(); i++) c.condRows.push_back(rows.Get(i).ToNumber().Int32Value());
-  return c;
-}
-
 template <typename R>
 struct DitState {
   fb::DitFlowModel<R> model;
   Block<R> params, grads;
-  std::vector<R> scratch;
   // The contrastive branch, when the options name a projection head.
   std::unique_ptr<fb::DitContrastive<R>> contrastive;
   Block<R> headParams, headGrads;
   explicit DitState(const fb::DitConfig& c) : model(c) {}
 };
 
-// A layout as [{ name, shape, offset, size }].
-Napi::Value layoutArray(Napi::Env env, const fb::ParamLayout& layout) {
-  auto out = Napi::Array::New(env, layout.entries.size());
-  for (size_t i = 0; i < layout.entries.size(); i++) {
-    const auto& p = layout.entries[i];
-    auto o = Napi::Object::New(env);
-    o.Set("name", p.name);
-    auto shape = Napi::Array::New(env, p.shape.size());
-    for (size_t k = 0; k < p.shape.size(); k++) shape.Set(uint32_t(k), p.shape[k]);
-    o.Set("shape", shape);
-    o.Set("offset", double(p.offset));
-    o.Set("size", double(p.size));
-    out.Set(uint32_t(i), o);
-  }
-  return out;
-}
-
-class DitEngine : public Napi::ObjectWrap<DitEngine> {
+class DitEngine : public EngineWrap<DitEngine, DitState> {
  public:
   static Napi::Function Init(Napi::Env env) {
     return DefineClass(env, "DitEngine",
@@ -408,10 +449,9 @@ class DitEngine : public Napi::ObjectWrap<DitEngine> {
 
   // new DitEngine({ L, channels, patch, d, depth, heads, hidden, T, C, timeScale, conditions,
   //                 conditionRows, precision?: 'f32' | 'f64', kernels?: 'fast' | 'reference' })
-  explicit DitEngine(const Napi::CallbackInfo& info) : Napi::ObjectWrap<DitEngine>(info) {
+  explicit DitEngine(const Napi::CallbackInfo& info) : EngineWrap(info) {
     Napi::Env env = info.Env();
-    if (!info[0].IsObject()) throw Napi::TypeError::New(env, "DitEngine: expected an options object");
-    const auto o = info[0].As<Napi::Object>();
+    const auto o = options(info, "DitEngine");
     fb::DitConfig c;
     c.L = intOpt(o, "L", 1);
     c.channels = intOpt(o, "channels", 1);
@@ -428,57 +468,30 @@ class DitEngine : public Napi::ObjectWrap<DitEngine> {
       headHidden = intOpt(h, "hidden", 1);
       headOut = intOpt(h, "out", 1);
     }
-    const std::string precision = o.Has("precision") ? o.Get("precision").ToString().Utf8Value() : "f32";
-    const std::string kernels = o.Has("kernels") ? o.Get("kernels").ToString().Utf8Value() : "fast";
-    if (precision != "f32" && precision != "f64")
-      throw Napi::RangeError::New(env, "DitEngine: precision \"" + precision + "\" is not one of f32, f64");
-    if (kernels != "fast" && kernels != "reference")
-      throw Napi::RangeError::New(env, "DitEngine: kernels \"" + kernels + "\" is not one of fast, reference");
-    try {
-      if (precision == "f32") setup(env, f32, c, kernels, headHidden, headOut);
-      else setup(env, f64, c, kernels, headHidden, headOut);
-    } catch (const std::exception& e) {
-      throw Napi::Error::New(env, e.what());
+    create(o, "DitEngine", [&](auto& e, Kernels kernels) {
+      e = std::make_unique<typename std::remove_reference_t<decltype(e)>::element_type>(c);
+      e->model.setKernels(kernels);
+      for (auto* b : {&e->params, &e->grads}) b->make(env, e->model.numParams);
+      e->model.bind(e->params.data, e->grads.data);
+      if (headHidden > 0) {
+        e->contrastive = std::make_unique<typename decltype(e->contrastive)::element_type>(c.d, headHidden, headOut);
+        for (auto* b : {&e->headParams, &e->headGrads}) b->make(env, e->contrastive->head.layout.total);
+      }
+    });
+  }
+
+  // The projection head's blocks: headParams, headGrads.
+  template <typename S>
+  static Napi::Value otherBlock(S& e, const std::string& which, Napi::Env env) {
+    if ((which == "headParams" || which == "headGrads") && e.contrastive) {
+      const size_t h = e.contrastive->head.layout.total;
+      return which == "headParams" ? e.headParams.view(env, h) : e.headGrads.view(env, h);
     }
+    throw Napi::RangeError::New(env, "DitEngine block \"" + which + "\" is not one of params, grads" +
+                                         (e.contrastive ? ", headParams, headGrads" : " (no projection head)"));
   }
 
  private:
-  std::unique_ptr<DitState<float>> f32;
-  std::unique_ptr<DitState<double>> f64;
-
-  template <typename R>
-  void setup(Napi::Env env, std::unique_ptr<DitState<R>>& e, const fb::DitConfig& c, const std::string& kernels, int headHidden,
-             int headOut) {
-    e = std::make_unique<DitState<R>>(c);
-    e->model.setKernels(kernels == "reference" ? Kernels::Reference : Kernels::Fast);
-    for (auto* b : {&e->params, &e->grads}) b->make(env, e->model.numParams);
-    e->model.bind(e->params.data, e->grads.data);
-    if (headHidden > 0) {
-      e->contrastive = std::make_unique<fb::DitContrastive<R>>(c.d, headHidden, headOut);
-      for (auto* b : {&e->headParams, &e->headGrads}) b->make(env, e->contrastive->head.layout.total);
-    }
-  }
-
-  template <typename F>
-  Napi::Value dispatch(const Napi::CallbackInfo& info, F&& fn) {
-    try {
-      if (f32) return fn(*f32);
-      return fn(*f64);
-    } catch (const Napi::Error&) {
-      throw;
-    } catch (const std::exception& e) {
-      throw Napi::Error::New(info.Env(), e.what());
-    }
-  }
-
-  Napi::Value NumParams(const Napi::CallbackInfo& info) {
-    return dispatch(info, [&](auto& e) -> Napi::Value { return Napi::Number::New(info.Env(), double(e.model.numParams)); });
-  }
-
-  Napi::Value Layout(const Napi::CallbackInfo& info) {
-    return dispatch(info, [&](auto& e) -> Napi::Value { return layoutArray(info.Env(), e.model.layout); });
-  }
-
   // The projection head's parameters (proj.*), [] without a head.
   Napi::Value HeadLayout(const Napi::CallbackInfo& info) {
     return dispatch(info, [&](auto& e) -> Napi::Value {
@@ -486,20 +499,29 @@ class DitEngine : public Napi::ObjectWrap<DitEngine> {
     });
   }
 
-  // block('params' | 'grads' | 'headParams' | 'headGrads') → a typed array over the whole block.
-  Napi::Value BlockView(const Napi::CallbackInfo& info) {
-    const std::string which = info[0].IsString() ? info[0].As<Napi::String>().Utf8Value() : "";
-    return dispatch(info, [&](auto& e) -> Napi::Value {
-      const size_t n = e.model.numParams;
-      if (which == "params") return e.params.view(info.Env(), n);
-      if (which == "grads") return e.grads.view(info.Env(), n);
-      if ((which == "headParams" || which == "headGrads") && e.contrastive) {
-        const size_t h = e.contrastive->head.layout.total;
-        return which == "headParams" ? e.headParams.view(info.Env(), h) : e.headGrads.view(info.Env(), h);
-      }
-      throw Napi::RangeError::New(info.Env(), "DitEngine block \"" + which + "\" is not one of params, grads" +
-                                                  (e.contrastive ? ", headParams, headGrads" : " (no projection head)"));
-    });
+  // The contrastive calls' leading arguments (n, view1 [n·D], view2 [n·D], rows [k·2n],
+  // temperature > 0), checked in this order after the head itself; errors name `method`.
+  template <typename R>
+  struct ContrastiveArgs {
+    int n;
+    const R* v1;
+    const R* v2;
+    const int32_t* rows;
+    double tau;
+  };
+
+  template <typename R, typename S>
+  static ContrastiveArgs<R> contrastiveArgs(const Napi::CallbackInfo& info, const S& e, const char* method) {
+    if (!e.contrastive) throw Napi::Error::New(info.Env(), std::string(method) + ": this DitEngine was built without a projection head");
+    ContrastiveArgs<R> a{};
+    a.n = batchArg(info, 0);
+    const size_t nD = size_t(a.n) * e.model.D;
+    a.v1 = arrayArg<R>(info, 1, "view1", nD);
+    a.v2 = arrayArg<R>(info, 2, "view2", nD);
+    a.rows = rowsArg(info, 3, "rows", e.model.context.cfg.condRows.size() * size_t(2 * a.n));
+    a.tau = numArg(info, 4, "temperature");
+    if (!(a.tau > 0)) throw Napi::RangeError::New(info.Env(), std::string(method) + ": temperature must be > 0");
+    return a;
   }
 
   // contrastiveLossAndGrad(n, view1 [n·D], view2 [n·D], rows [k·2n], temperature, gradScale,
@@ -507,38 +529,13 @@ class DitEngine : public Napi::ObjectWrap<DitEngine> {
   Napi::Value ContrastiveLossAndGrad(const Napi::CallbackInfo& info) {
     return dispatch(info, [&](auto& e) -> Napi::Value {
       using R = std::remove_reference_t<decltype(*e.params.data)>;
-      if (!e.contrastive) throw Napi::Error::New(info.Env(), "contrastiveLossAndGrad: this DitEngine was built without a projection head");
-      const int n = batchArg(info, 0);
-      const size_t nD = size_t(n) * e.model.D;
-      const R* v1 = arrayArg<R>(info, 1, "view1", nD);
-      const R* v2 = arrayArg<R>(info, 2, "view2", nD);
-      const int32_t* rows = rowsArg(info, 3, "rows", e.model.context.cfg.condRows.size() * size_t(2 * n));
-      const double tau = numArg(info, 4, "temperature");
-      if (!(tau > 0)) throw Napi::RangeError::New(info.Env(), "contrastiveLossAndGrad: temperature must be > 0");
+      const ContrastiveArgs<R> a = contrastiveArgs<R>(info, e, "contrastiveLossAndGrad");
       const double scale = numArg(info, 5, "gradScale");
       const bool accumulate = info[6].ToBoolean().Value();
-      e.model.context.checkRows(2 * n, rows);
-      const double loss = e.contrastive->lossAndGrad(e.model, e.grads.data, n, v1, v2, rows, tau, R(scale), accumulate,
+      e.model.context.checkRows(2 * a.n, a.rows);
+      const double loss = e.contrastive->lossAndGrad(e.model, e.grads.data, a.n, a.v1, a.v2, a.rows, a.tau, R(scale), accumulate,
                                                      e.headParams.data, e.headGrads.data);
       return Napi::Number::New(info.Env(), loss);
-    });
-  }
-
-  // lossAndGrad(B, x [B·D], t [B], noise [B·D], rows [k·B], mask [B·kC] | null, gradScale, accumulate) → loss.
-  Napi::Value LossAndGrad(const Napi::CallbackInfo& info) {
-    return dispatch(info, [&](auto& e) -> Napi::Value {
-      using R = std::remove_reference_t<decltype(*e.params.data)>;
-      const int B = batchArg(info, 0);
-      const size_t BD = size_t(B) * e.model.D;
-      const R* x = arrayArg<R>(info, 1, "x", BD);
-      const R* t = arrayArg<R>(info, 2, "t", size_t(B));
-      const R* noise = arrayArg<R>(info, 3, "noise", BD);
-      const int32_t* rows = rowsArg(info, 4, "rows", e.model.context.cfg.condRows.size() * size_t(B));
-      const R* mask =
-          info[5].IsNull() || info[5].IsUndefined() ? nullptr : arrayArg<R>(info, 5, "mask", size_t(B) * e.model.context.KC);
-      const double scale = numArg(info, 6, "gradScale");
-      const bool accumulate = info[7].ToBoolean().Value();
-      return Napi::Number::New(info.Env(), e.model.lossAndGrad(B, x, t, noise, rows, mask, R(scale), accumulate));
     });
   }
 
@@ -546,13 +543,8 @@ class DitEngine : public Napi::ObjectWrap<DitEngine> {
   Napi::Value Loss(const Napi::CallbackInfo& info) {
     return dispatch(info, [&](auto& e) -> Napi::Value {
       using R = std::remove_reference_t<decltype(*e.params.data)>;
-      const int B = batchArg(info, 0);
-      const size_t BD = size_t(B) * e.model.D;
-      const R* x = arrayArg<R>(info, 1, "x", BD);
-      const R* t = arrayArg<R>(info, 2, "t", size_t(B));
-      const R* noise = arrayArg<R>(info, 3, "noise", BD);
-      const int32_t* rows = rowsArg(info, 4, "rows", e.model.context.cfg.condRows.size() * size_t(B));
-      return Napi::Number::New(info.Env(), e.model.loss(B, x, t, noise, rows));
+      const FlowArgs<R> a = flowArgs<R>(info, e.model, false);
+      return Napi::Number::New(info.Env(), e.model.loss(a.B, a.x, a.t, a.noise, a.rows));
     });
   }
 
@@ -560,31 +552,9 @@ class DitEngine : public Napi::ObjectWrap<DitEngine> {
   Napi::Value ContrastiveLoss(const Napi::CallbackInfo& info) {
     return dispatch(info, [&](auto& e) -> Napi::Value {
       using R = std::remove_reference_t<decltype(*e.params.data)>;
-      if (!e.contrastive) throw Napi::Error::New(info.Env(), "contrastiveLoss: this DitEngine was built without a projection head");
-      const int n = batchArg(info, 0);
-      const size_t nD = size_t(n) * e.model.D;
-      const R* v1 = arrayArg<R>(info, 1, "view1", nD);
-      const R* v2 = arrayArg<R>(info, 2, "view2", nD);
-      const int32_t* rows = rowsArg(info, 3, "rows", e.model.context.cfg.condRows.size() * size_t(2 * n));
-      const double tau = numArg(info, 4, "temperature");
-      if (!(tau > 0)) throw Napi::RangeError::New(info.Env(), "contrastiveLoss: temperature must be > 0");
-      e.model.context.checkRows(2 * n, rows);
-      return Napi::Number::New(info.Env(), e.contrastive->loss(e.model, n, v1, v2, rows, tau, e.headParams.data));
-    });
-  }
-
-  // velocity(B, xt [B·D], t [B], rows [k·B], out [B·D]) in evaluation mode.
-  Napi::Value Velocity(const Napi::CallbackInfo& info) {
-    return dispatch(info, [&](auto& e) -> Napi::Value {
-      using R = std::remove_reference_t<decltype(*e.params.data)>;
-      const int B = batchArg(info, 0);
-      const size_t BD = size_t(B) * e.model.D;
-      const R* xt = arrayArg<R>(info, 1, "xt", BD);
-      const R* t = arrayArg<R>(info, 2, "t", size_t(B));
-      const int32_t* rows = rowsArg(info, 3, "rows", e.model.context.cfg.condRows.size() * size_t(B));
-      R* out = arrayArg<R>(info, 4, "out", BD);
-      e.model.velocity(B, xt, t, rows, out);
-      return info.Env().Undefined();
+      const ContrastiveArgs<R> a = contrastiveArgs<R>(info, e, "contrastiveLoss");
+      e.model.context.checkRows(2 * a.n, a.rows);
+      return Napi::Number::New(info.Env(), e.contrastive->loss(e.model, a.n, a.v1, a.v2, a.rows, a.tau, e.headParams.data));
     });
   }
 
@@ -592,26 +562,8 @@ class DitEngine : public Napi::ObjectWrap<DitEngine> {
   Napi::Value Integrate(const Napi::CallbackInfo& info) {
     return dispatch(info, [&](auto& e) -> Napi::Value {
       using R = std::remove_reference_t<decltype(*e.params.data)>;
-      const int B = batchArg(info, 0);
-      const size_t BD = size_t(B) * e.model.D;
-      R* x = arrayArg<R>(info, 1, "x", BD);
-      if (!info[2].IsString()) throw Napi::TypeError::New(info.Env(), "integrate: method must be one of euler, heun, rk4");
-      const fb::Sampler method = fb::samplerFromName(info[2].As<Napi::String>().Utf8Value());
-      const double steps = numArg(info, 3, "steps");
-      const double from = numArg(info, 4, "from"), to = numArg(info, 5, "to");
-      const size_t kB = e.model.context.cfg.condRows.size() * size_t(B);
-      const int32_t* rows = rowsArg(info, 6, "rows", kB);
-      const int32_t* uncond = info[7].IsNull() || info[7].IsUndefined() ? nullptr : rowsArg(info, 7, "uncondRows", kB);
-      const R w = R(numArg(info, 8, "guidance scale"));
-      if (steps < 1 || steps != double(int(steps)))
-        throw Napi::RangeError::New(info.Env(), "integrate: steps must be a positive integer");
-      std::vector<R> tv(B);
-      e.scratch.resize(BD);
-      auto field = [&](const R* xs, double t, R* out) {
-        std::fill(tv.begin(), tv.end(), R(t));
-        e.model.guidedVelocity(B, xs, tv.data(), rows, uncond, w, out, e.scratch.data());
-      };
-      fb::integrate<R>(field, x, BD, method, int(steps), from, to);
+      const IntegrateArgs<R> a = integrateArgs<R>(info, e.model);
+      e.model.integrateField(a.B, a.x, a.method, a.steps, a.from, a.to, a.rows, a.uncond, a.w);
       return info.Env().Undefined();
     });
   }

@@ -69,9 +69,17 @@ class ContextEmbedding {
 
   // t [B], rows [k, B] (condition-major), mask [B, kC] | null, params p → ctx [B, K].
   void forward(int B, const R* t, const int32_t* rows, const R* mask, const R* p, R* ctx) {
+    timeForward(B, t, p, ctx);
+    condForward(B, rows, mask, p, ctx);
+  }
+
+  // The two halves of forward, each on its own for the mlp model's hidden-coordinate sampler,
+  // which needs the time part per evaluation and the condition part once. backward reads what
+  // the last call of each saved.  t [B] → ctx[:, :T] (row stride K).
+  void timeForward(int B, const R* t, const R* p, R* ctx) {
     ensure(B);
-    const int T = cfg.T, C = cfg.C, half = T / 2;
-    const R one = 1, eps = R(1e-5);
+    const int T = cfg.T, half = T / 2;
+    const R one = 1;
     for (int b = 0; b < B; b++) {
       const R s = t[b] * R(cfg.timeScale);
       R* e = &a.e[(size_t)b * T];
@@ -87,6 +95,13 @@ class ContextEmbedding {
     silu_forward(a.zt.data(), a.ht.data(), (size_t)B * T);
     fill_rows(ctx, K, p + o.tb2, B, T);
     gemm(kernels, false, false, B, T, T, one, a.ht.data(), T, p + o.tw2, T, one, ctx, K);
+  }
+
+  // rows [k, B], mask [B, kC] | null → ctx[:, T:] (row stride K).
+  void condForward(int B, const int32_t* rows, const R* mask, const R* p, R* ctx) {
+    ensure(B);
+    const int T = cfg.T, C = cfg.C;
+    const R one = 1, eps = R(1e-5);
     for (size_t j = 0; j < o.tables.size(); j++)
       for (int b = 0; b < B; b++) {
         const R* row = p + o.tables[j] + (size_t)rows[j * B + b] * C;
@@ -109,18 +124,14 @@ class ContextEmbedding {
   // From dctx = ∂L/∂ctx [B, K] (of the last forward): adds the parameters' gradients to g.
   void backward(int B, const R* dctx, const R* p, R* g) {
     const int T = cfg.T, C = cfg.C;
-    const R one = 1, zero = 0;
+    const R zero = 0;
     const R* dcemb = dctx + T;
     const R* am = lastMask ? a.am.data() : a.ac.data();
-    gemm(kernels, true, false, KC, C, B, one, am, KC, dcemb, K, one, g + o.cw2, C);
-    col_sum_add(dcemb, K, B, C, g + o.cb2);
-    gemm(kernels, false, true, B, KC, C, one, dcemb, K, p + o.cw2, C, zero, a.dac.data(), KC);
+    linear_backward(kernels, B, KC, C, am, KC, dcemb, K, p + o.cw2, g + o.cw2, g + o.cb2, a.dac.data(), KC, zero);
     if (lastMask)
       for (size_t j = 0; j < (size_t)B * KC; j++) a.dac[j] *= lastMask[j];
     ln_silu_backward(a.dac.data(), B, KC, a.zc.data(), a.xhc.data(), a.rsc.data(), p + o.cg, g + o.cg, g + o.cbe, a.dac.data());
-    gemm(kernels, true, false, KC, KC, B, one, a.E.data(), KC, a.dac.data(), KC, one, g + o.cw1, KC);
-    col_sum_add(a.dac.data(), KC, B, KC, g + o.cb1);
-    gemm(kernels, false, true, B, KC, KC, one, a.dac.data(), KC, p + o.cw1, KC, zero, a.dE.data(), KC);
+    linear_backward(kernels, B, KC, KC, a.E.data(), KC, a.dac.data(), KC, p + o.cw1, g + o.cw1, g + o.cb1, a.dE.data(), KC, zero);
     for (size_t j = 0; j < o.tables.size(); j++)
       for (int b = 0; b < B; b++) {
         R* row = g + o.tables[j] + (size_t)lastRows[j * B + b] * C;
@@ -128,12 +139,9 @@ class ContextEmbedding {
         for (int c = 0; c < C; c++) row[c] += src[c];
       }
     // time MLP: fc2, SiLU, fc1 (the sinusoidal features are not learned)
-    gemm(kernels, true, false, T, T, B, one, a.ht.data(), T, dctx, K, one, g + o.tw2, T);
-    col_sum_add(dctx, K, B, T, g + o.tb2);
-    gemm(kernels, false, true, B, T, T, one, dctx, K, p + o.tw2, T, zero, a.dht.data(), T);
+    linear_backward(kernels, B, T, T, a.ht.data(), T, dctx, K, p + o.tw2, g + o.tw2, g + o.tb2, a.dht.data(), T, zero);
     silu_backward(a.dht.data(), a.zt.data(), a.dht.data(), (size_t)B * T);
-    gemm(kernels, true, false, T, T, B, one, a.e.data(), T, a.dht.data(), T, one, g + o.tw1, T);
-    col_sum_add(a.dht.data(), T, B, T, g + o.tb1);
+    linear_backward(kernels, B, T, T, a.e.data(), T, a.dht.data(), T, p + o.tw1, g + o.tw1, g + o.tb1);
   }
 
  private:

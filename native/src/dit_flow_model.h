@@ -19,6 +19,7 @@
 #include "adaln.h"
 #include "attention.h"
 #include "context_embedding.h"
+#include "flow_objective.h"
 #include "gemm.h"
 #include "layers.h"
 #include "param_layout.h"
@@ -37,20 +38,23 @@ struct DitConfig {
 };
 
 template <typename R>
-class DitFlowModel {
+class DitFlowModel : public FlowModel<DitFlowModel<R>, R> {
+  using Base = FlowModel<DitFlowModel<R>, R>;
+  friend Base;
+
  public:
+  using Base::context;
+  using Base::D;
+  using Base::K;
+  using Base::kernels;
+  using Base::layout;
+  using Base::numParams;
   const DitConfig cfg;
-  ParamLayout layout;
-  ContextEmbedding<R> context;
   const int Tk;  // tokens per window
   const int P;   // values per patch (patch · channels)
-  const int D;   // values per window
-  const int K;   // context width
-  Kernels kernels = Kernels::Fast;
 
   explicit DitFlowModel(const DitConfig& c)
-      : cfg(c), context(c.ctx, layout), Tk(c.patch > 0 ? c.L / c.patch : 0), P(c.patch * c.channels), D(c.L * c.channels),
-        K(c.ctx.T + c.ctx.C) {
+      : Base(c.ctx, c.L * c.channels), cfg(c), Tk(c.patch > 0 ? c.L / c.patch : 0), P(c.patch * c.channels) {
     if (c.L < 1 || c.channels < 1 || c.patch < 1 || c.d < 1 || c.depth < 1 || c.heads < 1 || c.hidden < 1)
       throw std::invalid_argument("DitFlowModel: L, channels, patch, d, depth, heads and hidden must be ≥ 1");
     if (c.L % c.patch) throw std::invalid_argument("DitFlowModel: patch " + std::to_string(c.patch) + " does not divide L " + std::to_string(c.L));
@@ -89,55 +93,12 @@ class DitFlowModel {
     blocks.resize(c.depth);
   }
 
-  size_t numParams = 0;
-
-  void bind(R* params, R* grads) {
-    p = params;
-    g = grads;
-  }
-
-  void setKernels(Kernels k) {
-    kernels = k;
-    context.kernels = k;
-  }
-
-  // Flow loss and its gradient for one batch, scaled by gradScale and added to the gradient
-  // block (zeroed first unless accumulate). x, noise [B, D]; t [B]; rows [k, B]; mask [B, kC] | null.
-  double lossAndGrad(int B, const R* x, const R* t, const R* noise, const int32_t* rows, const R* mask, R gradScale,
-                     bool accumulate) {
-    ensure(B);
-    context.checkRows(B, rows);
-    const size_t n = (size_t)B * D;
-    for (int b = 0; b < B; b++) {
-      const R tb = t[b], ta = R(1) - tb;
-      for (int i = 0; i < D; i++) {
-        const size_t j = (size_t)b * D + i;
-        a.xt[j] = ta * noise[j] + tb * x[j];
-      }
-    }
-    forward(B, a.xt.data(), t, rows, mask, a.v.data());
-    double loss = 0;
-    const R scale = R(2.0 / double(n)) * gradScale;
-    for (size_t j = 0; j < n; j++) {
-      const R diff = a.v[j] - (x[j] - noise[j]);
-      loss += double(diff) * diff;
-      a.dv[j] = diff * scale;
-    }
-    if (!accumulate) std::fill(g, g + numParams, R(0));
-    backward(B, a.xt.data());
-    return loss / double(n);
-  }
-
   // The flow loss alone (evaluation: no gradient, no dropout). Shapes as lossAndGrad.
   double loss(int B, const R* x, const R* t, const R* noise, const int32_t* rows) {
     ensure(B);
     context.checkRows(B, rows);
     const size_t n = (size_t)B * D;
-    for (int b = 0; b < B; b++)
-      for (int i = 0; i < D; i++) {
-        const size_t j = (size_t)b * D + i;
-        a.xt[j] = (R(1) - t[b]) * noise[j] + t[b] * x[j];
-      }
+    flow_interpolate(B, D, x, t, noise, a.xt.data());
     forward(B, a.xt.data(), t, rows, nullptr, a.v.data());
     double sum = 0;
     for (size_t j = 0; j < n; j++) {
@@ -145,13 +106,6 @@ class DitFlowModel {
       sum += diff * diff;
     }
     return sum / double(n);
-  }
-
-  // v̂(x_t, t, c) in evaluation mode.  xt [B, D], t [B], rows [k, B] → out [B, D].
-  void velocity(int B, const R* xt, const R* t, const int32_t* rows, R* out) {
-    ensure(B);
-    context.checkRows(B, rows);
-    forward(B, xt, t, rows, nullptr, out);
   }
 
   // Encoder features (dit-velocity.ts pooledFeatures at t = 1): the trunk's output averaged
@@ -182,13 +136,10 @@ class DitFlowModel {
     backwardTrunk(B, x);
   }
 
-  // v = v_u + w·(v_c − v_u) when uncondRows is given (else v_c). scratch is [B, D].
-  void guidedVelocity(int B, const R* xt, const R* t, const int32_t* rows, const int32_t* uncondRows, R w, R* out, R* scratch) {
-    velocity(B, xt, t, rows, out);
-    if (!uncondRows) return;
-    velocity(B, xt, t, uncondRows, scratch);
-    const size_t n = (size_t)B * D;
-    for (size_t j = 0; j < n; j++) out[j] = scratch[j] + w * (out[j] - scratch[j]);
+  // x [B, D] ← Φ_{from→to}(x) under the evaluation-mode field, guided (w) when uncondRows is given.
+  void integrateField(int B, R* x, Sampler method, int steps, double from, double to, const int32_t* rows,
+                      const int32_t* uncondRows, R w) {
+    integrate_guided(*this, B, D, x, method, steps, from, to, rows, uncondRows, w, scratch);
   }
 
  private:
@@ -208,10 +159,10 @@ class DitFlowModel {
     std::vector<R> xt, v, dv, ctx, sc, xL, xhF, rsF, uF, fm, ones;
     std::vector<R> dx, du, dO, dqkv, dh, dmod, dfm, dsc, dctx, attScratch;
   } a;
-  std::vector<R> pos;
+  std::vector<R> pos, scratch;
   int capacity = 0;
-  R* p = nullptr;
-  R* g = nullptr;
+  using Base::p;
+  using Base::g;
 
   void ensure(int B) {
     if (B <= capacity) return;
@@ -294,21 +245,17 @@ class DitFlowModel {
   // From a.dv = ∂L/∂v̂ [B, D] and the forward's input xt: adds every parameter's gradient.
   void backward(int B, const R* xt) {
     const int N = B * Tk, d = cfg.d;
-    const R one = 1, zero = 0;
+    const R zero = 0;
     const R* dy = a.dv.data();
     R* du = a.du.data();
     R* dx = a.dx.data();
     // final layer: out = uF·W_out + b_out, uF = modulate(LN(xL); β, γ)
-    gemm(kernels, true, false, d, P, N, one, a.uF.data(), d, dy, P, one, g + o.out_w, P);
-    col_sum_add(dy, P, N, P, g + o.out_b);
-    gemm(kernels, false, true, N, d, P, one, dy, P, p + o.out_w, P, zero, du, d);
+    linear_backward(kernels, N, d, P, a.uF.data(), d, dy, P, p + o.out_w, g + o.out_w, g + o.out_b, du, d, zero);
     std::fill(a.dfm.begin(), a.dfm.end(), R(0));
     modulate_backward(du, a.xhF.data(), B, Tk, d, a.fm.data() + d, 2 * d, a.dfm.data(), a.dfm.data() + d, du);
     std::fill(dx, dx + (size_t)N * d, R(0));
     ln_plain_backward_add(du, a.xhF.data(), a.rsF.data(), N, d, dx);
-    gemm(kernels, true, false, K, 2 * d, B, one, a.sc.data(), K, a.dfm.data(), 2 * d, one, g + o.fa_w, 2 * d);
-    col_sum_add(a.dfm.data(), 2 * d, B, 2 * d, g + o.fa_b);
-    gemm(kernels, false, true, B, K, 2 * d, one, a.dfm.data(), 2 * d, p + o.fa_w, 2 * d, zero, a.dsc.data(), K);
+    linear_backward(kernels, B, K, 2 * d, a.sc.data(), K, a.dfm.data(), 2 * d, p + o.fa_w, g + o.fa_w, g + o.fa_b, a.dsc.data(), K, zero);
     backwardTrunk(B, xt);
   }
 
@@ -327,34 +274,23 @@ class DitFlowModel {
       std::fill(a.dmod.begin(), a.dmod.end(), R(0));
       // MLP branch: x_next = xmid + α2 ⊙ f2
       gate_backward(dx, k.f2.data(), B, Tk, d, mod + 5 * d, 6 * d, dmod + 5 * d, du);
-      gemm(kernels, true, false, H, d, N, one, k.a1.data(), H, du, d, one, g + w.fc2_w, d);
-      col_sum_add(du, d, N, d, g + w.fc2_b);
-      gemm(kernels, false, true, N, H, d, one, du, d, p + w.fc2_w, d, zero, a.dh.data(), H);
+      linear_backward(kernels, N, H, d, k.a1.data(), H, du, d, p + w.fc2_w, g + w.fc2_w, g + w.fc2_b, a.dh.data(), H, zero);
       silu_backward(a.dh.data(), k.f1.data(), a.dh.data(), (size_t)N * H);
-      gemm(kernels, true, false, d, H, N, one, k.u2.data(), d, a.dh.data(), H, one, g + w.fc1_w, H);
-      col_sum_add(a.dh.data(), H, N, H, g + w.fc1_b);
-      gemm(kernels, false, true, N, d, H, one, a.dh.data(), H, p + w.fc1_w, H, zero, du, d);
+      linear_backward(kernels, N, d, H, k.u2.data(), d, a.dh.data(), H, p + w.fc1_w, g + w.fc1_w, g + w.fc1_b, du, d, zero);
       modulate_backward(du, k.xh2.data(), B, Tk, d, mod + 4 * d, 6 * d, dmod + 3 * d, dmod + 4 * d, du);
       ln_plain_backward_add(du, k.xh2.data(), k.rs2.data(), N, d, dx);
       // attention branch: xmid = x + α1 ⊙ att
       gate_backward(dx, k.att.data(), B, Tk, d, mod + 2 * d, 6 * d, dmod + 2 * d, du);
-      gemm(kernels, true, false, d, d, N, one, k.att_o.data(), d, du, d, one, g + w.out_w, d);
-      col_sum_add(du, d, N, d, g + w.out_b);
-      gemm(kernels, false, true, N, d, d, one, du, d, p + w.out_w, d, zero, a.dO.data(), d);
+      linear_backward(kernels, N, d, d, k.att_o.data(), d, du, d, p + w.out_w, g + w.out_w, g + w.out_b, a.dO.data(), d, zero);
       attention_backward(kernels, attnShape(B), k.qkv.data(), k.probs.data(), a.dO.data(), a.dqkv.data(), a.attScratch);
-      gemm(kernels, true, false, d, 3 * d, N, one, k.u1.data(), d, a.dqkv.data(), 3 * d, one, g + w.qkv_w, 3 * d);
-      col_sum_add(a.dqkv.data(), 3 * d, N, 3 * d, g + w.qkv_b);
-      gemm(kernels, false, true, N, d, 3 * d, one, a.dqkv.data(), 3 * d, p + w.qkv_w, 3 * d, zero, du, d);
+      linear_backward(kernels, N, d, 3 * d, k.u1.data(), d, a.dqkv.data(), 3 * d, p + w.qkv_w, g + w.qkv_w, g + w.qkv_b, du, d, zero);
       modulate_backward(du, k.xh1.data(), B, Tk, d, mod + d, 6 * d, dmod, dmod + d, du);
       ln_plain_backward_add(du, k.xh1.data(), k.rs1.data(), N, d, dx);
       // the block's modulation from sc
-      gemm(kernels, true, false, K, 6 * d, B, one, a.sc.data(), K, dmod, 6 * d, one, g + w.ada_w, 6 * d);
-      col_sum_add(dmod, 6 * d, B, 6 * d, g + w.ada_b);
-      gemm(kernels, false, true, B, K, 6 * d, one, dmod, 6 * d, p + w.ada_w, 6 * d, one, a.dsc.data(), K);
+      linear_backward(kernels, B, K, 6 * d, a.sc.data(), K, dmod, 6 * d, p + w.ada_w, g + w.ada_w, g + w.ada_b, a.dsc.data(), K, one);
     }
     // token embedding (x_t is data: no input gradient)
-    gemm(kernels, true, false, P, d, N, one, xt, P, dx, d, one, g + o.we, d);
-    col_sum_add(dx, d, N, d, g + o.be);
+    linear_backward(kernels, N, P, d, xt, P, dx, d, p + o.we, g + o.we, g + o.be);
     silu_backward(a.dsc.data(), a.ctx.data(), a.dctx.data(), (size_t)B * K);
     context.backward(B, a.dctx.data(), p, g);
   }

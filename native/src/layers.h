@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstddef>
 
+#include "gemm.h"
+
 namespace fb {
 
 template <typename R>
@@ -23,6 +25,18 @@ template <typename R>
 void col_sum_add(const R* dy, int ld, int B, int N, R* db) {
   for (int b = 0; b < B; b++)
     for (int j = 0; j < N; j++) db[j] += dy[(size_t)b * ld + j];
+}
+
+// Backward of the dense layer y = x·W + b over B rows; x [B, In] (row stride ldx), W [In, Out],
+// dy [B, Out] (row stride ldy): gW += xᵀ·dy, gb += Σ_b dy, then, unless dx is null (the input
+// is data or needs no gradient), dx [B, In] (row stride lddx) = dy·Wᵀ + beta·dx (beta 0
+// writes, 1 adds). Every model's layers run these three products in this order.
+template <typename R>
+void linear_backward(Kernels k, int B, int In, int Out, const R* x, int ldx, const R* dy, int ldy, const R* W, R* gW, R* gb,
+                     R* dx = nullptr, int lddx = 0, R beta = R(0)) {
+  gemm(k, true, false, In, Out, B, R(1), x, ldx, dy, ldy, R(1), gW, Out);
+  col_sum_add(dy, ldy, B, Out, gb);
+  if (dx) gemm(k, false, true, B, In, Out, R(1), dy, ldy, W, Out, beta, dx, lddx);
 }
 
 // a = SiLU(z) = z·σ(z), in place allowed (a may equal z only when z is not needed later).  [n] → [n].

@@ -1,9 +1,6 @@
 // The reference `mlp` flow model (src-main/engine/flow/flow-model.ts with velocity_net mlp),
 // forward and backward written out per layer, llm.c style:
-//   time:  e = [sin(s·f), cos(s·f)] (s = t·time_scale) → Linear → SiLU → Linear        [B, T]
-//   cond:  rows of each condition table, concatenated [B, kC] → Linear → LN → SiLU →
-//          dropout mask → Linear                                                      [B, C]
-//   ctx = [time ‖ cond]                                                               [B, K]
+//   ctx = [time ‖ cond] (context_embedding.h, the one the dit model reads too)       [B, K]
 //   vel:   x_t·W1x + ctx·W1c + b1 → LN → SiLU → Linear → LN → SiLU → Linear            [B, D]
 //   flow loss: x_t = (1−t)·ε + t·x, L = mean (v̂ − (x − ε))².
 // Parameters live in one contiguous block, in the TypeScript engine's order and names, so a
@@ -18,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "context_embedding.h"
+#include "flow_objective.h"
 #include "gemm.h"
 #include "layers.h"
 #include "samplers.h"
@@ -28,106 +27,37 @@ namespace fb {
 struct MlpConfig {
   int D;  // signal values per window, L·C
   int H;  // hidden_dim
-  int T;  // time_dim
-  int C;  // condition_dim
-  double timeScale;
-  std::vector<std::string> condNames;  // model.conditions, in order
-  std::vector<int> condRows;           // rows of each table (real ids + unknown)
+  ContextConfig ctx;  // time_dim, condition_dim, time_scale, the condition tables
 };
 
 template <typename R>
-class MlpFlowModel {
+class MlpFlowModel : public FlowModel<MlpFlowModel<R>, R> {
+  using Base = FlowModel<MlpFlowModel<R>, R>;
+  friend Base;
+
  public:
+  using Base::context;  // time.* and cond.* → ctx [B, K]
+  using Base::D;
+  using Base::K;
+  using Base::kernels;
+  using Base::layout;
+  using Base::numParams;
   const MlpConfig cfg;
-  const int K;   // context width T + C
-  const int KC;  // concatenated condition embeddings k·C
-  std::vector<ParamInfo> layout;
-  size_t numParams = 0;
-  Kernels kernels = Kernels::Fast;
 
-  explicit MlpFlowModel(const MlpConfig& c)
-      : cfg(c), K(c.T + c.C), KC(int(c.condNames.size()) * c.C) {
-    if (c.D < 1 || c.H < 1 || c.T < 2 || c.C < 1) throw std::invalid_argument("MlpFlowModel: D, H, C must be ≥ 1 and T ≥ 2");
-    if (c.condNames.empty() || c.condNames.size() != c.condRows.size())
-      throw std::invalid_argument("MlpFlowModel: condNames and condRows must be non-empty and of equal length");
-    const int T = c.T, C = c.C, D = c.D, H = c.H;
-    o.tw1 = add("time.fc1.w", {T, T});
-    o.tb1 = add("time.fc1.b", {T});
-    o.tw2 = add("time.fc2.w", {T, T});
-    o.tb2 = add("time.fc2.b", {T});
-    for (size_t j = 0; j < c.condNames.size(); j++) o.tables.push_back(add("cond." + c.condNames[j] + "_table", {c.condRows[j], C}));
-    o.cw1 = add("cond.fc1.w", {KC, KC});
-    o.cb1 = add("cond.fc1.b", {KC});
-    o.cg = add("cond.ln.gamma", {KC});
-    o.cbe = add("cond.ln.beta", {KC});
-    o.cw2 = add("cond.fc2.w", {KC, C});
-    o.cb2 = add("cond.fc2.b", {C});
-    o.w1x = add("vel.fc1.w_signal", {D, H});
-    o.w1c = add("vel.fc1.w_context", {K, H});
-    o.b1 = add("vel.fc1.b", {H});
-    o.g1 = add("vel.ln1.gamma", {H});
-    o.be1 = add("vel.ln1.beta", {H});
-    o.w2 = add("vel.fc2.w", {H, H});
-    o.b2 = add("vel.fc2.b", {H});
-    o.g2 = add("vel.ln2.gamma", {H});
-    o.be2 = add("vel.ln2.beta", {H});
-    o.w3 = add("vel.fc3.w", {H, D});
-    o.b3 = add("vel.fc3.b", {D});
-    const int half = T / 2;
-    freqs.resize(half);
-    for (int k = 0; k < half; k++) freqs[k] = R(std::exp(-std::log(1e4) * k / half));
-  }
-
-  // Binds the caller's parameter and gradient blocks (numParams values each).
-  void bind(R* params, R* grads) {
-    p = params;
-    g = grads;
-  }
-
-  // Flow loss and its gradient for one batch, gradients scaled by gradScale and added to the
-  // gradient block (zeroed first unless accumulate). Shapes: x, noise [B, D]; t [B];
-  // rows [k, B] condition table rows (condition-major); mask [B, kC] or null. → loss.
-  double lossAndGrad(int B, const R* x, const R* t, const R* noise, const int32_t* rows, const R* mask, R gradScale,
-                     bool accumulate) {
-    ensure(B);
-    checkRows(B, rows);
-    const int D = cfg.D;
-    const size_t n = (size_t)B * D;
-    for (int b = 0; b < B; b++) {
-      const R tb = t[b], ta = R(1) - tb;
-      for (int i = 0; i < D; i++) {
-        const size_t j = (size_t)b * D + i;
-        a.xt[j] = ta * noise[j] + tb * x[j];
-      }
-    }
-    forward(B, a.xt.data(), t, rows, mask, a.v.data());
-    double loss = 0;
-    const R scale = R(2.0 / double(n)) * gradScale;
-    for (size_t j = 0; j < n; j++) {
-      const R diff = a.v[j] - (x[j] - noise[j]);
-      loss += double(diff) * diff;
-      a.dv[j] = diff * scale;
-    }
-    if (!accumulate) std::fill(g, g + numParams, R(0));
-    backward(B, mask);
-    return loss / double(n);
-  }
-
-  // v̂(x_t, t, c) in evaluation mode (no dropout).  xt [B, D], t [B], rows [k, B] → out [B, D].
-  void velocity(int B, const R* xt, const R* t, const int32_t* rows, R* out) {
-    ensure(B);
-    checkRows(B, rows);
-    forward(B, xt, t, rows, nullptr, out);
-  }
-
-  // Evaluation-mode field with classifier-free guidance: v = v_u + w·(v_c − v_u) when
-  // uncondRows is given (else v_c). xt [B, D], t [B] → out [B, D]; scratch is [B, D].
-  void guidedVelocity(int B, const R* xt, const R* t, const int32_t* rows, const int32_t* uncondRows, R w, R* out, R* scratch) {
-    velocity(B, xt, t, rows, out);
-    if (!uncondRows) return;
-    velocity(B, xt, t, uncondRows, scratch);
-    const size_t n = (size_t)B * cfg.D;
-    for (size_t j = 0; j < n; j++) out[j] = scratch[j] + w * (out[j] - scratch[j]);
+  explicit MlpFlowModel(const MlpConfig& c) : Base(checked(c), c.D), cfg(c) {
+    const int H = c.H;
+    o.w1x = layout.add("vel.fc1.w_signal", {D, H});
+    o.w1c = layout.add("vel.fc1.w_context", {K, H});
+    o.b1 = layout.add("vel.fc1.b", {H});
+    o.g1 = layout.add("vel.ln1.gamma", {H});
+    o.be1 = layout.add("vel.ln1.beta", {H});
+    o.w2 = layout.add("vel.fc2.w", {H, H});
+    o.b2 = layout.add("vel.fc2.b", {H});
+    o.g2 = layout.add("vel.ln2.gamma", {H});
+    o.be2 = layout.add("vel.ln2.beta", {H});
+    o.w3 = layout.add("vel.fc3.w", {H, D});
+    o.b3 = layout.add("vel.fc3.b", {D});
+    numParams = layout.total;
   }
 
   // How a sample is integrated. Plain: a whole forward pass per field evaluation. Hidden: the
@@ -139,23 +69,17 @@ class MlpFlowModel {
   void integrateField(int B, R* x, Sampler method, int steps, double from, double to, const int32_t* rows,
                       const int32_t* uncondRows, R w, Route route) {
     ensure(B);
-    checkRows(B, rows);
-    if (uncondRows) checkRows(B, uncondRows);
+    context.checkRows(B, rows);
+    if (uncondRows) context.checkRows(B, uncondRows);
     if (route == Route::Auto) route = hiddenPays(B, method, steps, uncondRows != nullptr) ? Route::Hidden : Route::Plain;
     if (route == Route::Hidden) return integrateHidden(B, x, method, steps, from, to, rows, uncondRows, w);
-    std::vector<R> tv(B);
-    scratch.resize((size_t)B * cfg.D);
-    auto field = [&](const R* xs, double t, R* out) {
-      std::fill(tv.begin(), tv.end(), R(t));
-      guidedVelocity(B, xs, tv.data(), rows, uncondRows, w, out, scratch.data());
-    };
-    integrate<R>(field, x, (size_t)B * cfg.D, method, steps, from, to);
+    integrate_guided(*this, B, D, x, method, steps, from, to, rows, uncondRows, w, scratch);
   }
 
   // Multiply-adds of the D-wide products: Plain pays x·W1x and a2·W3 per network pass; Hidden
   // pays W3·W1x and the first/last products once, then a2·M [H, H] per field evaluation.
   bool hiddenPays(int B, Sampler method, int steps, bool guided) const {
-    const double D = cfg.D, H = cfg.H, b = B;
+    const double H = cfg.H, b = B;  // D (int) joins each product as a double
     const double evals = double(steps) * (method == Sampler::Euler ? 1 : method == Sampler::Heun ? 2 : 4);
     const double plain = evals * (guided ? 2 : 1) * 2 * b * D * H;
     const double hidden = H * D * H + 2 * b * D * H + evals * b * H * H;
@@ -172,7 +96,7 @@ class MlpFlowModel {
   // the D×H pair, and x is rebuilt once at the end. Guidance is linear in a2 too.
   void integrateHidden(int B, R* x, Sampler method, int steps, double from, double to, const int32_t* rows,
                        const int32_t* uncondRows, R w) {
-    const int D = cfg.D, H = cfg.H, W = 2 * H + 1;
+    const int H = cfg.H, W = 2 * H + 1;
     const R one = 1, zero = 0;
     if (!hiddenProductsFresh()) {
       hM.resize((size_t)H * H);
@@ -188,8 +112,8 @@ class MlpFlowModel {
     std::vector<R> timeH(H);
     auto field = [&](const R* zs, double t, R* out) {
       const R tr = R(t);
-      timeForward(1, &tr);
-      gemm(kernels, false, false, 1, H, cfg.T, one, a.ctx.data(), K, p + o.w1c, H, zero, timeH.data(), H);
+      context.timeForward(1, &tr, p, a.ctx.data());
+      gemm(kernels, false, false, 1, H, cfg.ctx.T, one, a.ctx.data(), K, p + o.w1c, H, zero, timeH.data(), H);
       hiddenTrunk(B, zs, W, condC.data(), timeH.data());
       if (uncondRows) {
         std::copy(a.a2.begin(), a.a2.begin() + (size_t)B * H, a2c.begin());
@@ -231,9 +155,9 @@ class MlpFlowModel {
 
   // b1 + (condition embedding)·W1c[T:] for rows [k, B] → [B, H] (evaluation mode).
   std::vector<R> condPart(int B, const int32_t* rows) {
-    const int H = cfg.H, T = cfg.T;
+    const int H = cfg.H, T = cfg.ctx.T;
     std::vector<R> out((size_t)B * H);
-    condForward(B, rows, nullptr);
+    context.condForward(B, rows, nullptr, p, a.ctx.data());
     fill_rows(out.data(), H, p + o.b1, B, H);
     gemm(kernels, false, false, B, H, K - T, R(1), a.ctx.data() + T, K, p + o.w1c + (size_t)T * H, H, R(1), out.data(), H);
     return out;
@@ -252,107 +176,47 @@ class MlpFlowModel {
   Kernels hKernels = Kernels::Fast;
 
   struct Offsets {
-    size_t tw1, tb1, tw2, tb2, cw1, cb1, cg, cbe, cw2, cb2, w1x, w1c, b1, g1, be1, w2, b2, g2, be2, w3, b3;
-    std::vector<size_t> tables;
+    size_t w1x, w1c, b1, g1, be1, w2, b2, g2, be2, w3, b3;
   } o{};
   // Saved activations and backward scratch; sized for the largest batch seen.
   struct Acts {
-    std::vector<R> xt, v, dv, e, zt, ht, E, hc, xhc, rsc, zc, ac, am, ctx, h1, xh1, rs1, z1, a1, h2, xh2, rs2, z2, a2;
-    std::vector<R> da2, da1, dctx, dac, dE, dht;
+    std::vector<R> xt, v, dv, ctx, h1, xh1, rs1, z1, a1, h2, xh2, rs2, z2, a2;
+    std::vector<R> da2, da1, dctx;
   } a;
-  std::vector<R> freqs;
   int capacity = 0;
-  R* p = nullptr;
-  R* g = nullptr;
+  using Base::p;
+  using Base::g;
 
-  size_t add(const std::string& name, std::vector<int> shape) {
-    size_t size = 1;
-    for (int s : shape) size *= size_t(s);
-    layout.push_back({name, shape, numParams, size});
-    numParams += size;
-    return numParams - size;
+  // The model's own argument checks (and messages), made before the context embedding
+  // registers its parameters.
+  static const ContextConfig& checked(const MlpConfig& c) {
+    if (c.D < 1 || c.H < 1 || c.ctx.T < 2 || c.ctx.C < 1) throw std::invalid_argument("MlpFlowModel: D, H, C must be ≥ 1 and T ≥ 2");
+    if (c.ctx.condNames.empty() || c.ctx.condNames.size() != c.ctx.condRows.size())
+      throw std::invalid_argument("MlpFlowModel: condNames and condRows must be non-empty and of equal length");
+    return c.ctx;
   }
 
   void ensure(int B) {
     if (B <= capacity) return;
-    const size_t b = size_t(B), D = cfg.D, H = cfg.H, T = cfg.T;
+    const size_t b = size_t(B), H = cfg.H;
     for (auto* v : {&a.xt, &a.v, &a.dv}) v->resize(b * D);
-    for (auto* v : {&a.e, &a.zt, &a.ht, &a.dht}) v->resize(b * T);
-    for (auto* v : {&a.E, &a.hc, &a.xhc, &a.zc, &a.ac, &a.am, &a.dac, &a.dE}) v->resize(b * KC);
     for (auto* v : {&a.ctx, &a.dctx}) v->resize(b * K);
     for (auto* v : {&a.h1, &a.xh1, &a.z1, &a.a1, &a.h2, &a.xh2, &a.z2, &a.a2, &a.da2, &a.da1}) v->resize(b * H);
-    for (auto* v : {&a.rsc, &a.rs1, &a.rs2}) v->resize(b);
+    for (auto* v : {&a.rs1, &a.rs2}) v->resize(b);
     capacity = B;
-  }
-
-  void checkRows(int B, const int32_t* rows) const {
-    for (size_t j = 0; j < cfg.condRows.size(); j++)
-      for (int b = 0; b < B; b++) {
-        const int32_t r = rows[j * B + b];
-        if (r < 0 || r >= cfg.condRows[j])
-          throw std::out_of_range("condition " + cfg.condNames[j] + ": row " + std::to_string(r) + " at position " +
-                                  std::to_string(b) + " is outside 0.." + std::to_string(cfg.condRows[j] - 1));
-      }
   }
 
   // Saves what backward needs.  xt [B, D], t [B], rows [k, B], mask [B, kC] | null → out [B, D].
   void forward(int B, const R* xt, const R* t, const int32_t* rows, const R* mask, R* out) {
-    const int D = cfg.D, H = cfg.H;
+    const int H = cfg.H;
     const R one = 1;
-    timeForward(B, t);
-    condForward(B, rows, mask);
+    context.forward(B, t, rows, mask, p, a.ctx.data());
     fill_rows(a.h1.data(), H, p + o.b1, B, H);
     gemm(kernels, false, false, B, H, D, one, xt, D, p + o.w1x, H, one, a.h1.data(), H);
     gemm(kernels, false, false, B, H, K, one, a.ctx.data(), K, p + o.w1c, H, one, a.h1.data(), H);
     trunkForward(B);
     fill_rows(out, D, p + o.b3, B, D);
     gemm(kernels, false, false, B, D, H, one, a.a2.data(), H, p + o.w3, D, one, out, D);
-    lastXt = xt;
-    lastMask = mask;
-    lastRows = rows;
-  }
-
-  // Time embedding → a.ctx[:, :T] (activations saved for backward).
-  void timeForward(int B, const R* t) {
-    const int T = cfg.T, half = T / 2;
-    const R one = 1;
-    // time embedding → ctx[:, :T]
-    for (int b = 0; b < B; b++) {
-      const R s = t[b] * R(cfg.timeScale);
-      R* e = &a.e[(size_t)b * T];
-      for (int k = 0; k < half; k++) {
-        const R ang = s * freqs[k];
-        e[k] = std::sin(ang);
-        e[half + k] = std::cos(ang);
-      }
-      if (T % 2) e[T - 1] = 0;
-    }
-    fill_rows(a.zt.data(), T, p + o.tb1, B, T);
-    gemm(kernels, false, false, B, T, T, one, a.e.data(), T, p + o.tw1, T, one, a.zt.data(), T);
-    silu_forward(a.zt.data(), a.ht.data(), (size_t)B * T);
-    fill_rows(a.ctx.data(), K, p + o.tb2, B, T);
-    gemm(kernels, false, false, B, T, T, one, a.ht.data(), T, p + o.tw2, T, one, a.ctx.data(), K);
-  }
-
-  // Condition embedding → a.ctx[:, T:] (activations saved for backward).
-  void condForward(int B, const int32_t* rows, const R* mask) {
-    const int T = cfg.T, C = cfg.C;
-    const R one = 1, eps = R(1e-5);
-    for (size_t j = 0; j < o.tables.size(); j++)
-      for (int b = 0; b < B; b++) {
-        const R* row = p + o.tables[j] + (size_t)rows[j * B + b] * C;
-        std::copy(row, row + C, &a.E[(size_t)b * KC + j * C]);
-      }
-    fill_rows(a.hc.data(), KC, p + o.cb1, B, KC);
-    gemm(kernels, false, false, B, KC, KC, one, a.E.data(), KC, p + o.cw1, KC, one, a.hc.data(), KC);
-    ln_silu_forward(a.hc.data(), B, KC, p + o.cg, p + o.cbe, eps, a.xhc.data(), a.rsc.data(), a.zc.data(), a.ac.data());
-    const R* am = a.ac.data();
-    if (mask) {
-      for (size_t j = 0; j < (size_t)B * KC; j++) a.am[j] = a.ac[j] * mask[j];
-      am = a.am.data();
-    }
-    fill_rows(a.ctx.data() + T, K, p + o.cb2, B, C);
-    gemm(kernels, false, false, B, C, KC, one, am, KC, p + o.cw2, C, one, a.ctx.data() + T, K);
   }
 
   // From a.h1 = b1 + x_t·W1x + ctx·W1c: LN → SiLU → fc2 → LN → SiLU → a.a2 [B, H].
@@ -365,57 +229,22 @@ class MlpFlowModel {
     ln_silu_forward(a.h2.data(), B, H, p + o.g2, p + o.be2, eps, a.xh2.data(), a.rs2.data(), a.z2.data(), a.a2.data());
   }
 
-  const R* lastXt = nullptr;
-  const R* lastMask = nullptr;
-  const int32_t* lastRows = nullptr;
-
-  // From a.dv = ∂L/∂v̂ [B, D]: adds every parameter's gradient to the block.
-  void backward(int B, const R* mask) {
-    const int T = cfg.T, C = cfg.C, D = cfg.D, H = cfg.H;
+  // From a.dv = ∂L/∂v̂ [B, D] and the forward's input xt: adds every parameter's gradient.
+  void backward(int B, const R* xt) {
+    const int H = cfg.H;
     const R one = 1, zero = 0;
     const R* dv = a.dv.data();
     // fc3
-    gemm(kernels, true, false, H, D, B, one, a.a2.data(), H, dv, D, one, g + o.w3, D);
-    col_sum_add(dv, D, B, D, g + o.b3);
-    gemm(kernels, false, true, B, H, D, one, dv, D, p + o.w3, D, zero, a.da2.data(), H);
+    linear_backward(kernels, B, H, D, a.a2.data(), H, dv, D, p + o.w3, g + o.w3, g + o.b3, a.da2.data(), H, zero);
     // ln2 + SiLU, fc2
     ln_silu_backward(a.da2.data(), B, H, a.z2.data(), a.xh2.data(), a.rs2.data(), p + o.g2, g + o.g2, g + o.be2, a.da2.data());
-    gemm(kernels, true, false, H, H, B, one, a.a1.data(), H, a.da2.data(), H, one, g + o.w2, H);
-    col_sum_add(a.da2.data(), H, B, H, g + o.b2);
-    gemm(kernels, false, true, B, H, H, one, a.da2.data(), H, p + o.w2, H, zero, a.da1.data(), H);
+    linear_backward(kernels, B, H, H, a.a1.data(), H, a.da2.data(), H, p + o.w2, g + o.w2, g + o.b2, a.da1.data(), H, zero);
     // ln1 + SiLU, fc1 (the signal rows get no input gradient: x_t is data)
     ln_silu_backward(a.da1.data(), B, H, a.z1.data(), a.xh1.data(), a.rs1.data(), p + o.g1, g + o.g1, g + o.be1, a.da1.data());
     const R* dh1 = a.da1.data();
-    gemm(kernels, true, false, D, H, B, one, lastXt, D, dh1, H, one, g + o.w1x, H);
-    gemm(kernels, true, false, K, H, B, one, a.ctx.data(), K, dh1, H, one, g + o.w1c, H);
-    col_sum_add(dh1, H, B, H, g + o.b1);
-    gemm(kernels, false, true, B, K, H, one, dh1, H, p + o.w1c, H, zero, a.dctx.data(), K);
-    // condition encoder: fc2, dropout, LN + SiLU, fc1, tables
-    const R* dcemb = a.dctx.data() + T;
-    const R* am = mask ? a.am.data() : a.ac.data();
-    gemm(kernels, true, false, KC, C, B, one, am, KC, dcemb, K, one, g + o.cw2, C);
-    col_sum_add(dcemb, K, B, C, g + o.cb2);
-    gemm(kernels, false, true, B, KC, C, one, dcemb, K, p + o.cw2, C, zero, a.dac.data(), KC);
-    if (mask)
-      for (size_t j = 0; j < (size_t)B * KC; j++) a.dac[j] *= mask[j];
-    ln_silu_backward(a.dac.data(), B, KC, a.zc.data(), a.xhc.data(), a.rsc.data(), p + o.cg, g + o.cg, g + o.cbe, a.dac.data());
-    gemm(kernels, true, false, KC, KC, B, one, a.E.data(), KC, a.dac.data(), KC, one, g + o.cw1, KC);
-    col_sum_add(a.dac.data(), KC, B, KC, g + o.cb1);
-    gemm(kernels, false, true, B, KC, KC, one, a.dac.data(), KC, p + o.cw1, KC, zero, a.dE.data(), KC);
-    for (size_t j = 0; j < o.tables.size(); j++)
-      for (int b = 0; b < B; b++) {
-        R* row = g + o.tables[j] + (size_t)lastRows[j * B + b] * C;
-        const R* src = &a.dE[(size_t)b * KC + j * C];
-        for (int c = 0; c < C; c++) row[c] += src[c];
-      }
-    // time MLP: fc2, SiLU, fc1 (the sinusoidal features are not learned)
-    const R* dtemb = a.dctx.data();
-    gemm(kernels, true, false, T, T, B, one, a.ht.data(), T, dtemb, K, one, g + o.tw2, T);
-    col_sum_add(dtemb, K, B, T, g + o.tb2);
-    gemm(kernels, false, true, B, T, T, one, dtemb, K, p + o.tw2, T, zero, a.dht.data(), T);
-    silu_backward(a.dht.data(), a.zt.data(), a.dht.data(), (size_t)B * T);
-    gemm(kernels, true, false, T, T, B, one, a.e.data(), T, a.dht.data(), T, one, g + o.tw1, T);
-    col_sum_add(a.dht.data(), T, B, T, g + o.tb1);
+    gemm(kernels, true, false, D, H, B, one, xt, D, dh1, H, one, g + o.w1x, H);
+    linear_backward(kernels, B, K, H, a.ctx.data(), K, dh1, H, p + o.w1c, g + o.w1c, g + o.b1, a.dctx.data(), K, zero);
+    context.backward(B, a.dctx.data(), p, g);
   }
 };
 

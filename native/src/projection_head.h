@@ -57,7 +57,7 @@ class ProjectionHead {
 
   // From dz [B, P] and the forward's z, h: head gradients added to g; dh [B, F] written.
   void backward(int B, const R* h, const R* z, const R* dz, const R* p, R* g, R* dh) {
-    const R one = 1, zero = 0;
+    const R zero = 0;
     // z = z̃/‖z̃‖ (the norm above 1e-12 here): dz̃ = (dz − z·(z·dz)) / ‖z̃‖
     for (int b = 0; b < B; b++) {
       const size_t r = (size_t)b * P;
@@ -65,9 +65,7 @@ class ProjectionHead {
       for (int j = 0; j < P; j++) dot += double(z[r + j]) * dz[r + j];
       for (int j = 0; j < P; j++) a.dzt[r + j] = (dz[r + j] - z[r + j] * R(dot)) * a.inv[b];
     }
-    gemm(kernels, true, false, H, P, B, one, a.u.data(), H, a.dzt.data(), P, one, g + o.w2, P);
-    col_sum_add(a.dzt.data(), P, B, P, g + o.b2);
-    gemm(kernels, false, true, B, H, P, one, a.dzt.data(), P, p + o.w2, P, zero, a.du.data(), H);
+    linear_backward(kernels, B, H, P, a.u.data(), H, a.dzt.data(), P, p + o.w2, g + o.w2, g + o.b2, a.du.data(), H, zero);
     for (int b = 0; b < B; b++)
       for (int j = 0; j < H; j++) {
         const size_t i = (size_t)b * H + j;
@@ -78,9 +76,7 @@ class ProjectionHead {
       }
     std::fill(a.dh1.begin(), a.dh1.begin() + (size_t)B * H, R(0));
     ln_plain_backward_add(a.du.data(), a.xh.data(), a.rs.data(), B, H, a.dh1.data());
-    gemm(kernels, true, false, F, H, B, one, h, F, a.dh1.data(), H, one, g + o.w1, H);
-    col_sum_add(a.dh1.data(), H, B, H, g + o.b1);
-    gemm(kernels, false, true, B, F, H, one, a.dh1.data(), H, p + o.w1, H, zero, dh, F);
+    linear_backward(kernels, B, F, H, h, F, a.dh1.data(), H, p + o.w1, g + o.w1, g + o.b1, dh, F, zero);
   }
 
  private:
