@@ -10,7 +10,7 @@ import { initBackend, type BackendInfo } from '../backend/select-backend.js';
 import { FlowModel } from '../flow/flow-model.js';
 import { Ema } from '../flow/ema.js';
 import { emaParts } from '../flow/ema-checkpoint.js';
-import { chooseEngine } from '../native/engine-choice.js';
+import { chooseEngine, enginePreference } from '../native/engine-choice.js';
 import { nativeStepper } from '../native/native-stepper.js';
 import type { EpochEvent, FinishedEvent, StepEvent, TrainRequest } from '../protocol/index.js';
 import { Rng } from '../../data/rng.js';
@@ -47,7 +47,7 @@ export async function runTraining(
   const { spec, run_id: runId } = req;
   const { task, trainer } = spec;
   const seed = spec.environment.seed;
-  const backend = options.backend ?? (await initBackend());
+  const backend = options.backend ?? (await initBackend(enginePreference(spec), 'async'));
 
   // ---- data
   const data = options.data ?? (await loadData(req));

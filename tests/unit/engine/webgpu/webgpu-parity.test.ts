@@ -48,7 +48,7 @@ await initBackend('wasm');
 const onWasm = await train();
 let gpu: BackendInfo | string;
 try {
-  gpu = await initBackend('webgpu');
+  gpu = await initBackend('webgpu', 'async');
 } catch (err) {
   gpu = (err as Error).message;
 }
