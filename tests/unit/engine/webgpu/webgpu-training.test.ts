@@ -13,6 +13,7 @@ import { webGpuErrors } from '../../../../src-main/engine/backend/webgpu.js';
 import type { CheckpointEvent, EngineEvent, StepEvent, TrainRequest } from '../../../../src-main/engine/protocol/index.js';
 import { runTraining } from '../../../../src-main/engine/train/loop.js';
 import { sineData, tempDir, tinySpec, trainRequest } from '../fixtures.js';
+import { startWebGpu } from './start-webgpu.js';
 
 /** 2 epochs × 4 steps; validation every 2 steps, a preview every 4, checkpoints at 3, 4 (epoch end), 6 and 8 (final). */
 const specFor = (backend: 'wasm' | 'webgpu') => tinySpec({
@@ -33,17 +34,7 @@ const relDiff = (a: number, b: number): number => Math.abs(a - b) / Math.abs(b);
 
 // wasm first: moving a tensor off webgpu would need a synchronous read, so wasm's run is done before webgpu starts.
 const onWasm = await train(trainRequest(specFor('wasm'), tempDir('webgpu-ref')), await initBackend('wasm'));
-let gpu: BackendInfo | string;
-try {
-  gpu = await initBackend('webgpu', 'async');
-} catch (err) {
-  gpu = (err as Error).message;
-}
-const why = typeof gpu === 'string' ? gpu : null;
-if (why !== null) {
-  if (process.env.FLOWBENCH_REQUIRE_WEBGPU === '1') throw new Error(`FLOWBENCH_REQUIRE_WEBGPU=1 but ${why}`);
-  console.warn(`[webgpu training tests skipped] ${why}`);
-}
+const { gpu, why } = await startWebGpu('webgpu training tests');
 
 describe.skipIf(why !== null)('a training run on webgpu (tiny mlp, 8 steps) against the same run on wasm', () => {
   const dir = tempDir('webgpu-run');
@@ -53,9 +44,9 @@ describe.skipIf(why !== null)('a training run on webgpu (tiny mlp, 8 steps) agai
   it('completes on webgpu with every part of the loop: validation, preview, interval and final checkpoints', async () => {
     const tensorsBefore = tf.memory().numTensors;
     const t0 = performance.now();
-    run = await train(trainRequest(specFor('webgpu'), dir), gpu as BackendInfo);
+    run = await train(trainRequest(specFor('webgpu'), dir), gpu!);
     seconds = (performance.now() - t0) / 1000;
-    console.info(`[webgpu] 8-step run on ${(gpu as BackendInfo).adapter?.name} in ${seconds.toFixed(1)} s`);
+    console.info(`[webgpu] 8-step run on ${gpu!.adapter?.name} in ${seconds.toFixed(1)} s`);
     expect(run.finished.status).toBe('completed');
     expect(run.of('started')[0]!.backend).toBe('webgpu');
     expect(tf.getBackend()).toBe('webgpu');
@@ -90,7 +81,7 @@ describe.skipIf(why !== null)('a training run on webgpu (tiny mlp, 8 steps) agai
     await fs.mkdir(join(again, 'checkpoints'));
     const path = join(again, 'checkpoints', basename(from.path));
     await fs.copyFile(from.path, path);
-    const resumed = await train({ ...trainRequest(specFor('webgpu'), again), resume: { checkpoint_path: path } }, gpu as BackendInfo);
+    const resumed = await train({ ...trainRequest(specFor('webgpu'), again), resume: { checkpoint_path: path } }, gpu!);
     expect(resumed.finished.status).toBe('completed');
     expect(resumed.events.some((e) => e.event === 'recovery' && e.kind === 'resume')).toBe(true);
     expect(resumed.steps.map((s) => s.step)).toEqual([4, 5, 6, 7, 8]);
