@@ -3,6 +3,7 @@
  * → epochs of (shuffle, batches, step, log) → validation → checkpoint → finished.
  * Progress leaves only through `emit`. Throws on failure (process.ts turns that into a
  * 'failed' finished event); emits and returns the finished event on completion or stop.
+ * Every read of the device is awaited (backend/device-read.ts), so a run trains on webgpu too.
  */
 import * as tf from '@tensorflow/tfjs';
 import { openDataSource, prepareWindows, type PreparedData } from '../../data/index.js';
