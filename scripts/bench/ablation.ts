@@ -46,14 +46,14 @@ async function main(): Promise<void> {
   const b = await initBackend();
   if (b.name !== 'wasm') throw new Error(`ablation: needs the wasm backend, got ${b.name}`);
   const shape: WorkloadShape = { batch: 32, length: 1024, channels: 1, hidden: 256, net: 'mlp' };
-  const variants: Record<string, () => number> = {
-    'all on': () => (useIdentity(false), trainRate(shape, steps, { warmup: 5 }).cpu_ms_per_step),
-    'plain-op AdamW': () => (useIdentity(false), trainRate(shape, steps, { warmup: 5, fusedOptimizer: false }).cpu_ms_per_step),
-    'copying Identity': () => (useIdentity(true), trainRate(shape, steps, { warmup: 5 }).cpu_ms_per_step),
-    'both off': () => (useIdentity(true), trainRate(shape, steps, { warmup: 5, fusedOptimizer: false }).cpu_ms_per_step),
+  const variants: Record<string, () => Promise<number>> = {
+    'all on': async () => (useIdentity(false), (await trainRate(shape, steps, { warmup: 5 })).cpu_ms_per_step),
+    'plain-op AdamW': async () => (useIdentity(false), (await trainRate(shape, steps, { warmup: 5, fusedOptimizer: false })).cpu_ms_per_step),
+    'copying Identity': async () => (useIdentity(true), (await trainRate(shape, steps, { warmup: 5 })).cpu_ms_per_step),
+    'both off': async () => (useIdentity(true), (await trainRate(shape, steps, { warmup: 5, fusedOptimizer: false })).cpu_ms_per_step),
   };
   const ms: Record<string, number[]> = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
-  for (let r = 0; r < rounds; r++) for (const [k, f] of Object.entries(variants)) ms[k].push(f());
+  for (let r = 0; r < rounds; r++) for (const [k, f] of Object.entries(variants)) ms[k].push(await f());
   useIdentity(false);
   const med = (a: number[]): number => [...a].sort((x, y) => x - y)[a.length >> 1];
   const load = (await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ');

@@ -37,7 +37,7 @@ const tensors0 = tf.memory().numTensors;
 for (let s = 0; s < steps + 3; s++) {
   if (s === 3) t0 = performance.now();
   const { grads } = flowLossAndGrads(m, batch, drawTraining(m, batch, rng), 1);
-  const clip = clipByGlobalNorm(grads, 1);
+  const clip = await clipByGlobalNorm(grads, 1);
   opt.apply(clip.grads, 1e-4);
   tf.dispose(clip.grads);
   tf.dispose(grads);

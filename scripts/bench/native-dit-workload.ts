@@ -7,7 +7,7 @@ import { loadNativeAddon } from '../../src-main/engine/native/loader.js';
 import { NativeDitStep } from '../../src-main/engine/native/native-dit-step.js';
 import { trainRate, type TrainResult, type WorkloadShape } from './workload.js';
 
-export function nativeDitTrainRate(shape: WorkloadShape, steps: number, threads = 1): TrainResult {
+export function nativeDitTrainRate(shape: WorkloadShape, steps: number, threads = 1): Promise<TrainResult> {
   const load = loadNativeAddon();
   if (!load.addon) throw new Error(`native engine unavailable: ${load.reason}`);
   const addon = load.addon;

@@ -29,7 +29,7 @@ function addon(threads: number): NativeAddon {
 }
 
 /** Steps/s of `steps` timed steps after 10 untimed ones (as the peer). */
-export function nativeTrainRate(shape: WorkloadShape, steps: number, mode: NativeMode, threads = 1): TrainResult {
+export async function nativeTrainRate(shape: WorkloadShape, steps: number, mode: NativeMode, threads = 1): Promise<TrainResult> {
   const spec = benchSpec(shape);
   const model = buildModel(spec, shape);
   const objective = new JointObjective(model, spec.task, 0);
@@ -41,11 +41,11 @@ export function nativeTrainRate(shape: WorkloadShape, steps: number, mode: Nativ
   const net = native.net;
   net.pullWeights();
   let t = 0;
-  const step = (): void => {
+  const step = async (): Promise<void> => {
     const draws = objective.draw(batch, rng);
     if (optimizer) {
       const result = native.step([{ batch, draws }], 'bench');
-      const clip = clipByGlobalNorm(result.grads, clipNorm);
+      const clip = await clipByGlobalNorm(result.grads, clipNorm);
       optimizer.apply(clip.grads, lr);
       tf.dispose([clip.grads, result.grads]);
       return;
@@ -59,11 +59,11 @@ export function nativeTrainRate(shape: WorkloadShape, steps: number, mode: Nativ
     });
   };
   try {
-    for (let i = 0; i < 10; i++) step();
+    for (let i = 0; i < 10; i++) await step();
     const tensorsStart = tf.memory().numTensors;
     const t0 = performance.now();
     const c0 = process.cpuUsage();
-    for (let i = 0; i < steps; i++) step();
+    for (let i = 0; i < steps; i++) await step();
     const seconds = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(c0);
     return {

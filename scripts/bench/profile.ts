@@ -27,12 +27,12 @@ async function main(): Promise<void> {
   const rng = new Rng(1);
   const batch = { x: rng.normalArray(32 * 1024), n: 32, domain: new Int32Array(32), dataset: new Int32Array(32), dropped: 0 };
   const ids = { domain: new Int32Array(32), dataset: new Int32Array(32) };
-  const trainStep = (): void => {
-    const r = objective.step([{ batch, draws: objective.draw(batch, rng) }], 'profile');
-    const c = clipByGlobalNorm(r.grads, spec.task.gradient_clipping);
+  const trainStep = async (): Promise<void> => {
+    const r = await objective.step([{ batch, draws: objective.draw(batch, rng) }], 'profile');
+    const c = await clipByGlobalNorm(r.grads, spec.task.gradient_clipping);
     opt.apply(c.grads, 1e-4);
     tf.dispose([c.grads, r.grads]);
-    objective.afterStep(r);
+    await objective.afterStep(r);
   };
   const sampleOnce = (): void => {
     const x0 = tf.tensor2d(rng.normalArray(32 * 1024), [32, 1024]);
@@ -43,12 +43,12 @@ async function main(): Promise<void> {
   const run = what === 'sample' ? sampleOnce : trainStep;
   const perRun = what === 'sample' ? 50 : 1; // kernels reported per Euler step / per training step
   const reps = what === 'sample' ? 3 : 15;
-  for (let i = 0; i < 3; i++) run();
-  if (what !== 'sample') console.log('phases (ms/step):', JSON.stringify(trainRate(shape, 50, { phases: true }).phases_ms));
+  for (let i = 0; i < 3; i++) await run();
+  if (what !== 'sample') console.log('phases (ms/step):', JSON.stringify((await trainRate(shape, 50, { phases: true })).phases_ms));
   const per = new Map<string, number[]>();
   let count = 0;
   for (let r = 0; r < reps; r++) {
-    const info = await tf.profile(() => void run());
+    const info = await tf.profile(async () => void (await run()));
     const local = new Map<string, number>();
     for (const k of info.kernels) {
       const key = `${k.name} ${JSON.stringify(k.inputShapes)}`;

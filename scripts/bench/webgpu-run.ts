@@ -58,7 +58,7 @@ async function train(model: FlowModel, opt: AdamW, nextBatch: (s: number) => Bat
 }
 
 const wall0 = performance.now();
-const backend = await initBackend('webgpu');
+const backend = await initBackend('webgpu', 'async');
 
 // Reference MLP, the bench's shape and batch (scripts/bench/workload.ts).
 const shape = { batch: 32, length: 1024, channels: 1, hidden: 256, net: 'mlp' };

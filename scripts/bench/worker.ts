@@ -27,8 +27,8 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   let result: Record<string, unknown>;
   if (task.kind === 'train') {
-    if (task.engine === 'native-dit') result = { ...nativeDitTrainRate(task.shape, task.steps) };
-    else result = task.engine ? { ...nativeTrainRate(task.shape, task.steps, task.engine) } : { ...trainRate(task.shape, task.steps, { phases: task.phases }) };
+    if (task.engine === 'native-dit') result = { ...(await nativeDitTrainRate(task.shape, task.steps)) };
+    else result = task.engine ? { ...(await nativeTrainRate(task.shape, task.steps, task.engine)) } : { ...(await trainRate(task.shape, task.steps, { phases: task.phases })) };
   } else if (task.kind === 'sample') {
     result = task.engine ? { ...nativeSampleRate(task.shape, task.repeats, 1, task.route) } : { ...sampleRate(task.shape, task.repeats) };
   } else if (task.kind === 'basic') {

@@ -12,7 +12,7 @@ import { Rng } from '../../src-main/data/rng.js';
 import { AdamW } from '../../src-main/engine/train/adamw.js';
 import type { Batch } from '../../src-main/engine/train/batches.js';
 import { clipByGlobalNorm } from '../../src-main/engine/train/clipping.js';
-import { JointObjective } from '../../src-main/engine/objective/joint-objective.js';
+import { JointObjective, type MicroBatch, type StepResult } from '../../src-main/engine/objective/joint-objective.js';
 
 export interface WorkloadShape {
   batch: number;
@@ -72,10 +72,10 @@ export interface TrainOptions {
   /** false: the plain-op AdamW reference instead of the fused kernel (ablation). */
   fusedOptimizer?: boolean;
   /** What computes the step's losses and gradients (a native engine's step); default the objective. */
-  stepperFor?: (objective: JointObjective) => Pick<JointObjective, 'step'>;
+  stepperFor?: (objective: JointObjective) => { step(micro: MicroBatch[], where: string): StepResult | Promise<StepResult> };
 }
 
-export function trainRate(shape: WorkloadShape, steps: number, options: TrainOptions = {}): TrainResult {
+export async function trainRate(shape: WorkloadShape, steps: number, options: TrainOptions = {}): Promise<TrainResult> {
   const spec = benchSpec(shape);
   const model = buildModel(spec, shape);
   const objective = new JointObjective(model, spec.task, 0);
@@ -91,7 +91,7 @@ export function trainRate(shape: WorkloadShape, steps: number, options: TrainOpt
     const v = model.params.variables();
     v[v.length - 1].dataSync();
   };
-  const step = (timed: boolean): void => {
+  const step = async (timed: boolean): Promise<void> => {
     let t = performance.now();
     const lap = (p: Phase): void => {
       if (!timed) return;
@@ -102,23 +102,23 @@ export function trainRate(shape: WorkloadShape, steps: number, options: TrainOpt
     };
     const draws = objective.draw(batch, rng);
     lap('draws');
-    const result = stepper.step([{ batch, draws }], 'bench');
+    const result = await stepper.step([{ batch, draws }], 'bench');
     const grads = result.grads;
     lap('forward_backward');
-    const clip = clipByGlobalNorm(grads, clipNorm);
+    const clip = await clipByGlobalNorm(grads, clipNorm);
     lap('clipping');
     optimizer.apply(clip.grads, lr);
     tf.dispose(clip.grads);
     tf.dispose(grads);
-    objective.afterStep(result);
+    await objective.afterStep(result);
     lap('optimizer');
   };
   try {
-    for (let i = 0; i < (options.warmup ?? 10); i++) step(false);
+    for (let i = 0; i < (options.warmup ?? 10); i++) await step(false);
     const tensorsStart = tf.memory().numTensors;
     const t0 = performance.now();
     const c0 = process.cpuUsage();
-    for (let i = 0; i < steps; i++) step(options.phases ?? false);
+    for (let i = 0; i < steps; i++) await step(options.phases ?? false);
     sync();
     const seconds = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(c0);

@@ -21,11 +21,14 @@ export const environmentSchema = z.strictObject({
 });
 
 /** Compute engines a run may force (engine.backend); auto = the fastest that loads and covers the model. */
-export const ENGINE_BACKENDS = ['auto', 'native', 'wasm', 'cpu'] as const;
+export const ENGINE_BACKENDS = ['auto', 'native', 'wasm', 'cpu', 'webgpu'] as const;
 export type EngineBackend = (typeof ENGINE_BACKENDS)[number];
 
 export const engineSchema = z.strictObject({
-  /** auto: native (C++ addon) when it loaded and covers the model, else wasm, else cpu; or force one. FLOWBENCH_BACKEND overrides it. */
+  /**
+   * auto: webgpu on a hardware GPU adapter, else native (C++ addon) when it loaded and covers the
+   * model, else wasm, else cpu; or force one. FLOWBENCH_BACKEND overrides it.
+   */
   backend: z.enum(ENGINE_BACKENDS).default('auto'),
   /** Compute threads of the native engine's BLAS (1 measured fastest at batch 32 on 2 cores). */
   threads: z.number().int().min(1).max(64).default(1),

@@ -81,7 +81,8 @@ async function run(msg: TrainRequest | SampleRequest | EvaluateRequest | FewShot
   const t0 = performance.now();
   try {
     if (msg.type === 'train') acquireRunLock(msg.run_dir); // released at exit
-    const backend = await initBackend(msg.type === 'train' ? enginePreference(msg.spec) : undefined);
+    // Only the training loop reads tensors asynchronously throughout, so only it may run on webgpu.
+    const backend = msg.type === 'train' ? await initBackend(enginePreference(msg.spec), 'async') : await initBackend();
     const finished = msg.type === 'train'
       ? await runTraining(msg, send, control, { backend })
       : msg.type === 'evaluate'

@@ -1,11 +1,14 @@
 /**
- * Picks the TensorFlow.js backend (wasm → cpu) and says why a faster one was skipped.
- * FLOWBENCH_BACKEND (auto | native | wasm | cpu) or the `prefer` argument forces one;
+ * Picks the TensorFlow.js backend and says why a faster one was skipped.
+ * FLOWBENCH_BACKEND (auto | native | wasm | cpu | webgpu) or the `prefer` argument forces one;
  * `native` is the C++ engine (engine/native/), which runs the training objective itself
- * and still needs a tf backend for the rest, so for tf it means the same as auto.
- * `webgpu` (webgpu.ts) is taken only when a caller asks for it by name (`prefer`): in Node it
- * reads tensors only asynchronously, and the training loop, checkpoints and evaluation read
- * synchronously (dataSync), so neither auto nor FLOWBENCH_BACKEND picks it, and auto says so.
+ * and still needs a tf backend for the rest, so for tf it means wasm → cpu.
+ * `webgpu` (webgpu.ts) reads tensors only asynchronously in Node (`await data()`), so it is
+ * open only to callers that read that way (`reads: 'async'`): the training loop. Evaluation and
+ * sampling read synchronously; asked for webgpu they fail, naming the backends they can use.
+ * auto, when training, takes webgpu on a hardware adapter and otherwise records why not
+ * (no adapter, or a software rasteriser such as llvmpipe, slower than the CPU engines),
+ * then wasm → cpu.
  * tfjs-node(-gpu) is gone: its libtensorflow download answers 403 (docs/PERFORMANCE.md).
  */
 import * as tf from '@tensorflow/tfjs';
@@ -14,11 +17,19 @@ import { shareIdentityOnWasm } from './fused.js';
 import { prepareWasmThreads, wasmThreadCount } from './wasm-threads.js';
 import { registerWebGpu, type WebGpuAdapter } from './webgpu.js';
 
-/** A run's engine choice, or `webgpu` (scripts and tests that read asynchronously only). */
-export type BackendPreference = EngineBackend | 'webgpu';
+/** How the caller reads tensors: 'async' only (`await data()`; webgpu allowed) or also synchronously. */
+export type TensorReads = 'async' | 'sync';
 
-/** Why auto leaves webgpu out (recorded in every auto run's skipped reasons). */
-export const WEBGPU_NOT_AUTO = 'runs read tensors synchronously, webgpu in Node only asynchronously (scripts/device-check.sh uses it)';
+/** The backends a job that reads synchronously may ask for (all but webgpu). */
+export const SYNC_READ_BACKENDS: readonly EngineBackend[] = ENGINE_BACKENDS.filter((b) => b !== 'webgpu');
+
+/** Why auto leaves webgpu out of a job that reads synchronously (evaluation, sampling). */
+export const WEBGPU_NEEDS_ASYNC_READS = 'this job reads tensors synchronously; webgpu in Node reads only asynchronously';
+
+/** Why auto leaves a software WebGPU adapter out. */
+export function softwareAdapterReason(adapter: string): string {
+  return `software adapter ${adapter}: slower than the CPU engines`;
+}
 
 export interface BackendInfo {
   /** The tf backend now active: 'wasm', 'cpu' or 'webgpu'. */
@@ -31,8 +42,6 @@ export interface BackendInfo {
   /** The WebGPU adapter when name is 'webgpu'. */
   adapter?: WebGpuAdapter;
 }
-
-const PREFERENCES: readonly BackendPreference[] = ENGINE_BACKENDS;
 
 function reasonOf(err: unknown): string {
   const e = err as { code?: string; message?: string };
@@ -62,27 +71,37 @@ async function tryWasm(): Promise<string | null> {
   }
 }
 
-/** Initialises one backend; resolves with which one and why faster ones were skipped. */
-export async function initBackend(prefer?: BackendPreference): Promise<BackendInfo> {
-  const fromEnv = process.env.FLOWBENCH_BACKEND;
-  const choice = (prefer ?? fromEnv ?? 'auto') as BackendPreference;
-  if (!PREFERENCES.includes(choice) && !(prefer === 'webgpu')) {
-    const where = prefer ? 'initBackend(prefer)' : 'FLOWBENCH_BACKEND';
-    throw new Error(`${where} = "${choice}" is not a backend; valid: ${PREFERENCES.join(', ')}`);
+/**
+ * Initialises one backend; resolves with which one and why faster ones were skipped.
+ * reads: how the caller reads tensors ('async': the training loop; webgpu may be taken).
+ */
+export async function initBackend(prefer?: EngineBackend, reads: TensorReads = 'sync'): Promise<BackendInfo> {
+  const fromEnv = process.env.FLOWBENCH_BACKEND || undefined;
+  const choice = (prefer ?? fromEnv ?? 'auto') as EngineBackend;
+  const where = prefer ? 'initBackend(prefer)' : 'FLOWBENCH_BACKEND';
+  const valid = reads === 'async' ? ENGINE_BACKENDS : SYNC_READ_BACKENDS;
+  if (!(ENGINE_BACKENDS as readonly string[]).includes(choice)) {
+    throw new Error(`${where} = "${choice}" is not a backend; valid: ${valid.join(', ')}`);
+  }
+  if (choice === 'webgpu' && reads === 'sync') {
+    throw new Error(`${where} = "webgpu" cannot run this job: evaluation and sampling read tensors synchronously, which webgpu in Node cannot; valid here: ${valid.join(', ')}`);
   }
   // PROD silences tfjs's "install tfjs-node" banner (stdout is reserved for events) and debug checks.
   tf.env().set('PROD', true);
   const skipped: Record<string, string> = {};
   let name: string | null = null;
 
-  if (choice === 'webgpu') {
+  if (choice === 'webgpu' || (choice === 'auto' && reads === 'async')) {
     const adapter = await registerWebGpu();
-    if (typeof adapter === 'string') throw new Error(`backend "webgpu" was requested but could not start: ${adapter}`);
-    if (!(await tf.setBackend('webgpu'))) throw new Error(`backend "webgpu" was requested but did not initialise on adapter ${adapter.name}`);
-    await tf.ready();
-    return { name: 'webgpu', skipped, versions: { tfjs: tf.version.tfjs, node: process.versions.node, webgpu_adapter: adapter.name }, threads: 1, adapter };
+    if (choice === 'webgpu') {
+      if (typeof adapter === 'string') throw new Error(`backend "webgpu" was requested but could not start: ${adapter}`);
+      return startWebGpu(adapter);
+    }
+    if (typeof adapter !== 'string' && !adapter.software) return startWebGpu(adapter);
+    skipped.webgpu = typeof adapter === 'string' ? adapter : softwareAdapterReason(adapter.name);
+  } else if (choice === 'auto') {
+    skipped.webgpu = WEBGPU_NEEDS_ASYNC_READS;
   }
-  skipped.webgpu = WEBGPU_NOT_AUTO;
   if (choice === 'auto' || choice === 'native' || choice === 'wasm') {
     const why = await tryWasm();
     if (why === null) name = 'wasm';
@@ -97,4 +116,10 @@ export async function initBackend(prefer?: BackendPreference): Promise<BackendIn
   shareIdentityOnWasm(); // wasm's Identity copies; gradients clone ~140 tensors a step (fused.ts)
   const threads = name === 'wasm' && wasmModule ? wasmModule.getThreadsCount() : 1;
   return { name: tf.getBackend(), skipped, versions: { tfjs: tf.version.tfjs, node: process.versions.node }, threads };
+}
+
+async function startWebGpu(adapter: WebGpuAdapter): Promise<BackendInfo> {
+  if (!(await tf.setBackend('webgpu'))) throw new Error(`backend "webgpu" did not initialise on adapter ${adapter.name}`);
+  await tf.ready();
+  return { name: 'webgpu', skipped: {}, versions: { tfjs: tf.version.tfjs, node: process.versions.node, webgpu_adapter: adapter.name }, threads: 1, adapter };
 }

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import type { RunSpec } from '../../config/schema.js';
+import { readCopies } from '../backend/device-read.js';
 import { FlowModel, type FlowModelShape } from '../flow/flow-model.js';
 import type { RngState } from '../../data/rng.js';
 import type { AdamState, AdamW } from '../train/adamw.js';
@@ -60,14 +61,11 @@ export async function saveCheckpoint(
   hooks: AtomicWriteHooks = {},
 ): Promise<WrittenFile> {
   const params = model.params.list();
-  const arrays: NamedArray[] = params.map((p) => ({
-    name: `param/${p.name}`,
-    shape: p.variable.shape,
-    data: p.variable.dataSync() as Float32Array,
-  }));
+  const values = await readCopies(params.map((p) => p.variable));
+  const arrays: NamedArray[] = params.map((p, i) => ({ name: `param/${p.name}`, shape: p.variable.shape, data: values[i] }));
   let opt: CheckpointMeta['optimizer'] = null;
   if (optimizer) {
-    const s = optimizer.getState();
+    const s = await optimizer.getState();
     opt = { kind: s.kind, step: s.step };
     params.forEach((p, i) => {
       arrays.push({ name: `adam.m/${p.name}`, shape: p.variable.shape, data: s.m[i] });

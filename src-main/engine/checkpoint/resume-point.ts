@@ -59,12 +59,12 @@ export async function openResumeCheckpoint(req: TrainRequest, emit: Emit): Promi
 }
 
 /** Puts the checkpoint's state into the live objects; returns where the loop continues. */
-export function applyResume(
+export async function applyResume(
   ckpt: LoadedCheckpoint,
   live: { model: FlowModel; variables: tf.Variable[]; optimizer: AdamW; rng: Rng; guard: StabilityGuard; checkpointer: RunCheckpointer; trainWindows: number; manifestHash: string },
   emit: Emit,
   runId: string,
-): ResumedState {
+): Promise<ResumedState> {
   const { meta } = ckpt;
   const r = meta.resume!;
   if (meta.manifest_hash !== live.manifestHash) {
@@ -115,7 +115,7 @@ export function applyResume(
     }
     order = Int32Array.from(blob.data);
   }
-  live.guard.markStable(meta.step);
+  await live.guard.markStable(meta.step);
   emit(stamp(runId, meta.step, {
     event: 'recovery', kind: 'resume',
     details: { path: ckpt.path, from_step: meta.step, from_epoch: r.cursor.epoch, epoch_position: r.cursor.next_s },

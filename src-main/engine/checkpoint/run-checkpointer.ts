@@ -7,6 +7,7 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { runSpecSchema, specHash, type RunSpec } from '../../config/index.js';
+import { readCopies, readScalar } from '../backend/device-read.js';
 import type { FaultPlan } from '../faults.js';
 import type { FlowModel } from '../flow/flow-model.js';
 import type { CheckpointEvent, TrainRequest } from '../protocol/index.js';
@@ -72,19 +73,18 @@ export class RunCheckpointer {
     order: Int32Array | null,
   ): Promise<void> {
     const { req, model, optimizer, rng, guard, faults, data } = this.d;
-    const verdict = this.tracker.judge(trainLoss, valLoss, weightsFinite(this.d.variables));
+    const verdict = this.tracker.judge(trainLoss, valLoss, await weightsFinite(this.d.variables));
     const extra: NamedArray[] = [];
     if (order && cursor.has_order) {
       if (order.length >= 2 ** 24) throw new Error(`checkpoint: ${order.length} training windows exceed the 2^24 a float32 order blob holds exactly`);
       extra.push({ name: ORDER_BLOB, shape: [order.length], data: Float32Array.from(order) });
     }
     const nModel = model.params.list().length;
-    this.d.variables.slice(nModel).forEach((v, k) => {
-      extra.push({ name: `var/#${nModel + k}`, shape: v.shape, data: Float32Array.from(v.dataSync() as Float32Array) });
-    });
+    const beyondModel = this.d.variables.slice(nModel);
+    (await readCopies(beyondModel)).forEach((data, k) => extra.push({ name: `var/#${nModel + k}`, shape: beyondModel[k].shape, data }));
     const parts: Record<string, unknown> = {};
     for (const part of this.parts) {
-      const saved = part.save();
+      const saved = await part.save();
       parts[part.name] = saved.state;
       for (const a of saved.arrays ?? []) extra.push({ ...a, name: `part.${part.name}/${a.name}` });
     }
@@ -129,7 +129,7 @@ export class RunCheckpointer {
     this.kept.push({ path, step, stable: verdict.stable, val: valLoss });
     const pruned = await deleteCheckpoints(checkpointsToPrune(this.kept, this.spec.task.keep_checkpoints));
     this.kept = this.kept.filter((c) => !pruned.includes(c.path));
-    if (verdict.stable) guard.markStable(step);
+    if (verdict.stable) await guard.markStable(step);
 
     this.d.emit(stamp(req.run_id, step, {
       event: 'checkpoint', epoch, path: written.path, sha256: written.sha256, bytes: written.bytes,
@@ -156,8 +156,10 @@ export async function listCheckpointFiles(dir: string): Promise<string[]> {
   return names.filter((n) => /^step-\d+\.fbckpt$/.test(n)).map((n) => join(dir, n));
 }
 
-function weightsFinite(vars: tf.Variable[]): boolean {
-  return tf.tidy(() => vars.every((v) => tf.all(tf.isFinite(v)).dataSync()[0] === 1));
+async function weightsFinite(vars: tf.Variable[]): Promise<boolean> {
+  // One read for all of them (a read per variable would be a GPU round trip each on webgpu).
+  if (vars.length === 0) return true;
+  return (await readScalar(() => vars.map((v) => tf.all(tf.isFinite(v))).reduce((a, b) => tf.logicalAnd(a, b)))) === 1;
 }
 
 /** Bit rot for the corrupt-checkpoint fault: the last 16 bytes inverted in place. */

@@ -17,8 +17,8 @@ export function emaParts(ema: Ema | null, model: FlowModel): CheckpointPart[] {
   const names = model.params.list().map((p) => p.name);
   return [{
     name: EMA_PART,
-    save: () => {
-      const values = ema.values();
+    save: async () => {
+      const values = await ema.values();
       return {
         state: { decay: ema.decay, updates: ema.updates },
         arrays: names.map((name, i) => ({ name, shape: model.params.get(name).shape, data: values[i] })),

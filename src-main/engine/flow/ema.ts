@@ -6,6 +6,7 @@
  * parameter, in the model's fixed order (so checkpoints store it as "ema/<name>").
  */
 import * as tf from '@tensorflow/tfjs';
+import { readCopies } from '../backend/device-read.js';
 import type { ParamRegistry } from '../nn/params.js';
 
 /** d_n = min(decay, (1 + n)/(10 + n)). */
@@ -34,8 +35,8 @@ export class Ema {
   }
 
   /** Shadow values in the model's parameter order (copies). */
-  values(): Float32Array[] {
-    return this.shadow.map((s) => Float32Array.from(s.dataSync() as Float32Array));
+  values(): Promise<Float32Array[]> {
+    return readCopies(this.shadow);
   }
 
   /** Restores the shadow (from a checkpoint) and its update count. */

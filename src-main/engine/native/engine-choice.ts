@@ -1,7 +1,8 @@
 /**
  * Which engine trains a run: `native` when the addon loaded and covers the model, else the
- * tf backend initBackend chose (wasm, else cpu), with the reason each faster one was
- * skipped. FLOWBENCH_BACKEND, when set, overrides engine.backend (CI runs the engine suite
+ * tf backend initBackend chose (webgpu on a hardware adapter or when asked for, else wasm,
+ * else cpu), with the reason each faster one was skipped. On webgpu the native engine is left
+ * out: a hardware GPU goes first, and the addon reads the tf weights synchronously. FLOWBENCH_BACKEND, when set, overrides engine.backend (CI runs the engine suite
  * with FLOWBENCH_BACKEND=wasm); forcing `native` where it cannot run is an error that says why.
  */
 import { ENGINE_BACKENDS, type EngineBackend, type RunSpec } from '../../config/schema.js';
@@ -38,10 +39,11 @@ export function chooseEngine(spec: Pick<RunSpec, 'engine' | 'model' | 'task'>, t
   const fallback = (why: string): EngineChoice => ({
     name: tfBackend.name, skipped: { native: why, ...tfBackend.skipped }, threads: tfBackend.threads, versions: tfBackend.versions, addon: null,
   });
-  if (preference === 'wasm' || preference === 'cpu') {
+  if (preference === 'wasm' || preference === 'cpu' || preference === 'webgpu') {
     const source = env.FLOWBENCH_BACKEND ? 'FLOWBENCH_BACKEND' : 'engine.backend';
     return fallback(`${source} = ${preference}`);
   }
+  if (tfBackend.name === 'webgpu') return fallback(`webgpu on hardware adapter ${tfBackend.adapter?.name ?? '(unnamed)'} goes first`);
   const load = loadNativeAddon();
   const why = load.addon ? (nativeCoverageGap(spec.model, spec.task)?.message ?? null) : load.reason;
   if (why) {

@@ -63,8 +63,8 @@ export interface Balancer {
   total(flow: number, contrastive: number | null): number;
   /** ∂total/∂variables for raw losses, one tensor per variable (the caller disposes them). */
   variableGrads(flow: number, contrastive: number | null): tf.Tensor[];
-  /** After the optimiser step: GradNorm's weight update (others do nothing). */
-  afterStep(parts: LossParts, norms: SharedNorms | null): void;
+  /** After the optimiser step: GradNorm's weight update, uncertainty's read-back of its s_i. */
+  afterStep(parts: LossParts, norms: SharedNorms | null): void | Promise<void>;
   /** Balancing state as per-step metric fields (log_var_flow, gradnorm_target_flow, …). */
   logFields(): Record<string, number>;
   getState(): BalancingState;

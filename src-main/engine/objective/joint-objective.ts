@@ -17,6 +17,7 @@ import { makeViews, type Views } from '../contrastive/augmentations.js';
 import { ntXent } from '../contrastive/nt-xent.js';
 import { ProjectionHead } from '../contrastive/projection-head.js';
 import type { FlowModel } from '../flow/flow-model.js';
+import { readScalar } from '../backend/device-read.js';
 import { ParamRegistry } from '../nn/params.js';
 import type { Balancer, BalancingState, LossParts, SharedNorms } from './balancer.js';
 import { DivergenceError } from './divergence-error.js';
@@ -56,10 +57,10 @@ export interface ValidationResult {
   total: number;
 }
 
-/** How validate() computes its two losses (evaluation mode, no gradient). */
+/** How validate() computes its two losses (evaluation mode, no gradient); the native engine answers synchronously. */
 export interface EvaluationLosses {
-  flow(batch: Batch, draws: FlowDraws): number;
-  contrastive(views: Views, n: number): number;
+  flow(batch: Batch, draws: FlowDraws): number | Promise<number>;
+  contrastive(views: Views, n: number): number | Promise<number>;
 }
 
 export class JointObjective {
@@ -70,18 +71,8 @@ export class JointObjective {
   private sharedIndex: number | null = null;
   /** The tf model's losses unless an engine that trains the run brings its own (engine/native/). */
   private evaluation: EvaluationLosses = {
-    flow: (batch, draws) => {
-      const loss = batchFlowLoss(this.model, batch, draws);
-      const value = loss.dataSync()[0];
-      loss.dispose();
-      return value;
-    },
-    contrastive: (views, n) => {
-      const loss = this.contrastiveLoss(views, n, false);
-      const value = loss.dataSync()[0];
-      loss.dispose();
-      return value;
-    },
+    flow: (batch, draws) => readScalar(() => batchFlowLoss(this.model, batch, draws)),
+    contrastive: (views, n) => readScalar(() => this.contrastiveLoss(views, n, false)),
   };
 
   constructor(
@@ -145,7 +136,7 @@ export class JointObjective {
     });
   }
 
-  step(micro: MicroBatch[], where: string): StepResult {
+  async step(micro: MicroBatch[], where: string): Promise<StepResult> {
     if (micro.length === 0) throw new Error('JointObjective.step: no micro-batches');
     const modelVars = this.model.params.variables();
     const conVars = [...modelVars, ...this.params.variables()];
@@ -156,17 +147,17 @@ export class JointObjective {
     let conCount = 0;
     const normSum = { flow: 0, contrastive: 0 };
     for (const { batch, draws } of micro) {
-      const f = gradsOf(() => batchFlowLoss(this.model, batch, draws.flow), modelVars);
-      const c = draws.views ? gradsOf(() => this.contrastiveLoss(draws.views!, batch.n, true), conVars) : null;
+      const f = await gradsOf(() => batchFlowLoss(this.model, batch, draws.flow), modelVars);
+      const c = draws.views ? await gradsOf(() => this.contrastiveLoss(draws.views!, batch.n, true), conVars) : null;
       if (!Number.isFinite(f.value) || (c && !Number.isFinite(c.value))) {
         tf.dispose([f.grads, c?.grads ?? [], sums ?? []]);
         const what = !Number.isFinite(f.value) ? `flow loss is ${f.value}` : `contrastive loss is ${c!.value}`;
         throw new DivergenceError(`training diverged: ${what} at ${where}; lower task.lr or set task.gradient_clipping > 0`);
       }
       if (c && this.balancer.needsSharedNorms) {
-        if (this.sharedIndex === null) this.sharedIndex = findSharedLayer(this.model.params.list().map((p) => p.name), f.grads, c.grads);
-        normSum.flow += norm(f.grads[this.sharedIndex]);
-        normSum.contrastive += norm(c.grads[this.sharedIndex]);
+        if (this.sharedIndex === null) this.sharedIndex = await findSharedLayer(this.model.params.list().map((p) => p.name), f.grads, c.grads);
+        normSum.flow += await norm(f.grads[this.sharedIndex]);
+        normSum.contrastive += await norm(c.grads[this.sharedIndex]);
       }
       const extra = this.balancer.variableGrads(f.value, c ? c.value : null);
       const combined = tf.tidy(() => [
@@ -197,15 +188,15 @@ export class JointObjective {
   }
 
   /** After the optimiser applied a step's gradients (GradNorm updates its weights here). */
-  afterStep(result: StepResult): void {
-    this.balancer.afterStep(result.parts, result.sharedNorms);
+  async afterStep(result: StepResult): Promise<void> {
+    await this.balancer.afterStep(result.parts, result.sharedNorms);
   }
 
   /**
    * Mean losses over a window set with draws fixed per run (same every call): the flow
    * draws from the 'val' stream (as before the contrastive branch), the views from 'val-views'.
    */
-  validate(set: WindowSet, seed: number, batchSize: number, amplitudeLimit: number): ValidationResult | null {
+  async validate(set: WindowSet, seed: number, batchSize: number, amplitudeLimit: number): Promise<ValidationResult | null> {
     if (set.n === 0) return null;
     const frng = Rng.derive(seed, 'val');
     const vrng = Rng.derive(seed, 'val-views');
@@ -218,11 +209,11 @@ export class JointObjective {
       const idx = new Int32Array(Math.min(batchSize, set.n - i)).map((_, k) => i + k);
       const batch = gatherBatch(set, idx, amplitudeLimit);
       if (batch.n === 0) continue;
-      flowSum += this.evaluation.flow(batch, drawEvaluation(this.model, batch, frng)) * batch.n;
+      flowSum += (await this.evaluation.flow(batch, drawEvaluation(this.model, batch, frng))) * batch.n;
       count += batch.n;
       if (this.contrastive && batch.n >= 2) {
         const views = makeViews(batch.x, batch.n, length, channels, this.task.augmentations, vrng);
-        conSum += this.evaluation.contrastive(views, batch.n) * batch.n;
+        conSum += (await this.evaluation.contrastive(views, batch.n)) * batch.n;
         conCount += batch.n;
       }
     }
@@ -257,22 +248,20 @@ export class JointObjective {
 }
 
 /** Value and gradients of a scalar loss w.r.t. vars (zeros for variables it does not reach). */
-function gradsOf(loss: () => tf.Scalar, vars: tf.Variable[]): { value: number; grads: tf.Tensor[] } {
+async function gradsOf(loss: () => tf.Scalar, vars: tf.Variable[]): Promise<{ value: number; grads: tf.Tensor[] }> {
   const out = tf.tidy(() => {
     const { value, grads } = tf.variableGrads(loss, vars);
     return { value, grads: vars.map((v) => grads[v.name] ?? tf.zerosLike(v)) };
   });
-  const value = out.value.dataSync()[0];
-  out.value.dispose();
-  return { value, grads: out.grads };
+  return { value: await readScalar(() => out.value), grads: out.grads };
 }
 
 function scaled(g: tf.Tensor, w: number): tf.Tensor {
   return w === 1 ? tf.clone(g) : tf.mul(g, w);
 }
 
-function norm(g: tf.Tensor): number {
-  return tf.tidy(() => Math.sqrt(tf.sum(tf.square(g)).dataSync()[0]));
+async function norm(g: tf.Tensor): Promise<number> {
+  return Math.sqrt(await readScalar(() => tf.sum(tf.square(g))));
 }
 
 /**
@@ -287,14 +276,14 @@ function norm(g: tf.Tensor): number {
  */
 const SHARED_LAYERS = ['vel.fc1.w_signal', 'dit.embed.w'];
 
-function findSharedLayer(names: string[], flow: tf.Tensor[], con: tf.Tensor[]): number {
-  const reached = (g: tf.Tensor): boolean => tf.tidy(() => tf.any(tf.notEqual(g, 0)).dataSync()[0] === 1);
+async function findSharedLayer(names: string[], flow: tf.Tensor[], con: tf.Tensor[]): Promise<number> {
+  const reached = async (g: tf.Tensor): Promise<boolean> => (await readScalar(() => tf.any(tf.notEqual(g, 0)))) === 1;
   for (const name of SHARED_LAYERS) {
     const j = names.indexOf(name);
     if (j >= 0) return j;
   }
   for (let j = names.length - 1; j >= 0; j--) {
-    if (flow[j].rank >= 2 && reached(flow[j]) && reached(con[j])) return j;
+    if (flow[j].rank >= 2 && (await reached(flow[j])) && (await reached(con[j]))) return j;
   }
   throw new Error('GradNorm: no weight matrix receives gradient from both the flow and the contrastive loss (no shared layer)');
 }

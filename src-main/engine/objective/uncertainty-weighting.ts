@@ -5,8 +5,11 @@
  * L_i the optimum is s_i = log L_i (w_i = 1/L_i), so weights never reach 0 for finite losses.
  * The s_i are tf.Variables the main optimiser updates; their gradient is closed-form:
  *   ∂L/∂s_i = 1 − exp(−s_i)·L_i.
+ * The s_i are also kept in JS, read back after each optimiser step (afterStep), so weights and
+ * totals need no device read inside a step (webgpu reads only asynchronously).
  */
 import * as tf from '@tensorflow/tfjs';
+import { readValue } from '../backend/device-read.js';
 import type { Balancer, BalancingState, LossParts, TaskWeights } from './balancer.js';
 
 export class UncertaintyWeighting implements Balancer {
@@ -17,15 +20,18 @@ export class UncertaintyWeighting implements Balancer {
   private readonly sCon: tf.Variable;
   /** The s_i the last gradients were taken at (what that step's weights came from), for the log. */
   private used: [number, number] | null = null;
+  /** The variables' values as of the last afterStep or setState. */
+  private s: [number, number];
 
   constructor(initial: [number, number] = [0, 0]) {
     this.sFlow = tf.variable(tf.scalar(initial[0]), true);
     this.sCon = tf.variable(tf.scalar(initial[1]), true);
     this.variables = [this.sFlow, this.sCon];
+    this.s = [initial[0], initial[1]];
   }
 
   logVars(): [number, number] {
-    return [this.sFlow.dataSync()[0], this.sCon.dataSync()[0]];
+    return [...this.s];
   }
 
   weights(): TaskWeights {
@@ -44,7 +50,10 @@ export class UncertaintyWeighting implements Balancer {
     return [tf.scalar(1 - Math.exp(-a) * flow), tf.scalar(contrastive === null ? 0 : 1 - Math.exp(-b) * contrastive)];
   }
 
-  afterStep(_parts: LossParts): void {}
+  /** The optimiser has moved the s_i: read them back. */
+  async afterStep(_parts: LossParts): Promise<void> {
+    this.s = [await readValue(this.sFlow), await readValue(this.sCon)];
+  }
 
   /** s_i as used by the last step (so exp(−s_i) equals that step's logged weights). */
   logFields(): Record<string, number> {
@@ -62,6 +71,7 @@ export class UncertaintyWeighting implements Balancer {
       this.sFlow.assign(tf.scalar(state.logVars[0]));
       this.sCon.assign(tf.scalar(state.logVars[1]));
     });
+    this.s = [state.logVars[0], state.logVars[1]];
   }
 
   dispose(): void {

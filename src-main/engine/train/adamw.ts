@@ -11,6 +11,7 @@
  * the same update (float64 vs float32 intermediates: equal to float tolerance).
  */
 import * as tf from '@tensorflow/tfjs';
+import { readCopies } from '../backend/device-read.js';
 import { fusedAdamW, fusedAvailable } from '../backend/fused.js';
 
 export interface AdamOptions {
@@ -101,13 +102,8 @@ export class AdamW {
     });
   }
 
-  getState(): AdamState {
-    return {
-      kind: this.kind,
-      step: this.step,
-      m: this.m.map((t) => t.dataSync() as Float32Array).map((a) => Float32Array.from(a)),
-      v: this.v.map((t) => t.dataSync() as Float32Array).map((a) => Float32Array.from(a)),
-    };
+  async getState(): Promise<AdamState> {
+    return { kind: this.kind, step: this.step, m: await readCopies(this.m), v: await readCopies(this.v) };
   }
 
   setState(state: AdamState): void {

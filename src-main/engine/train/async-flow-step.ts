@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { FlowModel } from '../flow/flow-model.js';
 import type { AdamW } from './adamw.js';
 import type { Batch } from './batches.js';
-import { clipFactorOf, globalNormAsync } from './clipping.js';
+import { clipFactor } from './clipping.js';
 import { flowLossTensorAndGrads, type FlowDraws } from './flow-step.js';
 
 export interface AsyncStepResult {
@@ -24,7 +24,7 @@ export async function asyncFlowStep(
   const { flow, grads } = flowLossTensorAndGrads(model, batch, draws, 1);
   try {
     const [loss] = await flow.data();
-    const clip = clipFactorOf(await globalNormAsync(grads), maxNorm);
+    const clip = await clipFactor(grads, maxNorm);
     optimizer.apply(grads, lr, clip.scale);
     return { loss, norm: clip.norm };
   } finally {

@@ -3,6 +3,7 @@
  * → epochs of (shuffle, batches, step, log) → validation → checkpoint → finished.
  * Progress leaves only through `emit`. Throws on failure (process.ts turns that into a
  * 'failed' finished event); emits and returns the finished event on completion or stop.
+ * Every read of the device is awaited (backend/device-read.ts), so a run trains on webgpu too.
  */
 import * as tf from '@tensorflow/tfjs';
 import { openDataSource, prepareWindows, type PreparedData } from '../../data/index.js';
@@ -10,7 +11,7 @@ import { initBackend, type BackendInfo } from '../backend/select-backend.js';
 import { FlowModel } from '../flow/flow-model.js';
 import { Ema } from '../flow/ema.js';
 import { emaParts } from '../flow/ema-checkpoint.js';
-import { chooseEngine } from '../native/engine-choice.js';
+import { chooseEngine, enginePreference } from '../native/engine-choice.js';
 import { nativeStepper } from '../native/native-stepper.js';
 import type { EpochEvent, FinishedEvent, StepEvent, TrainRequest } from '../protocol/index.js';
 import { Rng } from '../../data/rng.js';
@@ -47,7 +48,7 @@ export async function runTraining(
   const { spec, run_id: runId } = req;
   const { task, trainer } = spec;
   const seed = spec.environment.seed;
-  const backend = options.backend ?? (await initBackend());
+  const backend = options.backend ?? (await initBackend(enginePreference(spec), 'async'));
 
   // ---- data
   const data = options.data ?? (await loadData(req));
@@ -125,9 +126,9 @@ export async function runTraining(
         }
         // Gradients of one optimiser step, then the update; null: skipped (no valid batch,
         // non-finite and rolled back, or refused by the clip guard), the step not counted.
-        const result = computeStep(thisEpochOrder, epoch);
+        const result = await computeStep(thisEpochOrder, epoch);
         cur.next_s++;
-        const update = result && applyUpdate(result);
+        const update = result && (await applyUpdate(result));
         if (!result || !update) continue;
         step++;
         addToEpochSums(cur, result.parts);
@@ -135,7 +136,7 @@ export async function runTraining(
           emit(stamp(runId, step, { event: 'log', level: 'info', message: `GradNorm shared layer: ${objective.sharedLayer()}` }));
         }
         const validateNow = valEvery !== null && step % valEvery === 0;
-        const checked = validateNow ? validate() : null;
+        const checked = validateNow ? await validate() : null;
         if (step % trainer.log_every_n_steps === 0 || step === totalSteps || validateNow) {
           const rate = meter.rate(step);
           emit(stamp(runId, step, stepEvent(epoch, result, update, objective, rate, totalSteps - step, totalSteps, checked)));
@@ -146,7 +147,7 @@ export async function runTraining(
           cadence.wrote(step);
         }
         if (validation.stopReason) break;
-        if (previewEvery > 0 && step % previewEvery === 0) emit(stamp(runId, step, preview.make()));
+        if (previewEvery > 0 && step % previewEvery === 0) emit(stamp(runId, step, await preview.make()));
         // Let IPC (a 'stop' / 'pause' message) in between steps; a pause waits here, idle.
         await new Promise<void>((r) => setImmediate(r));
         meter.paused(await waitWhilePaused(control, (paused) => emit(stamp(runId, step, { event: 'paused', paused }))));
@@ -154,7 +155,7 @@ export async function runTraining(
       if (cur.loss_count === 0) continue;
       cur.last_train = cur.loss_sum / cur.loss_count;
       lastTrainTotal = cur.total_sum / cur.loss_count;
-      if (valEvery === null || !validation.last) validate();
+      if (valEvery === null || !validation.last) await validate();
       emit(stamp(runId, step, epochEvent(cur, epochs, cur.last_train, lastTrainTotal, objective, validation.last, stopper, epochStart)));
       // Between epochs, exactly where the final checkpoint would stand (the next epoch's start).
       const more = epoch < epochs && step < totalSteps && !stopped && !validation.stopReason;
@@ -179,17 +180,17 @@ export async function runTraining(
     return finished;
 
     // A validation check; its flow loss is the cursor's last_val (checkpoints and the epoch event carry it).
-    function validate(): ValidationResult | null {
-      const v = validation.run(step);
+    async function validate(): Promise<ValidationResult | null> {
+      const v = await validation.run(step);
       cur.last_val = v?.flow ?? null;
       return v;
     }
 
     // The update from one step's gradients: learning rate (schedule × the guard's scale), the
     // global-norm clip (null: the guard refused the step), AdamW, EMA, the balancer's after-step.
-    function applyUpdate(result: StepResult): { lr: number; norm: number } | null {
+    async function applyUpdate(result: StepResult): Promise<{ lr: number; norm: number } | null> {
       const lr = learningRate(schedule, step) * rel.guard.lrScale;
-      const clip = rel.clip(step + 1, result.grads, task.gradient_clipping);
+      const clip = await rel.clip(step + 1, result.grads, task.gradient_clipping);
       if (clip) {
         optimizer.apply(clip.grads, lr);
         ema?.update();
@@ -197,19 +198,19 @@ export async function runTraining(
       }
       tf.dispose(result.grads);
       if (!clip) return null;
-      objective.afterStep(result);
+      await objective.afterStep(result);
       return { lr, norm: clip.norm };
     }
 
     // One optimiser step's gradients: up to `accum` micro-batches, averaged. The guard may have
     // halved the batch and doubled accumulation after an OOM; an OOM retries the same windows
-    // with the halved batch (no await in between, so a stop cannot arrive meanwhile).
+    // with the halved batch (a stop is looked at only between steps, so none cuts a retry short).
     // null: no valid batch, or non-finite (rolled back, LR halved, batch dropped).
-    function computeStep(epochOrderNow: Int32Array, epoch: number): StepResult | null {
+    async function computeStep(epochOrderNow: Int32Array, epoch: number): Promise<StepResult | null> {
       for (;;) {
         const stepStart = cur.cursor;
         const micro = readMicroBatches(epochOrderNow);
-        const result = micro.length === 0 ? null : rel.step(step + 1, () => stepper.step(micro, `step ${step + 1} (epoch ${epoch})`));
+        const result = micro.length === 0 ? null : await rel.step(step + 1, () => stepper.step(micro, `step ${step + 1} (epoch ${epoch})`));
         if (result !== 'oom') return result;
         cur.cursor = stepStart;
       }

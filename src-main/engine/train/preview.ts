@@ -39,7 +39,7 @@ export class PreviewMaker {
   }
 
   /** One preview with the model's weights as they are now. */
-  make(): Omit<PreviewEvent, 'run_id' | 'step' | 'time'> {
+  async make(): Promise<Omit<PreviewEvent, 'run_id' | 'step' | 'time'>> {
     const t0 = performance.now();
     const { length, channels } = this.windows;
     const k = this.picks.length;
@@ -55,7 +55,7 @@ export class PreviewMaker {
       };
       const x0 = tf.tensor2d(this.noise, [k, D]);
       const x1 = integrate(this.model.field(ids, 1), x0, 'euler', PREVIEW_STEPS);
-      const out = x1.dataSync() as Float32Array;
+      const out = (await x1.data()) as Float32Array;
       tf.dispose([x0, x1]);
       for (let j = 0; j < k; j++) generated.push(out.slice(j * D, (j + 1) * D));
     }

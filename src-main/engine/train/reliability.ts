@@ -86,11 +86,11 @@ export class RunReliability {
    * 'oom' after the guard halved the batch (the caller rewinds the cursor and retries the
    * step), null after a non-finite loss rolled the weights back (the caller skips it).
    */
-  step<R extends { grads: tf.Tensor[] }>(step: number, fn: () => R): R | 'oom' | null {
+  async step<R extends { grads: tf.Tensor[] }>(step: number, fn: () => R | Promise<R>): Promise<R | 'oom' | null> {
     let out: R;
     try {
       if (this.faults.fire('oom', step)) throw new InjectedOutOfMemory(step);
-      out = fn();
+      out = await fn();
     } catch (err) {
       if (isOutOfMemory(err)) {
         this.guard.outOfMemory(step, err);
@@ -121,8 +121,8 @@ export class RunReliability {
    * Clips the averaged gradients of `step`. A non-finite norm rolls back (returns null: skip
    * the update); an exploded one is clipped to the guard's bound instead of `maxNorm`.
    */
-  clip(step: number, grads: tf.Tensor[], maxNorm: number): ClipResult | null {
-    const clip = clipByGlobalNorm(grads, maxNorm);
+  async clip(step: number, grads: tf.Tensor[], maxNorm: number): Promise<ClipResult | null> {
+    const clip = await clipByGlobalNorm(grads, maxNorm);
     if (!Number.isFinite(clip.norm)) {
       tf.dispose(clip.grads);
       this.guard.nonFinite(step, { grad_norm: clip.norm });
@@ -145,7 +145,7 @@ export class RunReliability {
 /** A checkpoint part for any object with getState/setState (objective balancing, early stopping). */
 export function statePart(name: string, owner: { getState(): unknown; setState(state: never): void } | null): CheckpointPart[] {
   if (!owner) return [];
-  return [{ name, save: () => ({ state: owner.getState() }), load: (state) => owner.setState(state as never) }];
+  return [{ name, save: async () => ({ state: owner.getState() }), load: (state) => owner.setState(state as never) }];
 }
 
 /** Builds the run's reliability side; for a resume, restores the chosen checkpoint. */
@@ -156,12 +156,12 @@ export async function startReliability(d: ReliabilityDeps): Promise<RunReliabili
   await rel.checkpoints.init();
   if (d.req.resume) {
     const ckpt = await openResumeCheckpoint(d.req, d.emit);
-    rel.resumed = applyResume(ckpt, {
+    rel.resumed = await applyResume(ckpt, {
       model: d.model, variables: d.variables, optimizer: d.optimizer, rng: d.rng, guard: rel.guard, checkpointer: rel.checkpoints,
       trainWindows: d.data.train.n, manifestHash: d.data.manifestHash,
     }, d.emit, d.req.run_id);
   } else {
-    rel.guard.markStable(0);
+    await rel.guard.markStable(0);
   }
   return rel;
 }

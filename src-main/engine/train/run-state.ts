@@ -73,7 +73,8 @@ export const ORDER_BLOB = 'cursor/order';
  */
 export interface CheckpointPart {
   name: string;
-  save(): { state: unknown; arrays?: NamedArray[] };
+  /** Async: arrays may be read off the device (`await data()`, the one read webgpu has in Node). */
+  save(): Promise<{ state: unknown; arrays?: NamedArray[] }>;
   /** `arrays` holds this part's blobs with the "part.<name>/" prefix removed. */
   load(state: unknown, arrays: Map<string, NamedArray>): void;
 }

@@ -15,6 +15,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { RecoveryEvent } from '../protocol/index.js';
 import type { CheckpointPart, GuardState } from './run-state.js';
+import { readCopies } from '../backend/device-read.js';
 import { InjectedOutOfMemory } from '../faults.js';
 import { DivergenceError } from '../objective/divergence-error.js';
 import type { AdamState, AdamW } from './adamw.js';
@@ -45,7 +46,7 @@ export class StabilityGuard {
   private norms: number[] = [];
   private pendingAttempts = 0;
   private rssAtHalving: number | null = null;
-  private snapshot: { step: number; weights: Float32Array[]; optimizer: AdamState; parts: { name: string; saved: ReturnType<CheckpointPart['save']> }[] } | null = null;
+  private snapshot: { step: number; weights: Float32Array[]; optimizer: AdamState; parts: { name: string; saved: Awaited<ReturnType<CheckpointPart['save']>> }[] } | null = null;
   /**
    * State owned elsewhere (EMA shadow, balancing, early stopping: the checkpoint's parts),
    * snapshotted and restored with the weights, so a rollback retries from one consistent
@@ -66,14 +67,13 @@ export class StabilityGuard {
   }
 
   /** The current weights and moments become the rollback target (call after a stable checkpoint). */
-  markStable(step: number): void {
-    this.snapshot = {
-      step,
-      weights: this.variables.map((v) => Float32Array.from(v.dataSync() as Float32Array)),
-      optimizer: this.optimizer.getState(),
-      // structuredClone: a part's save() may hand out live objects its owner keeps mutating.
-      parts: this.parts.map((p) => ({ name: p.name, saved: structuredClone(p.save()) })),
-    };
+  async markStable(step: number): Promise<void> {
+    const weights = await readCopies(this.variables);
+    const optimizer = await this.optimizer.getState();
+    const parts = [];
+    // structuredClone: a part's save() may hand out live objects its owner keeps mutating.
+    for (const p of this.parts) parts.push({ name: p.name, saved: structuredClone(await p.save()) });
+    this.snapshot = { step, weights, optimizer, parts };
     this.pendingAttempts = 0;
   }
 

@@ -22,8 +22,8 @@ export class ValidationCheck {
     readonly stopper: EarlyStopping | null,
   ) {}
 
-  run(step: number): ValidationResult | null {
-    this.last = this.objective.validate(this.data.val, this.seed, this.task.batch_size, this.amplitudeLimit);
+  async run(step: number): Promise<ValidationResult | null> {
+    this.last = await this.objective.validate(this.data.val, this.seed, this.task.batch_size, this.amplitudeLimit);
     if (!this.stopper || !this.last) return this.last;
     const value = this.task.monitor === 'val_total_loss' ? this.last.total : this.last.flow;
     const d = this.stopper.update(value, step);

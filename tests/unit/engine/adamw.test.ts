@@ -36,11 +36,11 @@ describe('AdamW / Adam', () => {
     expect(run('adam')[0]).not.toBeCloseTo(run('adamw')[0], 6);
   });
 
-  it('state round-trips: a restored optimiser continues identically', () => {
+  it('state round-trips: a restored optimiser continues identically', async () => {
     const w1 = tf.variable(tf.tensor1d([0.3, 0.7, -1]));
     const a = new AdamW([w1], { kind: 'adamw', weightDecay: 0.01 });
     a.apply([tf.tensor1d([1, 2, 3])], 0.1);
-    const state = a.getState();
+    const state = await a.getState();
     const w2 = tf.variable(tf.tensor1d(Array.from(w1.dataSync())));
     const b = new AdamW([w2], { kind: 'adamw', weightDecay: 0.01 });
     b.setState(state);
@@ -66,18 +66,18 @@ describe('learning-rate schedules', () => {
 });
 
 describe('global-norm clipping', () => {
-  it('returns the pre-clip norm and scales to the max norm', () => {
+  it('returns the pre-clip norm and scales to the max norm', async () => {
     const g = [tf.tensor1d([3, 0]), tf.tensor1d([0, 4])]; // ‖g‖ = 5
-    const r = clipByGlobalNorm(g, 1);
+    const r = await clipByGlobalNorm(g, 1);
     expect(r.norm).toBeCloseTo(5, 5);
     expect(r.clipped).toBe(true);
     const after = Math.hypot(...r.grads.flatMap((t) => Array.from(t.dataSync())));
     expect(after).toBeCloseTo(1, 4);
   });
 
-  it('0 disables clipping and a small gradient is left alone', () => {
+  it('0 disables clipping and a small gradient is left alone', async () => {
     const g = [tf.tensor1d([3, 4])];
-    expect(Array.from(clipByGlobalNorm(g, 0).grads[0].dataSync())).toEqual([3, 4]);
-    expect(clipByGlobalNorm(g, 10).clipped).toBe(false);
+    expect(Array.from((await clipByGlobalNorm(g, 0)).grads[0].dataSync())).toEqual([3, 4]);
+    expect((await clipByGlobalNorm(g, 10)).clipped).toBe(false);
   });
 });

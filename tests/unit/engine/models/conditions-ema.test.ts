@@ -71,7 +71,7 @@ describe('conditions', () => {
 });
 
 describe('EMA of weights', () => {
-  it('s ← d_n·s + (1 − d_n)·w with d_n = min(decay, (1+n)/(10+n)), by hand', () => {
+  it('s ← d_n·s + (1 − d_n)·w with d_n = min(decay, (1+n)/(10+n)), by hand', async () => {
     const model = new FlowModel(tinySpec().model, shape, 1);
     const w = model.params.get('time.fc1.b');
     const ema = new Ema(model.params, 0.5);
@@ -87,7 +87,7 @@ describe('EMA of weights', () => {
     expect(emaDecayAt(0.999, 0)).toBeCloseTo(0.1, 10);
     expect(emaDecayAt(0.5, 100)).toBe(0.5);
     const idx = model.params.list().findIndex((p) => p.name === 'time.fc1.b');
-    expect(ema.values()[idx][0]).toBeCloseTo(s, 5);
+    expect((await ema.values())[idx][0]).toBeCloseTo(s, 5);
     expect(tf.memory().numTensors).toBe(before); // each update replaces the shadow, nothing accumulates
     // withShadow swaps in the EMA weights and restores the live ones.
     const inside = ema.withShadow(() => w.dataSync()[0]);
@@ -96,12 +96,12 @@ describe('EMA of weights', () => {
 
     // The checkpoint part round-trips the shadow; loadEmaWeights puts it into a model.
     const part = emaParts(ema, model)[0];
-    const saved = part.save();
+    const saved = await part.save();
     const arrays = new Map(saved.arrays!.map((a) => [a.name, a]));
     const ema2 = new Ema(model.params, 0.5);
     emaParts(ema2, model)[0].load(saved.state, arrays);
     expect(ema2.updates).toBe(4);
-    expect(ema2.values()[idx][0]).toBeCloseTo(s, 5);
+    expect((await ema2.values())[idx][0]).toBeCloseTo(s, 5);
     const prefixed = new Map(saved.arrays!.map((a) => [`part.ema/${a.name}`, a]));
     const restored = new FlowModel(tinySpec().model, shape, 99);
     expect(loadEmaWeights(restored, new Map())).toBe(false);

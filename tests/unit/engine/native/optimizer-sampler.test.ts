@@ -30,7 +30,7 @@ const relDiff = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
 
 describe.skipIf(!native.addon)('native optimiser, EMA and samplers', () => {
   for (const kind of ['adamw', 'adam'] as const) {
-    it(`${kind}: three steps with a clip factor give the TypeScript optimiser's weights and moments; the norm matches`, () => {
+    it(`${kind}: three steps with a clip factor give the TypeScript optimiser's weights and moments; the norm matches`, async () => {
       const { model } = modelOf(128, { hidden_dim: 32, time_dim: 8, condition_dim: 4 });
       const net = new NativeMlp(native.addon!, model);
       net.pullWeights();
@@ -40,7 +40,7 @@ describe.skipIf(!native.addon)('native optimiser, EMA and samplers', () => {
         const { batch, draws } = batchAndDraws(model, 8, s);
         net.lossAndGrad(batch.x, draws, 1, false);
         const grads = model.params.list().map(({ name, variable }) => tf.tensor(net.grad(name), variable.shape));
-        expect(Math.abs(Math.sqrt(net.handle.gradSumSquares()) - globalNorm(grads)) / globalNorm(grads)).toBeLessThan(1e-6);
+        expect(Math.abs(Math.sqrt(net.handle.gradSumSquares()) - (await globalNorm(grads))) / (await globalNorm(grads))).toBeLessThan(1e-6);
         const lr = 1e-2;
         const scale = 0.5;
         opt.apply(grads, lr, scale);
@@ -51,7 +51,7 @@ describe.skipIf(!native.addon)('native optimiser, EMA and samplers', () => {
         });
         tf.dispose(grads);
       }
-      const state = opt.getState();
+      const state = await opt.getState();
       model.params.list().forEach(({ name, variable }, i) => {
         expect(relDiff(net.named.get(name)!, variable.dataSync())).toBeLessThan(1e-6);
         const off = net.named.get(name)!.byteOffset / 4;
@@ -100,7 +100,7 @@ describe.skipIf(!native.addon)('native optimiser, EMA and samplers', () => {
     model.dispose();
   });
 
-  it('EMA: the shadow follows the TypeScript Ema update for update', () => {
+  it('EMA: the shadow follows the TypeScript Ema update for update', async () => {
     const { model } = modelOf(64, { hidden_dim: 16, time_dim: 4, condition_dim: 4 });
     const net = new NativeMlp(native.addon!, model);
     const ema = new Ema(model.params, 0.99);
@@ -113,7 +113,7 @@ describe.skipIf(!native.addon)('native optimiser, EMA and samplers', () => {
       net.pullWeights();
       net.handle.emaUpdate(emaDecayAt(0.99, n));
     }
-    const shadow = ema.values();
+    const shadow = await ema.values();
     const block = net.handle.block('ema');
     model.params.list().forEach(({ name }, i) => {
       const off = net.named.get(name)!.byteOffset / 4;

@@ -46,7 +46,7 @@ describe('uncertainty weighting (Kendall et al. 2018)', () => {
     u.dispose();
   });
 
-  it('driven by AdamW on fixed losses, s_i → log L_i: the larger loss gets the smaller weight, none collapses', () => {
+  it('driven by AdamW on fixed losses, s_i → log L_i: the larger loss gets the smaller weight, none collapses', async () => {
     const u = new UncertaintyWeighting();
     const opt = new AdamW(u.variables, { kind: 'adamw', weightDecay: 0 });
     const before = tf.memory().numTensors;
@@ -57,6 +57,7 @@ describe('uncertainty weighting (Kendall et al. 2018)', () => {
       const g = u.variableGrads(Lf, Lc);
       opt.apply(g, 0.01);
       tf.dispose(g);
+      await u.afterStep(parts(Lf, Lc)); // as the loop does after each update: s_i read back
       const w = u.weights();
       minWeight = Math.min(minWeight, w.flow, w.contrastive);
     }

@@ -54,7 +54,7 @@ const maxAbsDiff = (a: tf.Tensor, b: tf.Tensor): number => tf.tidy(() => tf.max(
 
 describe('joint objective step', () => {
   for (const balancing of ['uncertainty', 'gradnorm', 'fixed'] as const) {
-    it(`every parameter (velocity net, encoder, head${balancing === 'uncertainty' ? ', log-variances' : ''}) gets a non-zero gradient — ${balancing}`, () => {
+    it(`every parameter (velocity net, encoder, head${balancing === 'uncertainty' ? ', log-variances' : ''}) gets a non-zero gradient — ${balancing}`, async () => {
       const { model, objective } = build({ use_contrastive: true, balancing });
       const vars = objective.variables();
       // The optimiser is built over exactly these; the head and balancing variables are in it.
@@ -63,7 +63,7 @@ describe('joint objective step', () => {
       expect(objective.params.list().map((p) => p.name)).toContain('proj.fc2.w');
       const batch = batchOf([0, 1, 2, 3, 4, 5, 6, 7]);
       const before = tf.memory().numTensors;
-      const r = objective.step([{ batch, draws: objective.draw(batch, new Rng(1)) }], 'test');
+      const r = await objective.step([{ batch, draws: objective.draw(batch, new Rng(1)) }], 'test');
       const names = [...model.params.list(), ...objective.params.list()].map((p) => p.name);
       if (balancing === 'uncertainty') names.push('log_var_flow', 'log_var_contrastive');
       const zero = r.grads.map((g, i) => [names[i], tf.tidy(() => tf.max(tf.abs(g)).dataSync()[0])] as const).filter(([, m]) => !(m > 0));
@@ -75,7 +75,7 @@ describe('joint objective step', () => {
         expect(r.sharedNorms!.contrastive).toBeGreaterThan(0);
         expect(objective.sharedLayer()).toBe('vel.fc1.w_signal');
         const w0 = objective.balancer.weights();
-        objective.afterStep(r);
+        await objective.afterStep(r);
         const w1 = objective.balancer.weights();
         expect(w1.flow).not.toBe(w0.flow); // GradNorm's own "gradient" moved its weights
         expect(w1.flow + w1.contrastive).toBeCloseTo(2, 9);
@@ -89,7 +89,7 @@ describe('joint objective step', () => {
     });
   }
 
-  it('the encoder sees exactly aug(x) for each view, and the two views differ', () => {
+  it('the encoder sees exactly aug(x) for each view, and the two views differ', async () => {
     const { spec, model, objective } = build({ use_contrastive: true });
     const seen: Float32Array[] = [];
     const real = model.encoderFeatures.bind(model);
@@ -100,7 +100,7 @@ describe('joint objective step', () => {
     const batch = batchOf([0, 1, 2, 3]);
     const draws = objective.draw(batch, new Rng(3));
     expect(objective.draw(batch, new Rng(3)).views!.view1).toEqual(draws.views!.view1); // seeded
-    const r = objective.step([{ batch, draws }], 'test');
+    const r = await objective.step([{ batch, draws }], 'test');
     tf.dispose(r.grads);
     expect(seen).toHaveLength(2);
     expect(seen[0]).toEqual(draws.views!.view1);
@@ -120,14 +120,14 @@ describe('joint objective step', () => {
     model.dispose();
   });
 
-  it('gradient accumulation: 2 micro-batches of B equal one batch of 2B on the same windows and draws', () => {
+  it('gradient accumulation: 2 micro-batches of B equal one batch of 2B on the same windows and draws', async () => {
     const { model, objective } = build({ use_contrastive: false, flow_loss_weight: 0.7 });
     const idx = [0, 1, 2, 3, 4, 5, 6, 7];
     const big = batchOf(idx);
     const draws = objective.draw(big, new Rng(9));
     const n = big.n;
-    const one = objective.step([{ batch: big, draws }], 'big');
-    const two = objective.step([
+    const one = await objective.step([{ batch: big, draws }], 'big');
+    const two = await objective.step([
       { batch: sliceRows(big, n, 0, 4), draws: sliceDraws(draws, n, 0, 4) },
       { batch: sliceRows(big, n, 4, 8), draws: sliceDraws(draws, n, 4, 8) },
     ], 'micro');
@@ -142,7 +142,7 @@ describe('joint objective step', () => {
     expect(worst).toBeLessThan(1e-5 * Math.max(1, scale));
     // the 0.7 weight is applied: compare with an unweighted objective on the same draws
     const plain = build({ use_contrastive: false });
-    const p = plain.objective.step([{ batch: big, draws }], 'plain');
+    const p = await plain.objective.step([{ batch: big, draws }], 'plain');
     expect(maxAbsDiff(tf.mul(p.grads[0], 0.7), one.grads[0])).toBeLessThan(1e-6);
     tf.dispose([one.grads, two.grads, p.grads]);
     plain.objective.dispose();
@@ -151,10 +151,10 @@ describe('joint objective step', () => {
     model.dispose();
   });
 
-  it('dit: the contrastive loss trains the transformer trunk through encoderFeatures; GradNorm uses dit.embed.w', () => {
+  it('dit: the contrastive loss trains the transformer trunk through encoderFeatures; GradNorm uses dit.embed.w', async () => {
     const { model, objective } = build({ use_contrastive: true, balancing: 'gradnorm' }, { velocity_net: 'dit', patch_size: 8, token_dim: 16, depth: 1, heads: 2, hidden_dim: 32 });
     const batch = batchOf([0, 1, 2, 3]);
-    const r = objective.step([{ batch, draws: objective.draw(batch, new Rng(4)) }], 'dit');
+    const r = await objective.step([{ batch, draws: objective.draw(batch, new Rng(4)) }], 'dit');
     expect(objective.sharedLayer()).toBe('dit.embed.w');
     expect(r.sharedNorms!.contrastive).toBeGreaterThan(0);
     const names = [...model.params.list(), ...objective.params.list()].map((p) => p.name);
@@ -166,11 +166,11 @@ describe('joint objective step', () => {
     model.dispose();
   });
 
-  it('getState/setState round-trips the balancing state', () => {
+  it('getState/setState round-trips the balancing state', async () => {
     const a = build({ use_contrastive: true, balancing: 'gradnorm' });
     const batch = batchOf([0, 1, 2, 3]);
-    const r = a.objective.step([{ batch, draws: a.objective.draw(batch, new Rng(2)) }], 'test');
-    a.objective.afterStep(r);
+    const r = await a.objective.step([{ batch, draws: a.objective.draw(batch, new Rng(2)) }], 'test');
+    await a.objective.afterStep(r);
     tf.dispose(r.grads);
     const state = JSON.parse(JSON.stringify(a.objective.getState()));
     const b = build({ use_contrastive: true, balancing: 'gradnorm' });
@@ -183,14 +183,14 @@ describe('joint objective step', () => {
     }
   });
 
-  it('a non-finite loss is refused with a DivergenceError (what the loop rolls back on), naming the loss and where', () => {
+  it('a non-finite loss is refused with a DivergenceError (what the loop rolls back on), naming the loss and where', async () => {
     const { model, objective } = build({ use_contrastive: false });
     const batch = batchOf([0, 1, 2, 3]);
     const draws = objective.draw(batch, new Rng(3));
     draws.flow.noise.fill(Number.NaN);
     let caught: unknown = null;
     try {
-      objective.step([{ batch, draws }], 'step 7 (epoch 1)');
+      await objective.step([{ batch, draws }], 'step 7 (epoch 1)');
     } catch (err) {
       caught = err;
     }

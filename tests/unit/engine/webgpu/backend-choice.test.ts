@@ -1,10 +1,12 @@
 /**
- * Runs never land on webgpu by themselves: auto records why it was left out, and
- * FLOWBENCH_BACKEND=webgpu is refused by name (runs read tensors synchronously; webgpu in
- * Node only asynchronously). Only a caller that asks by name gets it (webgpu-parity.test.ts).
+ * webgpu in the backend choice. Training reads tensors asynchronously, so it may run on webgpu:
+ * FLOWBENCH_BACKEND=webgpu is accepted there, and auto takes a hardware adapter but skips a
+ * software one (llvmpipe here), saying why. Evaluation and sampling read synchronously: auto
+ * leaves webgpu out saying so, and FLOWBENCH_BACKEND=webgpu fails naming the valid backends.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { initBackend, WEBGPU_NOT_AUTO } from '../../../../src-main/engine/backend/select-backend.js';
+import { initBackend, softwareAdapterReason, WEBGPU_NEEDS_ASYNC_READS } from '../../../../src-main/engine/backend/select-backend.js';
+import { registerWebGpu } from '../../../../src-main/engine/backend/webgpu.js';
 
 const saved = process.env.FLOWBENCH_BACKEND;
 afterEach(() => {
@@ -12,17 +14,49 @@ afterEach(() => {
   else process.env.FLOWBENCH_BACKEND = saved;
 });
 
+const adapter = await registerWebGpu();
+const software = typeof adapter !== 'string' && adapter.software;
+if (process.env.FLOWBENCH_REQUIRE_WEBGPU === '1' && typeof adapter === 'string') throw new Error(`FLOWBENCH_REQUIRE_WEBGPU=1 but ${adapter}`);
+
 describe('webgpu in the backend choice', () => {
-  it('auto takes wasm and says why webgpu was skipped', async () => {
+  it('a job that reads synchronously: auto takes wasm and says why webgpu was skipped', async () => {
     delete process.env.FLOWBENCH_BACKEND;
     const info = await initBackend();
     expect(info.name).toBe('wasm');
-    expect(info.skipped.webgpu).toBe(WEBGPU_NOT_AUTO);
+    expect(info.skipped.webgpu).toBe(WEBGPU_NEEDS_ASYNC_READS);
     expect(info.skipped.webgpu).toMatch(/synchronously/);
   });
 
-  it('FLOWBENCH_BACKEND=webgpu is refused, naming the valid values', async () => {
+  it('a job that reads synchronously refuses FLOWBENCH_BACKEND=webgpu, naming the valid values', async () => {
     process.env.FLOWBENCH_BACKEND = 'webgpu';
-    await expect(initBackend()).rejects.toThrow('FLOWBENCH_BACKEND = "webgpu" is not a backend; valid: auto, native, wasm, cpu');
+    await expect(initBackend()).rejects.toThrow(
+      'FLOWBENCH_BACKEND = "webgpu" cannot run this job: evaluation and sampling read tensors synchronously, which webgpu in Node cannot; valid here: auto, native, wasm, cpu',
+    );
+  });
+
+  it('an unknown FLOWBENCH_BACKEND names every backend training can use', async () => {
+    process.env.FLOWBENCH_BACKEND = 'cuda';
+    await expect(initBackend(undefined, 'async')).rejects.toThrow('FLOWBENCH_BACKEND = "cuda" is not a backend; valid: auto, native, wasm, cpu, webgpu');
+  });
+
+  it('training, auto: a software adapter is skipped, saying which and why (no adapter: says that)', async () => {
+    delete process.env.FLOWBENCH_BACKEND;
+    const info = await initBackend(undefined, 'async');
+    if (typeof adapter === 'string') {
+      expect(info.skipped.webgpu).toBe(adapter);
+    } else if (software) {
+      expect(info.name).toBe('wasm');
+      expect(info.skipped.webgpu).toBe(softwareAdapterReason(adapter.name));
+      expect(info.skipped.webgpu).toMatch(/^software adapter .+: slower than the CPU engines$/);
+    } else {
+      expect(info.name).toBe('webgpu'); // a hardware GPU goes first
+    }
+  });
+
+  it.skipIf(typeof adapter === 'string')('training: FLOWBENCH_BACKEND=webgpu is accepted and runs on the adapter', async () => {
+    process.env.FLOWBENCH_BACKEND = 'webgpu';
+    const info = await initBackend(undefined, 'async');
+    expect(info.name).toBe('webgpu');
+    expect(info.adapter?.name).toBe(typeof adapter === 'string' ? '' : adapter.name);
   });
 });

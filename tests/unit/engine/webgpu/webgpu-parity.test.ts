@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../../../src-main/data/rng.js';
-import { initBackend, type BackendInfo } from '../../../../src-main/engine/backend/select-backend.js';
+import { initBackend } from '../../../../src-main/engine/backend/select-backend.js';
 import { webGpuErrors } from '../../../../src-main/engine/backend/webgpu.js';
 import { FlowModel } from '../../../../src-main/engine/flow/flow-model.js';
 import { AdamW } from '../../../../src-main/engine/train/adamw.js';
@@ -16,6 +16,7 @@ import { asyncFlowStep } from '../../../../src-main/engine/train/async-flow-step
 import { gatherBatch } from '../../../../src-main/engine/train/batches.js';
 import { drawTraining } from '../../../../src-main/engine/train/flow-step.js';
 import { sineWindows, tinySpec } from '../fixtures.js';
+import { startWebGpu } from './start-webgpu.js';
 
 const STEPS = 6;
 const B = 16;
@@ -46,21 +47,11 @@ async function train(): Promise<{ losses: number[]; norms: number[]; weights: Fl
 // wasm first: moving a tensor off webgpu would need a synchronous read, so wasm's run is done before webgpu starts.
 await initBackend('wasm');
 const onWasm = await train();
-let gpu: BackendInfo | string;
-try {
-  gpu = await initBackend('webgpu');
-} catch (err) {
-  gpu = (err as Error).message;
-}
-const why = typeof gpu === 'string' ? gpu : null;
-if (why !== null) {
-  if (process.env.FLOWBENCH_REQUIRE_WEBGPU === '1') throw new Error(`FLOWBENCH_REQUIRE_WEBGPU=1 but ${why}`);
-  console.warn(`[webgpu tests skipped] ${why}`);
-}
+const { gpu, why } = await startWebGpu('webgpu tests');
 
 describe.skipIf(why !== null)('webgpu backend against wasm (reference MLP, a few steps)', () => {
   it('runs on a named adapter', () => {
-    const info = gpu as BackendInfo;
+    const info = gpu!;
     expect(tf.getBackend()).toBe('webgpu');
     expect(info.name).toBe('webgpu');
     expect(info.adapter?.name.length).toBeGreaterThan(0);
