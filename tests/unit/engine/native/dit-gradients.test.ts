@@ -11,7 +11,7 @@ import { initBackend } from '../../../../src-main/engine/backend/select-backend.
 import type { FlowModel } from '../../../../src-main/engine/flow/flow-model.js';
 import { NativeDit } from '../../../../src-main/engine/native/native-dit.js';
 import { flowLossAndGrads } from '../../../../src-main/engine/train/flow-step.js';
-import { batchAndDraws, modelOf, native } from './native-support.js';
+import { batchAndDraws, checkFiniteDifferences, modelOf, native } from './native-support.js';
 
 beforeAll(async () => {
   await initBackend('wasm');
@@ -50,27 +50,7 @@ describe.skipIf(!native.addon)('native dit gradients', () => {
       net.pullWeights();
       const { batch, draws } = batchAndDraws(model, 3);
       const p = net.params as Float64Array;
-      net.lossAndGrad(batch.x, draws, 1, false);
-      const analytic = Float64Array.from(net.grads);
-      const h = 1e-6;
-      let checked = 0;
-      for (const [name, view] of net.named) {
-        const offset = view.byteOffset / 8;
-        for (let j = 0; j < view.length; j++) {
-          const i = offset + j;
-          const keep = p[i];
-          p[i] = keep + h;
-          const up = net.lossAndGrad(batch.x, draws, 1, false);
-          p[i] = keep - h;
-          const down = net.lossAndGrad(batch.x, draws, 1, false);
-          p[i] = keep;
-          const fd = (up - down) / (2 * h);
-          const err = Math.abs(fd - analytic[i]);
-          if (err > 1e-7 + 1e-5 * Math.abs(fd)) throw new Error(`${name}[${j}]: analytic ${analytic[i]} vs finite difference ${fd}`);
-          checked++;
-        }
-      }
-      expect(checked).toBe(p.length);
+      expect(checkFiniteDifferences(net, batch, draws)).toBe(p.length);
       // Every block parameter received gradient (the perturbation opened every gate).
       for (const name of ['dit.block0.attn.qkv.w', 'dit.block1.ada.w', 'dit.embed.w', 'time.fc1.w']) expect(norm(net.grad(name))).toBeGreaterThan(0);
       model.dispose();
