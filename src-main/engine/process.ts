@@ -7,7 +7,7 @@
  */
 import { DataError } from '../data/index.js';
 import { initBackend } from './backend/select-backend.js';
-import { enginePreference } from './native/engine-choice.js';
+import { initTrainingBackend } from './native/engine-choice.js';
 import { runEvaluation } from './evaluate/run-evaluation.js';
 import { runFewShotFinetune } from './evaluate/fewshot-finetune.js';
 import { hostMessageSchema, type EngineEvent, type EvaluateRequest, type FewShotRequest, type FinishedEvent, type SampleRequest, type TrainRequest } from './protocol/index.js';
@@ -82,7 +82,7 @@ async function run(msg: TrainRequest | SampleRequest | EvaluateRequest | FewShot
   try {
     if (msg.type === 'train') acquireRunLock(msg.run_dir); // released at exit
     // Only the training loop reads tensors asynchronously throughout, so only it may run on webgpu.
-    const backend = msg.type === 'train' ? await initBackend(enginePreference(msg.spec), 'async') : await initBackend();
+    const backend = msg.type === 'train' ? await initTrainingBackend(msg.spec) : await initBackend();
     const finished = msg.type === 'train'
       ? await runTraining(msg, send, control, { backend })
       : msg.type === 'evaluate'

@@ -6,8 +6,9 @@
  * `webgpu` (webgpu.ts) reads tensors only asynchronously in Node (`await data()`), so it is
  * open only to callers that read that way (`reads: 'async'`): the training loop. Evaluation and
  * sampling read synchronously; asked for webgpu they fail, naming the backends they can use.
- * auto, when training, takes webgpu on a hardware adapter and otherwise records why not
- * (no adapter, or a software rasteriser such as llvmpipe, slower than the CPU engines),
+ * auto, when training a run the native engine cannot train (engine/native/engine-choice.ts
+ * says so through `skipWebGpu`), takes webgpu on a hardware adapter and otherwise records why
+ * not (no adapter, or a software rasteriser such as llvmpipe, slower than the CPU engines),
  * then wasm → cpu.
  * tfjs-node(-gpu) is gone: its libtensorflow download answers 403 (docs/PERFORMANCE.md).
  */
@@ -74,8 +75,9 @@ async function tryWasm(): Promise<string | null> {
 /**
  * Initialises one backend; resolves with which one and why faster ones were skipped.
  * reads: how the caller reads tensors ('async': the training loop; webgpu may be taken).
+ * skipWebGpu: why auto leaves webgpu out anyway (the native engine trains this run).
  */
-export async function initBackend(prefer?: EngineBackend, reads: TensorReads = 'sync'): Promise<BackendInfo> {
+export async function initBackend(prefer?: EngineBackend, reads: TensorReads = 'sync', skipWebGpu: string | null = null): Promise<BackendInfo> {
   const fromEnv = process.env.FLOWBENCH_BACKEND || undefined;
   const choice = (prefer ?? fromEnv ?? 'auto') as EngineBackend;
   const where = prefer ? 'initBackend(prefer)' : 'FLOWBENCH_BACKEND';
@@ -91,7 +93,9 @@ export async function initBackend(prefer?: EngineBackend, reads: TensorReads = '
   const skipped: Record<string, string> = {};
   let name: string | null = null;
 
-  if (choice === 'webgpu' || (choice === 'auto' && reads === 'async')) {
+  if (choice === 'auto' && skipWebGpu) {
+    skipped.webgpu = skipWebGpu; // Dawn is not even loaded
+  } else if (choice === 'webgpu' || (choice === 'auto' && reads === 'async')) {
     const adapter = await registerWebGpu();
     if (choice === 'webgpu') {
       if (typeof adapter === 'string') throw new Error(`backend "webgpu" was requested but could not start: ${adapter}`);

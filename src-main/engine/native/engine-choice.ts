@@ -1,12 +1,14 @@
 /**
  * Which engine trains a run: `native` when the addon loaded and covers the model, else the
- * tf backend initBackend chose (webgpu on a hardware adapter or when asked for, else wasm,
- * else cpu), with the reason each faster one was skipped. On webgpu the native engine is left
- * out: a hardware GPU goes first, and the addon reads the tf weights synchronously. FLOWBENCH_BACKEND, when set, overrides engine.backend (CI runs the engine suite
+ * tf backend initBackend chose (webgpu when asked for, or on a hardware adapter when native
+ * cannot train the run; else wasm, else cpu), with the reason each faster one was skipped.
+ * auto puts native before a hardware GPU because native is measured (docs/PERFORMANCE.md) and
+ * webgpu on a GPU is not yet; on webgpu the native engine is left out (the addon reads the tf
+ * weights synchronously). FLOWBENCH_BACKEND, when set, overrides engine.backend (CI runs the engine suite
  * with FLOWBENCH_BACKEND=wasm); forcing `native` where it cannot run is an error that says why.
  */
 import { ENGINE_BACKENDS, type EngineBackend, type RunSpec } from '../../config/schema.js';
-import type { BackendInfo } from '../backend/select-backend.js';
+import { initBackend, type BackendInfo } from '../backend/select-backend.js';
 import type { NativeAddon } from './addon-types.js';
 import { loadNativeAddon } from './loader.js';
 import { nativeCoverageGap } from '../../config/native-coverage.js';
@@ -33,6 +35,22 @@ export function enginePreference(spec: Pick<RunSpec, 'engine'>, env: NodeJS.Proc
   return fromEnv as EngineBackend;
 }
 
+/** Why the native engine cannot train `spec` (no addon, or a model or objective it does not cover); null when it can. */
+function nativeGap(spec: Pick<RunSpec, 'model' | 'task'>): string | null {
+  const load = loadNativeAddon();
+  return load.addon ? (nativeCoverageGap(spec.model, spec.task)?.message ?? null) : load.reason;
+}
+
+/** Why auto leaves webgpu out when the native engine can train the run. */
+export const NATIVE_BEFORE_WEBGPU = 'the native engine trains this run (measured; webgpu on a GPU is not yet measured against it: engine.backend: webgpu to use it)';
+
+/** The tf backend of a training run (reads asynchronously): auto tries webgpu only where native cannot train. */
+export async function initTrainingBackend(spec: Pick<RunSpec, 'engine' | 'model' | 'task'>): Promise<BackendInfo> {
+  const preference = enginePreference(spec);
+  const skipWebGpu = preference === 'auto' && nativeGap(spec) === null ? NATIVE_BEFORE_WEBGPU : null;
+  return initBackend(preference, 'async', skipWebGpu);
+}
+
 /** Decides the training engine for `spec` once the tf backend is up. */
 export function chooseEngine(spec: Pick<RunSpec, 'engine' | 'model' | 'task'>, tfBackend: BackendInfo, env: NodeJS.ProcessEnv = process.env): EngineChoice {
   const preference = enginePreference(spec, env);
@@ -43,14 +61,12 @@ export function chooseEngine(spec: Pick<RunSpec, 'engine' | 'model' | 'task'>, t
     const source = env.FLOWBENCH_BACKEND ? 'FLOWBENCH_BACKEND' : 'engine.backend';
     return fallback(`${source} = ${preference}`);
   }
-  if (tfBackend.name === 'webgpu') return fallback(`webgpu on hardware adapter ${tfBackend.adapter?.name ?? '(unnamed)'} goes first`);
-  const load = loadNativeAddon();
-  const why = load.addon ? (nativeCoverageGap(spec.model, spec.task)?.message ?? null) : load.reason;
+  const why = nativeGap(spec) ?? (tfBackend.name === 'webgpu' ? `the tf backend is webgpu (adapter ${tfBackend.adapter?.name ?? '(unnamed)'}), whose weights the addon cannot read synchronously` : null);
   if (why) {
     if (preference === 'native') throw new Error(`engine.backend = native was requested but the native engine cannot run this run: ${why}`);
     return fallback(why);
   }
-  const addon = load.addon as NativeAddon;
+  const addon = loadNativeAddon().addon as NativeAddon;
   addon.setThreads(spec.engine.threads);
   const blas = addon.info();
   return {

@@ -7,11 +7,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { openDataSource, prepareWindows, type PreparedData } from '../../data/index.js';
-import { initBackend, type BackendInfo } from '../backend/select-backend.js';
+import type { BackendInfo } from '../backend/select-backend.js';
 import { FlowModel } from '../flow/flow-model.js';
 import { Ema } from '../flow/ema.js';
 import { emaParts } from '../flow/ema-checkpoint.js';
-import { chooseEngine, enginePreference } from '../native/engine-choice.js';
+import { chooseEngine, initTrainingBackend } from '../native/engine-choice.js';
 import { nativeStepper } from '../native/native-stepper.js';
 import type { EpochEvent, FinishedEvent, StepEvent, TrainRequest } from '../protocol/index.js';
 import { Rng } from '../../data/rng.js';
@@ -48,7 +48,7 @@ export async function runTraining(
   const { spec, run_id: runId } = req;
   const { task, trainer } = spec;
   const seed = spec.environment.seed;
-  const backend = options.backend ?? (await initBackend(enginePreference(spec), 'async'));
+  const backend = options.backend ?? (await initTrainingBackend(spec));
 
   // ---- data
   const data = options.data ?? (await loadData(req));

@@ -7,6 +7,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { initBackend, softwareAdapterReason, WEBGPU_NEEDS_ASYNC_READS } from '../../../../src-main/engine/backend/select-backend.js';
 import { registerWebGpu } from '../../../../src-main/engine/backend/webgpu.js';
+import { chooseEngine, initTrainingBackend, NATIVE_BEFORE_WEBGPU } from '../../../../src-main/engine/native/engine-choice.js';
+import { loadNativeAddon } from '../../../../src-main/engine/native/loader.js';
+import { tinySpec } from '../fixtures.js';
 
 const saved = process.env.FLOWBENCH_BACKEND;
 afterEach(() => {
@@ -58,5 +61,24 @@ describe('webgpu in the backend choice', () => {
     const info = await initBackend(undefined, 'async');
     expect(info.name).toBe('webgpu');
     expect(info.adapter?.name).toBe(typeof adapter === 'string' ? '' : adapter.name);
+  });
+
+  it.skipIf(!loadNativeAddon().addon)('training, auto: where the native engine trains the run, webgpu is left out without loading Dawn, saying why', async () => {
+    delete process.env.FLOWBENCH_BACKEND;
+    const spec = tinySpec({ model: { velocity_net: 'mlp' }, engine: { backend: 'auto' } });
+    const info = await initTrainingBackend(spec);
+    expect(info.name).toBe('wasm');
+    expect(info.skipped.webgpu).toBe(NATIVE_BEFORE_WEBGPU);
+    const engine = chooseEngine(spec, info);
+    expect(engine.name).toBe('native');
+    expect(engine.skipped.webgpu).toBe(NATIVE_BEFORE_WEBGPU);
+  });
+
+  it('training, engine.backend: wasm: webgpu is not tried and native is skipped by name', async () => {
+    delete process.env.FLOWBENCH_BACKEND;
+    const spec = tinySpec({ model: { velocity_net: 'mlp' }, engine: { backend: 'wasm' } });
+    const info = await initTrainingBackend(spec);
+    expect(info.name).toBe('wasm');
+    expect(chooseEngine(spec, info).skipped.native).toBe('engine.backend = wasm');
   });
 });
