@@ -17,6 +17,8 @@ import {
 } from '../metrics/index.js';
 import type { FlowModel } from '../flow/flow-model.js';
 import { integrate } from '../flow/samplers.js';
+import type { ConditionIds } from '../flow/condition-encoder.js';
+import { nativeSamplerFor } from '../native/native-sampling.js';
 import { Rng } from '../../data/rng.js';
 import { channel0, type EvalData } from './eval-data.js';
 import { encodeMatrix } from './features.js';
@@ -67,20 +69,29 @@ export function sample(model: FlowModel, n: number, ids: { domain: number; datas
   const rng = Rng.derive(seed, 'eval-generate');
   const out = new Float64Array(n * model.shape.length);
   const B = 64;
+  const native = nativeSamplerFor(model); // the C++ engine where it covers the model, else tf below
   for (let i = 0; i < n; i += B) {
     const b = Math.min(B, n - i);
     const cond = {
       domain: new Int32Array(b).fill(ids.domain), dataset: new Int32Array(b).fill(ids.dataset),
       label: new Int32Array(b).fill(ids.label), fsHz: new Float32Array(b).fill(ids.fsHz),
     };
-    const x1 = tf.tidy(() => integrate(model.field(cond, guidanceScale), tf.tensor2d(rng.normalArray(b * D), [b, D]), model.spec.sampler, model.spec.sample_steps));
-    const v = x1.dataSync() as Float32Array;
-    x1.dispose();
+    const noise = rng.normalArray(b * D);
+    const v = native ? native.integrate(noise, cond, model.spec.sampler, model.spec.sample_steps, guidanceScale) : tfSample(model, cond, noise, guidanceScale);
     const L = model.shape.length, C = model.shape.channels;
     for (let k = 0; k < b; k++) for (let t = 0; t < L; t++) out[(i + k) * L + t] = v[k * D + t * C];
   }
   for (let k = 0; k < out.length; k++) if (!Number.isFinite(out[k])) throw new Error(`evaluate: the model generated a non-finite value (window ${Math.floor(k / model.shape.length)})`);
   return { data: out, n, d: model.shape.length };
+}
+
+/** The tf sampler's windows from noise [b·D]. */
+function tfSample(model: FlowModel, cond: ConditionIds, noise: Float32Array, guidanceScale: number): Float32Array {
+  const b = cond.domain.length;
+  const x1 = tf.tidy(() => integrate(model.field(cond, guidanceScale), tf.tensor2d(noise, [b, model.signalDim]), model.spec.sampler, model.spec.sample_steps));
+  const v = x1.dataSync() as Float32Array;
+  x1.dispose();
+  return v;
 }
 
 function zrows(x: Matrix): Matrix {

@@ -12,6 +12,9 @@ import { auroc, takeRows, type Matrix } from '../metrics/index.js';
 import { anomalyScores, type AnomalyScores } from '../flow/anomaly-score.js';
 import { loadEmaWeights } from '../flow/ema-checkpoint.js';
 import { FlowModel } from '../flow/flow-model.js';
+import type { ConditionIds } from '../flow/condition-encoder.js';
+import type { SamplerName } from '../flow/samplers.js';
+import { nativeSamplerFor } from '../native/native-sampling.js';
 import { DataError } from '../../data/index.js';
 import type { EvaluateRequest, FinishedEvent } from '../protocol/index.js';
 import { stamp, type Emit } from '../train/events.js';
@@ -281,7 +284,10 @@ function scoreRows(model: FlowModel, set: EvalData['test']['set'], rows: number[
   rows.forEach((r, k) => x.set(set.x.subarray(r * size, (r + 1) * size), k * size));
   const xt = tf.tensor3d(x, [rows.length, set.length, set.channels]);
   try {
-    return anomalyScores(model, xt, { seed, flowLossOnly });
+    // Encode-to-noise on the native engine where it covers the model (native-coverage.ts), else tf.
+    const native = flowLossOnly ? null : nativeSamplerFor(model);
+    const encode = native ? (xb: Float32Array, ids: ConditionIds, method: SamplerName, steps: number) => Float32Array.from(native.integrate(xb, ids, method, steps, 1, 1, 0)) : undefined;
+    return anomalyScores(model, xt, { seed, flowLossOnly, encode });
   } finally {
     xt.dispose();
   }

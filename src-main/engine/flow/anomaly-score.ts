@@ -30,6 +30,11 @@ export interface AnomalyOptions {
   /** Conditions of all N windows; default unknown. */
   ids?: ConditionIds;
   batchSize?: number;
+  /**
+   * Encode-to-noise done elsewhere (the native engine: evaluate/run-evaluation.ts), x [b·D] →
+   * z [b·D] under the unguided field; absent: the tf solver here.
+   */
+  encode?: (x: Float32Array, ids: ConditionIds, method: SamplerName, steps: number) => Float32Array;
 }
 
 /** Per-window scores, [N] each. */
@@ -51,6 +56,17 @@ function sliceIds(ids: ConditionIds, from: number, to: number): ConditionIds {
   };
 }
 
+/** Σ z² of each of the b rows of z [b·D]. */
+function rowSquares(z: Float32Array, b: number, D: number): Float32Array {
+  const out = new Float32Array(b);
+  for (let j = 0; j < b; j++) {
+    let s = 0;
+    for (let k = j * D; k < (j + 1) * D; k++) s += z[k]! * z[k]!;
+    out[j] = s;
+  }
+  return out;
+}
+
 /** x: [N, L·C] or [N, L, C] (not disposed) → AnomalyScores. */
 export function anomalyScores(model: FlowModel, x: tf.Tensor2D | tf.Tensor3D, opts: AnomalyOptions = {}): AnomalyScores {
   const n = x.shape[0];
@@ -68,18 +84,23 @@ export function anomalyScores(model: FlowModel, x: tf.Tensor2D | tf.Tensor3D, op
     latent: new Float32Array(n), latent_norm: new Float32Array(n), flow_loss: new Float32Array(n), flow_loss_profile: new Float32Array(n * K), draws: K,
   };
   const flat = tf.reshape(x, [n, D]) as tf.Tensor2D;
+  const encode = opts.flowLossOnly ? undefined : opts.encode;
+  const flatData = encode ? (flat.dataSync() as Float32Array) : null;
   try {
     for (let i = 0; i < n; i += bs) {
       const b = Math.min(bs, n - i);
       const bIds = sliceIds(ids, i, i + b);
-      if (!opts.flowLossOnly) {
+      const tfRowSquares = (): Float32Array => {
         const sq = tf.tidy(() => {
           const xb = tf.slice(flat, [i, 0], [b, D]) as tf.Tensor2D;
-          const z = encodeToNoise(model.field(bIds), xb, method, steps);
-          return tf.sum(tf.square(z), 1);
+          return tf.sum(tf.square(encodeToNoise(model.field(bIds), xb, method, steps)), 1);
         });
-        const r2 = sq.dataSync();
+        const r2 = sq.dataSync() as Float32Array;
         sq.dispose();
+        return r2;
+      };
+      if (!opts.flowLossOnly) {
+        const r2 = encode && flatData ? rowSquares(encode(flatData.subarray(i * D, (i + b) * D), bIds, method, steps), b, D) : tfRowSquares();
         for (let j = 0; j < b; j++) {
           out.latent[i + j] = Math.abs(r2[j] / D - 1);
           out.latent_norm[i + j] = Math.sqrt(r2[j]);
