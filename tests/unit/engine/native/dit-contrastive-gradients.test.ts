@@ -12,14 +12,12 @@ import { makeViews } from '../../../../src-main/engine/contrastive/augmentations
 import { NativeDit } from '../../../../src-main/engine/native/native-dit.js';
 import { JointObjective } from '../../../../src-main/engine/objective/joint-objective.js';
 import { tinySpec } from '../fixtures.js';
-import { batchAndDraws, modelOf, native } from './native-support.js';
+import { batchAndDraws, diffNorm, modelOf, native, norm } from './native-support.js';
 
 beforeAll(async () => {
   await initBackend('wasm');
 });
 
-const norm = (a: ArrayLike<number>): number => Math.sqrt(Array.from(a).reduce((s, v) => s + v * v, 0));
-const diffNorm = (a: ArrayLike<number>, b: ArrayLike<number>): number => norm(Array.from(a, (v, i) => v - b[i]));
 
 /** A dit model, its objective with a projection head, weights moved off the AdaLN-Zero init, and two views. */
 function setup(length: number, model: Record<string, unknown>, head: { hidden: number; out: number }, n: number) {

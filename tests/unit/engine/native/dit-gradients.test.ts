@@ -10,15 +10,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../../src-main/engine/backend/select-backend.js';
 import type { FlowModel } from '../../../../src-main/engine/flow/flow-model.js';
 import { NativeDit } from '../../../../src-main/engine/native/native-dit.js';
-import { flowLossAndGrads } from '../../../../src-main/engine/train/flow-step.js';
-import { batchAndDraws, checkFiniteDifferences, modelOf, native } from './native-support.js';
+import { batchAndDraws, checkAgainstTypeScript, checkFiniteDifferences, modelOf, native, norm } from './native-support.js';
 
 beforeAll(async () => {
   await initBackend('wasm');
 });
 
-const norm = (a: ArrayLike<number>): number => Math.sqrt(Array.from(a).reduce((s, v) => s + v * v, 0));
-const diffNorm = (a: ArrayLike<number>, b: ArrayLike<number>): number => norm(Array.from(a, (v, i) => v - b[i]));
 
 /** Adds a deterministic non-zero pattern to every weight of the TypeScript model. */
 function perturb(model: FlowModel, amount: number): void {
@@ -61,19 +58,9 @@ describe.skipIf(!native.addon)('native dit gradients', () => {
     const { model } = modelOf(128, { velocity_net: 'dit', patch_size: 8, token_dim: 16, depth: 2, heads: 4, hidden_dim: 32, time_dim: 16, condition_dim: 8 });
     perturb(model, 0.05);
     const { batch, draws } = batchAndDraws(model, 8);
-    const ts = flowLossAndGrads(model, batch, draws, 1);
     const net = new NativeDit(native.addon!, model);
     net.pullWeights();
-    const loss = net.lossAndGrad(batch.x, draws, 1, false);
-    expect(Math.abs(loss - ts.flowLoss) / ts.flowLoss).toBeLessThan(1e-5);
-    model.params.list().forEach(({ name }, i) => {
-      const want = ts.grads[i].dataSync();
-      const got = net.grad(name);
-      expect(norm(want)).toBeGreaterThan(0);
-      const rel = diffNorm(got, want) / norm(want);
-      if (!(rel < 1e-4)) throw new Error(`${name}: relative difference ${rel} (‖g‖ = ${norm(want)})`);
-    });
-    tf.dispose(ts.grads);
+    checkAgainstTypeScript(net, model, batch, draws, true);
     model.dispose();
   });
 

@@ -11,21 +11,11 @@ import { anomalyScores } from '../../../../src-main/engine/flow/anomaly-score.js
 import { sample } from '../../../../src-main/engine/evaluate/generation.js';
 import { nativeSamplerFor } from '../../../../src-main/engine/native/native-sampling.js';
 import { Rng } from '../../../../src-main/data/rng.js';
-import { modelOf, native } from './native-support.js';
+import { modelOf, native, relDiff } from './native-support.js';
 
 beforeAll(async () => {
   await initBackend('wasm');
 });
-
-const relDiff = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
-  let d = 0;
-  let n = 0;
-  for (let i = 0; i < a.length; i++) {
-    d += (a[i]! - b[i]!) ** 2;
-    n += b[i]! ** 2;
-  }
-  return Math.sqrt(d / Math.max(n, 1e-30));
-};
 
 /** fn with FLOWBENCH_BACKEND=wasm (the tf solver) and without it (native), restored after. */
 function bothEngines<T>(fn: () => T): { tf: T; native: T } {

@@ -3,19 +3,15 @@
  * central finite differences (float64, small shapes, both the naive and the BLAS kernels)
  * and against the TypeScript engine's autodiff (float32, relative 1e-4 per parameter).
  */
-import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../../../src-main/engine/backend/select-backend.js';
 import { NativeMlp } from '../../../../src-main/engine/native/native-mlp.js';
-import { flowLossAndGrads } from '../../../../src-main/engine/train/flow-step.js';
-import { batchAndDraws, checkFiniteDifferences, modelOf, native } from './native-support.js';
+import { batchAndDraws, checkAgainstTypeScript, checkFiniteDifferences, modelOf, native } from './native-support.js';
 
 beforeAll(async () => {
   await initBackend('wasm');
 });
 
-const norm = (a: ArrayLike<number>): number => Math.sqrt(Array.from(a).reduce((s, v) => s + v * v, 0));
-const diffNorm = (a: ArrayLike<number>, b: ArrayLike<number>): number => norm(Array.from(a, (v, i) => v - b[i]));
 
 describe.skipIf(!native.addon)('native mlp gradients', () => {
   for (const kernels of ['reference', 'fast'] as const) {
@@ -38,18 +34,9 @@ describe.skipIf(!native.addon)('native mlp gradients', () => {
   it('match the TypeScript engine in float32 (relative 1e-4 per parameter) and give the same loss', () => {
     const { model } = modelOf(256, { hidden_dim: 64, time_dim: 16, condition_dim: 8 });
     const { batch, draws } = batchAndDraws(model, 16);
-    const ts = flowLossAndGrads(model, batch, draws, 1);
     const net = new NativeMlp(native.addon!, model);
     net.pullWeights();
-    const loss = net.lossAndGrad(batch.x, draws, 1, false);
-    expect(Math.abs(loss - ts.flowLoss) / ts.flowLoss).toBeLessThan(1e-5);
-    model.params.list().forEach(({ name }, i) => {
-      const want = ts.grads[i].dataSync();
-      const got = net.grad(name);
-      const rel = diffNorm(got, want) / Math.max(norm(want), 1e-12);
-      if (!(rel < 1e-4)) throw new Error(`${name}: relative difference ${rel} (‖g‖ = ${norm(want)})`);
-    });
-    tf.dispose(ts.grads);
+    checkAgainstTypeScript(net, model, batch, draws, false);
     model.dispose();
   });
 

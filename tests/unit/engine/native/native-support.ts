@@ -9,7 +9,14 @@ import { Rng } from '../../../../src-main/data/rng.js';
 import { gatherBatch, type Batch } from '../../../../src-main/engine/train/batches.js';
 import { drawTraining, type FlowDraws } from '../../../../src-main/engine/train/flow-step.js';
 import type { NativeNet } from '../../../../src-main/engine/native/native-net.js';
+import * as tf from '@tensorflow/tfjs';
+import { flowLossAndGrads } from '../../../../src-main/engine/train/flow-step.js';
 import { sineWindows, tinySpec } from '../fixtures.js';
+
+export const norm = (a: ArrayLike<number>): number => Math.sqrt(Array.from(a).reduce((s, v) => s + v * v, 0));
+export const diffNorm = (a: ArrayLike<number>, b: ArrayLike<number>): number => norm(Array.from(a, (v, i) => v - b[i]!));
+/** ‖a − b‖ / ‖b‖ (b of zero norm: ‖a − b‖ / 1e-30). */
+export const relDiff = (a: ArrayLike<number>, b: ArrayLike<number>): number => diffNorm(a, b) / Math.max(norm(b), 1e-30);
 
 export const native = loadNativeAddon();
 if (!native.addon) console.warn(`[native engine tests skipped] the addon is absent: ${native.reason}`);
@@ -72,4 +79,26 @@ export function checkFiniteDifferences(net: NativeNet, batch: Batch, draws: Flow
     }
   }
   return checked;
+}
+
+/**
+ * The engine's float32 flow loss and every parameter's gradient against the TypeScript
+ * engine's on the same batch and draws: loss within 1e-5 relative, each gradient within 1e-4
+ * relative (throws naming the parameter). nonZero: every TypeScript gradient must be non-zero
+ * (a model perturbed so that every gate is open).
+ */
+export function checkAgainstTypeScript(net: NativeNet, model: FlowModel, batch: Batch, draws: FlowDraws, nonZero: boolean): void {
+  const ts = flowLossAndGrads(model, batch, draws, 1);
+  try {
+    const loss = net.lossAndGrad(batch.x, draws, 1, false);
+    if (!(Math.abs(loss - ts.flowLoss) / ts.flowLoss < 1e-5)) throw new Error(`loss ${loss} vs TypeScript ${ts.flowLoss}`);
+    model.params.list().forEach(({ name }, i) => {
+      const want = ts.grads[i]!.dataSync();
+      if (nonZero && !(norm(want) > 0)) throw new Error(`${name}: the TypeScript gradient is zero`);
+      const rel = diffNorm(net.grad(name), want) / Math.max(norm(want), 1e-12);
+      if (!(rel < 1e-4)) throw new Error(`${name}: relative difference ${rel} (‖g‖ = ${norm(want)})`);
+    });
+  } finally {
+    tf.dispose(ts.grads);
+  }
 }

@@ -12,21 +12,11 @@ import { NativeMlp } from '../../../../src-main/engine/native/native-mlp.js';
 import { Rng } from '../../../../src-main/data/rng.js';
 import { AdamW } from '../../../../src-main/engine/train/adamw.js';
 import { globalNorm } from '../../../../src-main/engine/train/clipping.js';
-import { batchAndDraws, modelOf, native } from './native-support.js';
+import { batchAndDraws, modelOf, native, relDiff } from './native-support.js';
 
 beforeAll(async () => {
   await initBackend('wasm');
 });
-
-const relDiff = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
-  let d = 0;
-  let n = 0;
-  for (let i = 0; i < a.length; i++) {
-    d += (a[i] - b[i]) ** 2;
-    n += b[i] ** 2;
-  }
-  return Math.sqrt(d / Math.max(n, 1e-30));
-};
 
 describe.skipIf(!native.addon)('native optimiser, EMA and samplers', () => {
   for (const kind of ['adamw', 'adam'] as const) {
