@@ -13,6 +13,7 @@
 #include "dit_contrastive.h"
 #include "dit_flow_model.h"
 #include "mlp_flow_model.h"
+#include "normal_draws.h"
 #include "optimizer.h"
 #include "samplers.h"
 
@@ -602,11 +603,31 @@ Napi::Value SetThreads(const Napi::CallbackInfo& info) {
 // info() → { blas, config?, core?, threads }
 Napi::Value Info(const Napi::CallbackInfo& info) { return blasInfo(info.Env()); }
 
+// fillNormals(a, out Float32Array, offset, pairs, mean, std) → a after the draws
+// (normal_draws.h: Rng.normalArray's pairs, out[offset .. offset + 2·pairs)).
+Napi::Value FillNormals(const Napi::CallbackInfo& info) {
+  const double a = numArg(info, 0, "a");
+  if (a < 0 || a > 4294967295.0 || a != std::floor(a))
+    throw Napi::RangeError::New(info.Env(), "fillNormals: a must be an unsigned 32-bit integer");
+  if (!info[1].IsTypedArray() || info[1].As<Napi::TypedArray>().TypedArrayType() != napi_float32_array)
+    throw Napi::TypeError::New(info.Env(), "fillNormals: out must be a Float32Array");
+  auto out = info[1].As<Napi::TypedArray>();
+  const double offset = numArg(info, 2, "offset"), pairs = numArg(info, 3, "pairs");
+  if (offset < 0 || pairs < 0 || offset != std::floor(offset) || pairs != std::floor(pairs) ||
+      offset + 2 * pairs > double(out.ElementLength()))
+    throw Napi::RangeError::New(info.Env(), "fillNormals: offset and pairs must be integers ≥ 0 with offset + 2·pairs ≤ out.length (" +
+                                                std::to_string(out.ElementLength()) + ")");
+  float* data = reinterpret_cast<float*>(static_cast<uint8_t*>(out.ArrayBuffer().Data()) + out.ByteOffset()) + size_t(offset);
+  const uint32_t next = fb::fill_normal_pairs(uint32_t(a), data, size_t(pairs), numArg(info, 4, "mean"), numArg(info, 5, "std"));
+  return Napi::Number::New(info.Env(), double(next));
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("MlpEngine", MlpEngine::Init(env));
   exports.Set("DitEngine", DitEngine::Init(env));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("info", Napi::Function::New(env, Info));
+  exports.Set("fillNormals", Napi::Function::New(env, FillNormals));
   setBlasThreads(1);  // 1 thread unless engine.threads says otherwise (measured best at B = 32)
   return exports;
 }

@@ -12,12 +12,13 @@
 #include "gemm.h"
 #include "param_layout.h"
 #include "samplers.h"
+#include "simd.h"
 
 namespace fb {
 
 // x_t = (1−t)·ε + t·x per window.  x, noise [B, D], t [B] → xt [B, D].
 template <typename R>
-void flow_interpolate(int B, int D, const R* x, const R* t, const R* noise, R* xt) {
+FB_VECTOR_CLONES void flow_interpolate(int B, int D, const R* x, const R* t, const R* noise, R* xt) {
   for (int b = 0; b < B; b++) {
     const R tb = t[b], ta = R(1) - tb;
     for (int i = 0; i < D; i++) {
@@ -27,16 +28,19 @@ void flow_interpolate(int B, int D, const R* x, const R* t, const R* noise, R* x
   }
 }
 
-// L = mean (v̂ − (x − ε))² over n values (summed in double); dv ← ∂L/∂v̂ · gradScale. → L.
+// L = mean (v̂ − (x − ε))² over n values (summed in double, 8 lanes); dv ← ∂L/∂v̂ · gradScale. → L.
 template <typename R>
-double flow_mse_grad(size_t n, const R* v, const R* x, const R* noise, R gradScale, R* dv) {
-  double loss = 0;
+FB_VECTOR_CLONES double flow_mse_grad(size_t n, const R* v, const R* x, const R* noise, R gradScale, R* dv) {
   const R scale = R(2.0 / double(n)) * gradScale;
-  for (size_t j = 0; j < n; j++) {
-    const R diff = v[j] - (x[j] - noise[j]);
-    loss += double(diff) * diff;
-    dv[j] = diff * scale;
-  }
+  for (size_t j = 0; j < n; j++) dv[j] = v[j] - (x[j] - noise[j]);
+  double lane[8] = {};
+  size_t j = 0;
+  for (; j + 8 <= n; j += 8)
+    for (int k = 0; k < 8; k++) lane[k] += double(dv[j + k]) * dv[j + k];
+  double loss = 0;
+  for (; j < n; j++) loss += double(dv[j]) * dv[j];
+  for (int k = 0; k < 8; k++) loss += lane[k];
+  for (j = 0; j < n; j++) dv[j] = dv[j] * scale;
   return loss / double(n);
 }
 

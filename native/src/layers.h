@@ -1,10 +1,14 @@
 // Per-layer passes of the MLP flow model, each forward with its backward. Row-major [B, F].
-// LayerNorm and SiLU are fused into one pass each way (one read of the row, one write).
+// LayerNorm and SiLU are fused into one pass each way (one read of the row, one write). The
+// exp of every sigmoid sits in a loop of its own, so it runs as a vector call (simd.h): as
+// scalar expf calls it took most of these layers' time.
 #pragma once
 #include <cmath>
 #include <cstddef>
+#include <vector>
 
 #include "gemm.h"
+#include "simd.h"
 
 namespace fb {
 
@@ -41,13 +45,13 @@ void linear_backward(Kernels k, int B, int In, int Out, const R* x, int ldx, con
 
 // a = SiLU(z) = z·σ(z), in place allowed (a may equal z only when z is not needed later).  [n] → [n].
 template <typename R>
-void silu_forward(const R* z, R* a, size_t n) {
+FB_VECTOR_CLONES void silu_forward(const R* z, R* a, size_t n) {
   for (size_t i = 0; i < n; i++) a[i] = z[i] * sigmoid(z[i]);
 }
 
 // dz = da·σ(z)·(1 + z·(1 − σ(z))).  [n] → [n]; dz may alias da.
 template <typename R>
-void silu_backward(const R* da, const R* z, R* dz, size_t n) {
+FB_VECTOR_CLONES void silu_backward(const R* da, const R* z, R* dz, size_t n) {
   for (size_t i = 0; i < n; i++) {
     const R s = sigmoid(z[i]);
     dz[i] = da[i] * s * (R(1) + z[i] * (R(1) - s));
@@ -72,7 +76,7 @@ inline double lane_sum(int n, Term&& term) {
 // LayerNorm over the last axis (biased variance, PyTorch ε) then SiLU.
 // x [B, F], γ, β [F] → xhat [B, F], rstd [B], z = xhat·γ + β [B, F], a = SiLU(z) [B, F].
 template <typename R>
-void ln_silu_forward(const R* x, int B, int F, const R* gamma, const R* beta, R eps, R* xhat, R* rstd, R* z, R* a) {
+FB_VECTOR_CLONES void ln_silu_forward(const R* x, int B, int F, const R* gamma, const R* beta, R eps, R* xhat, R* rstd, R* z, R* a) {
   for (int b = 0; b < B; b++) {
     const R* xr = x + (size_t)b * F;
     const double mean = lane_sum(F, [&](int j) { return double(xr[j]); }) / F;
@@ -98,22 +102,23 @@ void ln_silu_forward(const R* x, int B, int F, const R* gamma, const R* beta, R 
 // dx [B, F] (written; may alias da):  dxhat = da·SiLU'(z)·γ,
 // dx = rstd·(dxhat − mean(dxhat) − xhat·mean(dxhat·xhat)).
 template <typename R>
-void ln_silu_backward(const R* da, int B, int F, const R* z, const R* xhat, const R* rstd, const R* gamma, R* dgamma,
-                      R* dbeta, R* dx) {
+FB_VECTOR_CLONES void ln_silu_backward(const R* da, int B, int F, const R* z, const R* xhat, const R* rstd,
+                                       const R* gamma, R* dgamma, R* dbeta, R* dx) {
+  std::vector<R> dz(F);
   for (int b = 0; b < B; b++) {
     const size_t o = (size_t)b * F;
-    double sum1 = 0, sum2 = 0;
     for (int j = 0; j < F; j++) {
       const R s = sigmoid(z[o + j]);
-      const R dz = da[o + j] * s * (R(1) + z[o + j] * (R(1) - s));
-      dgamma[j] += dz * xhat[o + j];
-      dbeta[j] += dz;
-      const R dxh = dz * gamma[j];
-      dx[o + j] = dxh;  // dxhat kept in dx until the row's sums are known
-      sum1 += dxh;
-      sum2 += double(dxh) * xhat[o + j];
+      dz[j] = da[o + j] * s * (R(1) + z[o + j] * (R(1) - s));
     }
-    const R m1 = R(sum1 / F), m2 = R(sum2 / F);
+    for (int j = 0; j < F; j++) {
+      dgamma[j] += dz[j] * xhat[o + j];
+      dbeta[j] += dz[j];
+      dx[o + j] = dz[j] * gamma[j];  // dxhat kept in dx until the row's sums are known
+    }
+    const R* dxh = dx + o;
+    const R m1 = R(lane_sum(F, [&](int j) { return double(dxh[j]); }) / F);
+    const R m2 = R(lane_sum(F, [&](int j) { return double(dxh[j]) * xhat[o + j]; }) / F);
     for (int j = 0; j < F; j++) dx[o + j] = rstd[b] * (dx[o + j] - m1 - xhat[o + j] * m2);
   }
 }

@@ -5,19 +5,23 @@
 #include <cmath>
 #include <cstddef>
 
+#include "simd.h"
+
 namespace fb {
 
-// Σ g² over [n], accumulated in double. Eight partial sums: one running sum is a chain of
-// dependent adds (latency-bound, measured 0.54 ms for 658k values); independent lanes vectorise.
+// Σ g² over [n], accumulated in double. 32 partial sums: one running sum is a chain of
+// dependent adds (latency-bound, measured 0.54 ms for 658k values); 8 lanes took 0.14 ms,
+// 32 lanes (four AVX-512 chains) 0.087 ms, as fast as the block streams in.
 template <typename R>
-double sum_squares(const R* g, size_t n) {
-  double lane[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+FB_VECTOR_CLONES double sum_squares(const R* g, size_t n) {
+  constexpr int L = 32;
+  double lane[L] = {};
   size_t i = 0;
-  for (; i + 8 <= n; i += 8)
-    for (int k = 0; k < 8; k++) lane[k] += double(g[i + k]) * g[i + k];
+  for (; i + L <= n; i += L)
+    for (int k = 0; k < L; k++) lane[k] += double(g[i + k]) * g[i + k];
   double s = 0;
   for (; i < n; i++) s += double(g[i]) * g[i];
-  for (int k = 0; k < 8; k++) s += lane[k];
+  for (int k = 0; k < L; k++) s += lane[k];
   return s;
 }
 
@@ -28,9 +32,10 @@ struct AdamScalars {
   double beta1, beta2, eps, decay, gradScale, l2, stepSize, sqrtBc2;
 };
 
-// w, g, m, v [n]: one read and one write each.
+// w, g, m, v [n]: one read and one write each. Bound by memory, not by the sqrt and divide
+// (measured: 0.38 ms for 658k values with or without them).
 template <typename R>
-void adam_step(R* w, const R* g, R* m, R* v, size_t n, const AdamScalars& s) {
+FB_VECTOR_CLONES void adam_step(R* w, const R* g, R* m, R* v, size_t n, const AdamScalars& s) {
   const R b1 = R(s.beta1), b2 = R(s.beta2), c1 = R(1 - s.beta1), c2 = R(1 - s.beta2);
   const R eps = R(s.eps), decay = R(s.decay), gs = R(s.gradScale), l2 = R(s.l2), step = R(s.stepSize),
           inv = R(1 / s.sqrtBc2);
@@ -47,7 +52,7 @@ void adam_step(R* w, const R* g, R* m, R* v, size_t n, const AdamScalars& s) {
 
 // s ← d·s + (1 − d)·w over [n].
 template <typename R>
-void ema_update(R* shadow, const R* w, size_t n, double d) {
+FB_VECTOR_CLONES void ema_update(R* shadow, const R* w, size_t n, double d) {
   const R a = R(d), b = R(1 - d);
   for (size_t i = 0; i < n; i++) shadow[i] = a * shadow[i] + b * w[i];
 }

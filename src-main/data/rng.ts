@@ -20,6 +20,24 @@ export interface RngState {
 const ENGINE_SEED_MIX = 0x6a09e667;
 const DATA_SEED_MIX = 0x9e3779b9;
 
+/**
+ * A faster source of the same normal draws: writes `pairs` Box–Muller pairs (cos, sin) as
+ * normal() would draw them from counter `a`, as float32(mean + std·z), into
+ * out[offset .. offset + 2·pairs), and returns the counter after them. The native engine
+ * installs one (native/src/normal_draws.h, equal to normal() float for float, checked by
+ * tests/unit/engine/native/normal-draws.test.ts); results do not depend on whether it is there.
+ */
+export type NormalPairFiller = (a: number, out: Float32Array, offset: number, pairs: number, mean: number, std: number) => number;
+
+let pairFiller: NormalPairFiller | null = null;
+/** Below this many pairs a call costs more than it saves. */
+const FILLER_MIN_PAIRS = 64;
+
+/** Installs (or removes, with null) the filler normalArray uses for long stretches. */
+export function setNormalPairFiller(filler: NormalPairFiller | null): void {
+  pairFiller = filler;
+}
+
 export class Rng {
   private a: number;
   private spare: number | null = null;
@@ -82,10 +100,17 @@ export class Rng {
     return out;
   }
 
-  /** [n] normal draws N(mean, std²). */
+  /** [n] normal draws N(mean, std²): a pending spare first, then whole pairs (by the filler when one is installed). */
   normalArray(n: number, mean = 0, std = 1): Float32Array {
     const out = new Float32Array(n);
-    for (let i = 0; i < n; i++) out[i] = mean + std * this.normal();
+    let i = 0;
+    if (this.spare !== null && n > 0) out[i++] = mean + std * this.normal();
+    const pairs = (n - i) >> 1;
+    if (pairFiller && pairs >= FILLER_MIN_PAIRS) {
+      this.a = pairFiller(this.a, out, i, pairs, mean, std);
+      i += 2 * pairs;
+    }
+    for (; i < n; i++) out[i] = mean + std * this.normal();
     return out;
   }
 

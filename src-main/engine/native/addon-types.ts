@@ -76,6 +76,8 @@ export interface NativeAddon {
   /** The BLAS's thread count for this process (engine.threads). */
   setThreads(n: number): void;
   info(): { blas: string; config?: string; core?: string; threads: number };
+  /** data/rng.ts NormalPairFiller: the run generator's normal pairs from counter a; returns the counter after them. */
+  fillNormals(a: number, out: Float32Array, offset: number, pairs: number, mean: number, std: number): number;
 }
 
 /** The `dit` model's sizes (flow/dit-velocity.ts DitShape) plus the context embedding's. */

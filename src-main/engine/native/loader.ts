@@ -2,12 +2,14 @@
  * Loads the native engine addon (native/, built at install by scripts/build-native.mjs) or
  * says why it is not available: skipped at install (the build's own reason), not built,
  * failed to load (e.g. the BLAS library is missing at run time), or disabled by
- * FLOWBENCH_NATIVE=0. Loaded once per process.
+ * FLOWBENCH_NATIVE=0. Loaded once per process; loading also hands the run generator's normal
+ * draws to the addon (data/rng.ts setNormalPairFiller).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setNormalPairFiller } from '../../data/rng.js';
 import type { NativeAddon } from './addon-types.js';
 
 export type NativeLoad = { addon: NativeAddon; path: string; reason: null } | { addon: null; path: null; reason: string };
@@ -60,6 +62,8 @@ function load(): NativeLoad {
   }
   try {
     const addon = createRequire(import.meta.url)(file) as NativeAddon;
+    // Normal draws are the same float for float with or without it (rng.ts); only faster.
+    if (typeof addon.fillNormals === 'function') setNormalPairFiller(addon.fillNormals);
     return { addon, path: file, reason: null };
   } catch (err) {
     return { addon: null, path: null, reason: `failed to load ${file}: ${String((err as Error)?.message ?? err).split('\n')[0]}` };
