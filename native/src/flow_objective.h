@@ -10,6 +10,7 @@
 
 #include "context_embedding.h"
 #include "gemm.h"
+#include "layers.h"
 #include "param_layout.h"
 #include "samplers.h"
 #include "simd.h"
@@ -33,14 +34,8 @@ template <typename R>
 FB_VECTOR_CLONES double flow_mse_grad(size_t n, const R* v, const R* x, const R* noise, R gradScale, R* dv) {
   const R scale = R(2.0 / double(n)) * gradScale;
   for (size_t j = 0; j < n; j++) dv[j] = v[j] - (x[j] - noise[j]);
-  double lane[8] = {};
-  size_t j = 0;
-  for (; j + 8 <= n; j += 8)
-    for (int k = 0; k < 8; k++) lane[k] += double(dv[j + k]) * dv[j + k];
-  double loss = 0;
-  for (; j < n; j++) loss += double(dv[j]) * dv[j];
-  for (int k = 0; k < 8; k++) loss += lane[k];
-  for (j = 0; j < n; j++) dv[j] = dv[j] * scale;
+  const double loss = lane_sum(int(n), [&](int j) { return double(dv[j]) * dv[j]; });
+  for (size_t j = 0; j < n; j++) dv[j] = dv[j] * scale;
   return loss / double(n);
 }
 
